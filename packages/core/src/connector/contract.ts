@@ -1,0 +1,144 @@
+/**
+ * The plugin contract: what a connector package exports and what core hands to its components.
+ * Built-in components (core's auth strategies, paginators, verifiers) use exactly these shapes.
+ */
+import type { Logger } from '../log/index.js';
+
+/** Identity of a connector package, checked at load. */
+export interface ConnectorMeta {
+  /** npm package name, e.g. "@connectd/connector-storq". */
+  readonly name: string;
+  readonly version: string;
+  /** Prefix for component ids in connectors.yaml: namespace "storq" → "storq/hmac". */
+  readonly namespace: string;
+  /** semver range of @connectd/core this plugin supports. */
+  readonly engine: string;
+  /** Extra field names to redact in logs (added to core's fixed list). */
+  readonly secrets?: readonly string[];
+}
+
+/** A JSON Schema object (draft 2020-12 or 07 as ajv accepts it). */
+export type JsonSchema = Readonly<Record<string, unknown>>;
+
+/** What core hands to every component; components reach nothing ambient. */
+export interface ComponentContext {
+  /** Child logger bound to { connector, component }. */
+  readonly log: Logger;
+  /** Aborted on shutdown. */
+  readonly signal: AbortSignal;
+  now(): Date;
+}
+
+/** A component: declarative meta plus a factory called once per configured use, not per request. */
+export interface ComponentDefinition<Options = unknown, Runtime = unknown> {
+  readonly meta: {
+    /** Local type id; the registry key is `${namespace}/${type}` (core built-ins: bare `type`). */
+    readonly type: string;
+    readonly description: string;
+    /** JSON Schema of the options object (the YAML mapping minus `type`). */
+    readonly schema: JsonSchema;
+  };
+  create(options: Readonly<Options>, ctx: ComponentContext): Runtime;
+}
+
+/** A transport-neutral outgoing request. */
+export interface OutgoingRequest {
+  readonly method: string;
+  readonly url: string;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body?: string | Uint8Array | undefined;
+}
+
+/** A response as components see it: status, lower-cased headers, parsed body. */
+export interface ReceivedPage {
+  readonly request: OutgoingRequest;
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+  readonly body: unknown;
+}
+
+export interface AuthRuntime {
+  authorize(request: OutgoingRequest): Promise<OutgoingRequest>;
+  /** Called once after a 401 before the single retry; absent when the scheme cannot refresh. */
+  refresh?(): Promise<void>;
+}
+
+export interface PaginatorRuntime {
+  /** The next request, or null when the stream is done. */
+  next(page: ReceivedPage, records: readonly unknown[]): OutgoingRequest | null;
+}
+
+export type WebhookRejectReason = 'missing' | 'mismatch' | 'stale' | 'no_secret';
+
+export interface WebhookVerifierRuntime {
+  /** Constant-time and length-checked; returns a reason instead of throwing on bad input. */
+  verify(input: { rawBody: Buffer; headers: Readonly<Record<string, string | string[] | undefined>>; url: string }):
+    | { ok: true }
+    | { ok: false; reason: WebhookRejectReason };
+}
+
+export type ErrorClass = 'ok' | 'retry' | 'rate-limited' | 'auth-expired' | 'fatal';
+
+export interface ErrorClassifierRuntime {
+  classify(page: ReceivedPage): ErrorClass;
+}
+
+/** Reads response headers or bodies to adapt a connection's pace (e.g. call-limit headers). */
+export interface RateLimitAdapterRuntime {
+  /** Returns the fraction of the budget left (0..1), or undefined when the response says nothing. */
+  observe(page: ReceivedPage): { remainingRatio: number } | undefined;
+}
+
+/** A JSONata function a plugin adds, registered as `$<namespace>_<name>`. */
+export interface MappingFunction {
+  /** JSONata signature string, e.g. "<s:s>". */
+  readonly signature?: string;
+  readonly impl: (...args: never[]) => unknown;
+}
+
+/** A YAML fragment integrators can `extends:` ("storq/default"). */
+export interface ConnectorPreset {
+  readonly description: string;
+  readonly config: Readonly<Record<string, unknown>>;
+}
+
+/** The closed set of slots a plugin may fill. */
+export interface ConnectorSlots {
+  readonly auth?: Readonly<Record<string, ComponentDefinition<never, AuthRuntime>>>;
+  readonly paginators?: Readonly<Record<string, ComponentDefinition<never, PaginatorRuntime>>>;
+  readonly webhookVerifiers?: Readonly<Record<string, ComponentDefinition<never, WebhookVerifierRuntime>>>;
+  readonly errorClassifiers?: Readonly<Record<string, ComponentDefinition<never, ErrorClassifierRuntime>>>;
+  readonly rateLimitAdapters?: Readonly<Record<string, ComponentDefinition<never, RateLimitAdapterRuntime>>>;
+  readonly functions?: Readonly<Record<string, MappingFunction>>;
+  readonly presets?: Readonly<Record<string, ConnectorPreset>>;
+}
+
+/** The whole plugin: a plain object with meta and closed, optional slots. */
+export interface ConnectorPlugin extends ConnectorSlots {
+  readonly meta: ConnectorMeta;
+}
+
+/** Slots that hold components (as opposed to functions and presets). */
+export type ComponentSlot = 'auth' | 'paginators' | 'webhookVerifiers' | 'errorClassifiers' | 'rateLimitAdapters';
+
+export const COMPONENT_SLOTS: readonly ComponentSlot[] = [
+  'auth',
+  'paginators',
+  'webhookVerifiers',
+  'errorClassifiers',
+  'rateLimitAdapters',
+];
+
+/**
+ * What the config validator needs to know about loaded plugins: the component ids of each slot
+ * with their option schemas, and the presets. Implemented by the registry in this folder.
+ */
+export interface ComponentCatalog {
+  /** Ids registered for a slot (core built-ins bare, plugin ones `namespace/type`). */
+  ids(slot: ComponentSlot): readonly string[];
+  /** The options schema of a component, or undefined when the id is unknown. */
+  schemaOf(slot: ComponentSlot, id: string): JsonSchema | undefined;
+  /** A preset's YAML fragment by id (`namespace/name`), or undefined. */
+  preset(id: string): ConnectorPreset | undefined;
+  presetIds(): readonly string[];
+}

@@ -1,0 +1,14 @@
+export { ConnectdError, isConnectdError } from './connectd-error.js';
+export type { ErrorDisposition } from './connectd-error.js';
+export { defineError } from './define-error.js';
+export type { ErrorCode, ErrorDefinition, ErrorFactory } from './define-error.js';
+export { ERROR_REGISTRY } from './registry.js';
+export * from './codes/core.js';
+export * from './codes/config.js';
+export * from './codes/plugin.js';
+export * from './codes/store.js';
+export * from './codes/http.js';
+export * from './codes/auth.js';
+export * from './codes/pagination.js';
+export * from './codes/daemon.js';
+export * from './codes/cli.js';

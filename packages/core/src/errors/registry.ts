@@ -1,0 +1,24 @@
+import type { ErrorFactory } from './define-error.js';
+import * as core from './codes/core.js';
+import * as config from './codes/config.js';
+import * as plugin from './codes/plugin.js';
+import * as store from './codes/store.js';
+import * as http from './codes/http.js';
+import * as auth from './codes/auth.js';
+import * as pagination from './codes/pagination.js';
+import * as daemon from './codes/daemon.js';
+import * as cli from './codes/cli.js';
+
+const areas = { core, config, plugin, store, http, auth, pagination, daemon, cli };
+
+function isFactory(value: unknown): value is ErrorFactory<Record<string, unknown>> {
+  return typeof value === 'function' && typeof (value as { code?: unknown }).code === 'string';
+}
+
+/** Every error connectd can raise, by area; docs/errors.md is tested against this list. */
+export const ERROR_REGISTRY: ReadonlyArray<{ area: string; factory: ErrorFactory<Record<string, unknown>> }> =
+  Object.entries(areas).flatMap(([area, module]) =>
+    Object.values(module as Record<string, unknown>)
+      .filter(isFactory)
+      .map((factory) => ({ area, factory })),
+  );

@@ -1,0 +1,2 @@
+/** `@connectd/core/testing`: helpers for plugin authors' tests. */
+export {};

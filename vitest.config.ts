@@ -1,0 +1,22 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+
+const src = (file: string): string => fileURLToPath(new URL(`./packages/core/src/${file}`, import.meta.url));
+
+export default defineConfig({
+  resolve: {
+    // Tests run against core's sources; a spawned daemon and dynamically loaded plugins use dist/.
+    alias: [
+      { find: /^@connectd\/core\/connector$/, replacement: src('connector.ts') },
+      { find: /^@connectd\/core\/testing$/, replacement: src('testing.ts') },
+      { find: /^@connectd\/core$/, replacement: src('index.ts') },
+    ],
+  },
+  test: {
+    include: ['packages/*/src/**/*.test.ts', 'packages/*/test/**/*.test.ts', 'test/**/*.test.ts'],
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    pool: 'forks',
+    reporters: ['default'],
+  },
+});
