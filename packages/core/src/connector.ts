@@ -1,5 +1,40 @@
 /**
- * `@connectd/core/connector`: the contract plugin authors import. Nothing else of core is public to plugins.
+ * `@connectd/core/connector`: the contract plugin authors import: the contract types, the define
+ * helpers, and error helpers so a plugin can throw coded errors. Plugin loading and the registry
+ * are engine internals and stay out of this entry point.
  */
-export * from './connector/index.js';
+export {
+  COMPONENT_SLOTS,
+  SLOT_NAMES,
+  defineAuth,
+  defineComponent,
+  defineConnector,
+  defineErrorClassifier,
+  definePaginator,
+  defineRateLimitAdapter,
+  defineWebhookVerifier,
+} from './connector/index.js';
+export type {
+  AuthRuntime,
+  ComponentCatalog,
+  ComponentContext,
+  ComponentDefinition,
+  ComponentSlot,
+  ConnectorMeta,
+  ConnectorPlugin,
+  ConnectorPreset,
+  ConnectorSlots,
+  ErrorClass,
+  ErrorClassifierRuntime,
+  JsonSchema,
+  MappingFunction,
+  NoUnknownSlots,
+  OutgoingRequest,
+  PaginatorRuntime,
+  RateLimitAdapterRuntime,
+  ReceivedPage,
+  SlotName,
+  WebhookRejectReason,
+  WebhookVerifierRuntime,
+} from './connector/index.js';
 export { defineError, isConnectdError } from './errors/index.js';

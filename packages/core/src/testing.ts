@@ -1,2 +1,6 @@
-/** `@connectd/core/testing`: helpers for plugin authors' tests. */
-export {};
+/**
+ * `@connectd/core/testing`: helpers for tests of connectd and of plugins.
+ * @example
+ * import { createTestDatabases, storeBackends } from '@connectd/core/testing';
+ */
+export { createTestDatabases, storeBackends } from './store/testing.js';

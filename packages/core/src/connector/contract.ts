@@ -129,6 +129,11 @@ export const COMPONENT_SLOTS: readonly ComponentSlot[] = [
   'rateLimitAdapters',
 ];
 
+/** Every slot name a plugin may fill; the set is closed, so the loader rejects any other key. */
+export type SlotName = keyof ConnectorSlots;
+
+export const SLOT_NAMES: readonly SlotName[] = [...COMPONENT_SLOTS, 'functions', 'presets'];
+
 /**
  * What the config validator needs to know about loaded plugins: the component ids of each slot
  * with their option schemas, and the presets. Implemented by the registry in this folder.

@@ -1,1 +1,18 @@
 export * from './contract.js';
+export {
+  defineAuth,
+  defineComponent,
+  defineConnector,
+  defineErrorClassifier,
+  definePaginator,
+  defineRateLimitAdapter,
+  defineWebhookVerifier,
+} from './define.js';
+export type { NoUnknownSlots } from './define.js';
+export { checkPluginShape, COMPONENT_KEY_PATTERN, FUNCTION_KEY_PATTERN, NAMESPACE_PATTERN } from './check-plugin-shape.js';
+export { coreVersion, loadPlugins } from './load-plugins.js';
+export type { LoadedPlugin, LoadPluginsOptions } from './load-plugins.js';
+export { isPackageName } from './resolve-plugin.js';
+export { createComponentRegistry, CORE_PLUGIN_NAME } from './registry.js';
+export type { ComponentRegistry, RegisteredComponent, RegisteredFunction, SlotComponent } from './registry.js';
+export { callPlugin, callPluginAsync, wrapRuntime } from './wrap-plugin-call.js';

@@ -42,7 +42,7 @@ export class ConnectdError extends Error {
 /**
  * True when `err` is a connectd error (from any copy of core), and, if `code` is given, has that code.
  * @example
- * if (isConnectdError(err, 'CONNECTD_ERR_HTTP_BREAKER_OPEN')) skipForNow();
+ * if (isConnectdError(err, 'CONNECTD_ERR_INTERNAL')) skipForNow();
  */
 export function isConnectdError(err: unknown, code?: string): err is ConnectdError {
   if (typeof err !== 'object' || err === null) return false;

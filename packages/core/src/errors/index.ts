@@ -7,8 +7,4 @@ export * from './codes/core.js';
 export * from './codes/config.js';
 export * from './codes/plugin.js';
 export * from './codes/store.js';
-export * from './codes/http.js';
-export * from './codes/auth.js';
-export * from './codes/pagination.js';
 export * from './codes/daemon.js';
-export * from './codes/cli.js';

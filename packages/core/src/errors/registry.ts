@@ -3,13 +3,9 @@ import * as core from './codes/core.js';
 import * as config from './codes/config.js';
 import * as plugin from './codes/plugin.js';
 import * as store from './codes/store.js';
-import * as http from './codes/http.js';
-import * as auth from './codes/auth.js';
-import * as pagination from './codes/pagination.js';
 import * as daemon from './codes/daemon.js';
-import * as cli from './codes/cli.js';
 
-const areas = { core, config, plugin, store, http, auth, pagination, daemon, cli };
+const areas = { core, config, plugin, store, daemon };
 
 function isFactory(value: unknown): value is ErrorFactory<Record<string, unknown>> {
   return typeof value === 'function' && typeof (value as { code?: unknown }).code === 'string';

@@ -1,0 +1,104 @@
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+/**
+ * The import rules of DESIGN.md section 5 and STYLE.md section 3: which folder of
+ * packages/core/src may import which. `types` lists folders that may be imported for types only.
+ */
+const RULES: Record<string, { may: string[]; types?: string[] }> = {
+  errors: { may: [] },
+  log: { may: ['errors'] },
+  config: { may: ['errors'], types: ['connector'] },
+  connector: { may: ['errors'], types: ['log'] },
+  mapping: { may: ['errors'] },
+  pagination: { may: ['errors', 'connector'] },
+  http: { may: ['errors', 'log'], types: ['connector'] },
+  auth: { may: ['errors', 'log', 'http', 'connector'], types: ['store'] },
+  store: { may: ['errors', 'log'] },
+  jobs: { may: ['errors', 'log'], types: ['store'] },
+  webhooks: { may: ['errors', 'log', 'connector', 'mapping'], types: ['store'] },
+  sync: { may: ['errors', 'log', 'connector', 'http', 'auth', 'pagination', 'mapping', 'jobs'], types: ['store'] },
+  actions: { may: ['errors', 'log', 'connector', 'http', 'auth', 'mapping', 'jobs'], types: ['store'] },
+  daemon: {
+    may: ['errors', 'log', 'config', 'connector', 'mapping', 'pagination', 'http', 'auth', 'store', 'jobs', 'webhooks', 'sync', 'actions'],
+  },
+  cli: { may: ['daemon', 'config', 'errors', 'log'] },
+};
+
+const srcRoot = import.meta.dirname;
+
+function files(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) return files(path);
+    return name.endsWith('.ts') && !/\.test(-d)?\.ts$/.test(name) && !name.endsWith('testing.ts') ? [path] : [];
+  });
+}
+
+interface ImportEdge {
+  file: string;
+  from: string;
+  to: string;
+  /** The imported module, relative to src/ (e.g. `errors/index.js`). */
+  target: string;
+  specifier: string;
+  typeOnly: boolean;
+}
+
+function edges(): ImportEdge[] {
+  const importRe = /^\s*(import|export)\s+(type\s+)?[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/gm;
+  return files(srcRoot).flatMap((file) => {
+    const from = relative(srcRoot, file).split('/')[0]!;
+    const text = readFileSync(file, 'utf8');
+    return [...text.matchAll(importRe)].flatMap((m) => {
+      const specifier = m[3] ?? m[4]!;
+      if (!specifier.startsWith('.')) return [];
+      const target = relative(srcRoot, resolve(dirname(file), specifier));
+      const to = target.split('/')[0]!;
+      if (to === from || !(to in RULES)) return [];
+      return [{ file: relative(srcRoot, file), from, to, target, specifier, typeOnly: m[2] !== undefined }];
+    });
+  });
+}
+
+describe('architecture of packages/core/src', () => {
+  const all = edges();
+
+  it('finds the folders it checks', () => {
+    expect(all.length).toBeGreaterThan(0);
+  });
+
+  it('lets each folder import only the folders its layer allows', () => {
+    const violations = all
+      .filter((e) => e.from in RULES)
+      .filter((e) => {
+        const rule = RULES[e.from]!;
+        if (rule.may.includes(e.to)) return false;
+        return !(e.typeOnly && (rule.types ?? []).includes(e.to));
+      })
+      .map((e) => `${e.file} imports ${e.specifier} (${e.from} → ${e.to})`);
+    expect(violations).toEqual([]);
+  });
+
+  it('crosses folders only through their index.ts', () => {
+    const deep = all
+      .filter((e) => e.target !== `${e.to}/index.js`)
+      .map((e) => `${e.file} imports ${e.specifier}`);
+    expect(deep).toEqual([]);
+  });
+
+  it('keeps plugins on the public plugin contract', () => {
+    const packagesRoot = join(srcRoot, '../..');
+    const offending = readdirSync(packagesRoot)
+      .filter((p) => p.startsWith('connector-'))
+      .flatMap((p) => files(join(packagesRoot, p, 'src')))
+      .flatMap((file) =>
+        [...readFileSync(file, 'utf8').matchAll(/from\s+['"](@connectd\/[^'"]+)['"]/g)]
+          .map((m) => m[1]!)
+          .filter((spec) => spec !== '@connectd/core/connector')
+          .map((spec) => `${relative(packagesRoot, file)} imports ${spec}`),
+      );
+    expect(offending).toEqual([]);
+  });
+});

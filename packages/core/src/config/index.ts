@@ -1,0 +1,21 @@
+/**
+ * config/: connectors.yaml text → validated model. Pure except for reading the one config file;
+ * plugin knowledge comes in as a `ComponentCatalog` argument.
+ */
+export { parseConfigFile, parseConfigText } from './parse.js';
+export type { ParsedConfig, IdleConnector, MissingVariable } from './parse.js';
+export { validateConfig, loadConfig, configInvalidError } from './validate.js';
+export type { ValidationResult, ValidConfig, InvalidConfig } from './validate.js';
+export { formatConfigIssue, formatYamlPath } from './issues.js';
+export type { ConfigIssue, PathSegment, YamlPath, SourcePosition } from './issues.js';
+export { positionOf } from './positions.js';
+export type { SourceTree } from './positions.js';
+export { listPlugins } from './plugin-list.js';
+export type { PluginEntry } from './plugin-list.js';
+export { interpolate } from './interpolate.js';
+export type { Env, InterpolationResult } from './interpolate.js';
+export { didYouMean } from './did-you-mean.js';
+export { BUILTIN_COMPONENT_IDS, BUILTIN_ENTITY_NAMES } from './builtins.js';
+export { SchemaCompiler, loadConnectorsSchema } from './schema-compiler.js';
+export { CONFIG_INVALID } from '../errors/index.js';
+export type * from './types.js';

@@ -1,0 +1,116 @@
+import { CONFIG_MISSING_KEY, CONFIG_SCHEMA, CONFIG_UNKNOWN_ENTITY } from '../errors/index.js';
+import { BUILTIN_ENTITY_NAMES } from './builtins.js';
+import { cronProblem } from './cron.js';
+import { didYouMean } from './did-you-mean.js';
+import { issueAt, type ConfigIssue, type IssueContext, type YamlPath } from './issues.js';
+
+type Plain = Record<string, unknown>;
+
+const isPlain = (value: unknown): value is Plain => typeof value === 'object' && value !== null && !Array.isArray(value);
+const entries = (value: unknown): Array<[string, Plain]> =>
+  isPlain(value) ? Object.entries(value).filter((entry): entry is [string, Plain] => isPlain(entry[1])) : [];
+
+/**
+ * Rules a JSON Schema cannot state well: references between parts of the file (entities), cron
+ * syntax, one-of-two keys, unique connection ids. Runs on the preset-merged config; wrong types are
+ * left to the schema, so each rule only looks at values of the right type.
+ */
+export function checkSemantics(config: unknown, ctx: IssueContext): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  if (!isPlain(config)) return issues;
+  const entityNames = [...BUILTIN_ENTITY_NAMES, ...checkEntities(config.entities, ctx, issues)];
+
+  for (const [name, connector] of entries(config.connectors)) {
+    const base: YamlPath = ['connectors', name];
+    checkEndpoints(connector, base, ctx, issues);
+    checkConnections(connector.connections, [...base, 'connections'], ctx, issues);
+    if (isPlain(connector.auth) && connector.auth.type === 'oauth2' && connector.auth.pkce !== true && !('client_secret' in connector.auth)) {
+      push(issues, ctx, CONFIG_MISSING_KEY.code, [...base, 'auth'], 'key', 'missing required key "client_secret" (needed unless pkce: true)');
+    }
+    for (const [stream, body] of entries(connector.streams)) {
+      const path = [...base, 'streams', stream];
+      checkEntityRef(body.entity, [...path, 'entity'], entityNames, ctx, issues);
+      if (typeof body.schedule === 'string' && body.schedule.trim().split(/\s+/).length >= 5) {
+        const problem = cronProblem(body.schedule);
+        if (problem !== undefined) push(issues, ctx, CONFIG_SCHEMA.code, [...path, 'schedule'], 'value', `not a valid cron expression: ${problem}`);
+      }
+      checkRequest(body.request, [...path, 'request'], ctx, issues);
+    }
+    for (const [action, body] of entries(connector.actions)) checkRequest(body.request, [...base, 'actions', action, 'request'], ctx, issues);
+    if (isPlain(connector.webhooks)) {
+      const hooks = connector.webhooks;
+      for (const [event, body] of entries(hooks.events)) {
+        checkEntityRef(body.entity, [...base, 'webhooks', 'events', event, 'entity'], entityNames, ctx, issues);
+      }
+      if (isPlain(hooks.verify) && hooks.verify.type === 'hmac') {
+        const hasOne = 'secret' in hooks.verify;
+        const hasMany = 'secrets' in hooks.verify;
+        const path = [...base, 'webhooks', 'verify'];
+        if (!hasOne && !hasMany) push(issues, ctx, CONFIG_MISSING_KEY.code, path, 'key', 'missing required key "secret" (or "secrets" while rotating)');
+        if (hasOne && hasMany) push(issues, ctx, CONFIG_SCHEMA.code, [...path, 'secrets'], 'key', 'give either "secret" or "secrets", not both');
+      }
+    }
+  }
+  return issues;
+}
+
+function push(issues: ConfigIssue[], ctx: IssueContext, code: string, path: YamlPath, anchor: 'key' | 'value', message: string, suggestion?: string): void {
+  if (!ctx.skip(path)) issues.push(issueAt(ctx, code, path, anchor, message, suggestion));
+}
+
+/** Validates custom entities and returns their names. */
+function checkEntities(entities: unknown, ctx: IssueContext, issues: ConfigIssue[]): string[] {
+  const names: string[] = [];
+  for (const [name, entity] of entries(entities)) {
+    const path = ['entities', name];
+    names.push(name);
+    if (BUILTIN_ENTITY_NAMES.includes(name)) {
+      push(issues, ctx, CONFIG_SCHEMA.code, path, 'key', `"${name}" is a canonical entity already; choose another name`);
+    }
+    const schema = entity.schema;
+    if (!isPlain(schema)) continue;
+    if (schema.type !== 'object') push(issues, ctx, CONFIG_SCHEMA.code, [...path, 'schema'], 'key', 'must be a JSON Schema with type: object');
+    const properties = isPlain(schema.properties) ? schema.properties : {};
+    if (!Array.isArray(entity.natural_key)) continue;
+    entity.natural_key.forEach((field, i) => {
+      if (typeof field === 'string' && !(field in properties)) {
+        push(issues, ctx, CONFIG_SCHEMA.code, [...path, 'natural_key', i], 'value', `"${field}" is not a property of the entity's schema`, didYouMean(field, Object.keys(properties)));
+      }
+    });
+  }
+  return names;
+}
+
+function checkEntityRef(entity: unknown, path: YamlPath, known: readonly string[], ctx: IssueContext, issues: ConfigIssue[]): void {
+  if (typeof entity !== 'string' || known.includes(entity) || !/^[a-z][a-z0-9_]*$/.test(entity)) return;
+  if (ctx.fromEnv(path)) {
+    push(issues, ctx, CONFIG_UNKNOWN_ENTITY.code, path, 'value', 'unknown entity (value from the environment)');
+    return;
+  }
+  push(issues, ctx, CONFIG_UNKNOWN_ENTITY.code, path, 'value', `unknown entity "${entity}"; declare it under entities: or use ${known.join(', ')}`, didYouMean(entity, known));
+}
+
+function checkRequest(request: unknown, path: YamlPath, ctx: IssueContext, issues: ConfigIssue[]): void {
+  if (isPlain(request) && 'body' in request && 'graphql' in request) {
+    push(issues, ctx, CONFIG_SCHEMA.code, [...path, 'graphql'], 'key', 'give either "body" or "graphql", not both');
+  }
+}
+
+/** Streams and actions need a base_url unless every path is a full URL. */
+function checkEndpoints(connector: Plain, base: YamlPath, ctx: IssueContext, issues: ConfigIssue[]): void {
+  if ('base_url' in connector) return;
+  const requests = [...entries(connector.streams), ...entries(connector.actions)].map(([, body]) => body.request);
+  const relative = requests.some((request) => isPlain(request) && typeof request.path === 'string' && !/^https?:\/\//.test(request.path));
+  if (relative) push(issues, ctx, CONFIG_MISSING_KEY.code, base, 'key', 'missing required key "base_url" (streams and actions with relative paths need it)');
+}
+
+function checkConnections(connections: unknown, path: YamlPath, ctx: IssueContext, issues: ConfigIssue[]): void {
+  if (!Array.isArray(connections)) return;
+  const seen = new Set<string>();
+  connections.forEach((connection, i) => {
+    const id = isPlain(connection) ? connection.id : undefined;
+    if (typeof id !== 'string') return;
+    if (seen.has(id)) push(issues, ctx, CONFIG_SCHEMA.code, [...path, i, 'id'], 'value', 'repeats the id of an earlier connection; ids must be unique per connector');
+    seen.add(id);
+  });
+}

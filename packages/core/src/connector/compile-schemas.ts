@@ -1,0 +1,75 @@
+/**
+ * Compiles every component options schema of a plugin once, at load time, so a broken schema is
+ * reported when the daemon starts (CONNECTD_ERR_PLUGIN_SCHEMA_INVALID) instead of when a config
+ * first uses the component.
+ */
+import { Ajv, type Options as AjvOptions } from 'ajv';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import addFormatsModule from 'ajv-formats';
+import { COMPONENT_SLOTS, type ConnectorPlugin, type JsonSchema } from './contract.js';
+
+// ajv-formats is CommonJS with `exports.default`; under NodeNext the default import is typed as the
+// module record, while at run time it is the plugin function itself. Accept both shapes.
+const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ??
+  addFormatsModule) as unknown as (ajv: Ajv | Ajv2020) => unknown;
+
+/**
+ * strictSchema: a misspelt keyword ("requried") or an unknown format is a schema bug, and ajv's
+ * strict schema mode is what finds it. The other strict checks reject valid JSON Schema (e.g.
+ * `required` without `properties`) or only warn through ajv's logger, so they are off.
+ */
+const AJV_OPTIONS: AjvOptions = {
+  allErrors: true,
+  strictSchema: true,
+  strictNumbers: true,
+  strictTypes: false,
+  strictTuples: false,
+  strictRequired: false,
+  logger: false,
+};
+
+const DRAFT_2020_URI = /json-schema\.org\/draft\/2020-12\/schema/;
+
+/** A component whose schema did not compile; `component` is `slot.key`. */
+export interface SchemaProblem {
+  readonly component: string;
+  readonly reason: string;
+  readonly cause: unknown;
+}
+
+/**
+ * Compiles each component schema of `plugin` and returns those that fail (empty when all compile).
+ * Schemas declaring draft 2020-12 in `$schema` compile with ajv's 2020 dialect, others as draft-07.
+ * One ajv instance per plugin and dialect, so two plugins may reuse the same `$id`.
+ * @example
+ * for (const p of compileComponentSchemas(plugin)) errors.push(PLUGIN_SCHEMA_INVALID({ plugin: spec, index, ...p }));
+ */
+export function compileComponentSchemas(plugin: ConnectorPlugin): SchemaProblem[] {
+  const instances: { draft07?: Ajv; draft2020?: Ajv2020 } = {};
+  const ajvFor = (schema: JsonSchema): Ajv | Ajv2020 => {
+    const dialect = schema['$schema'];
+    if (typeof dialect === 'string' && DRAFT_2020_URI.test(dialect)) {
+      instances.draft2020 ??= withFormats(new Ajv2020(AJV_OPTIONS));
+      return instances.draft2020;
+    }
+    instances.draft07 ??= withFormats(new Ajv(AJV_OPTIONS));
+    return instances.draft07;
+  };
+  const problems: SchemaProblem[] = [];
+  for (const slot of COMPONENT_SLOTS) {
+    for (const [key, component] of Object.entries(plugin[slot] ?? {})) {
+      const schema = component.meta.schema;
+      try {
+        ajvFor(schema).compile(schema);
+      } catch (err) {
+        problems.push({ component: `${slot}.${key}`, reason: err instanceof Error ? err.message : String(err), cause: err });
+      }
+    }
+  }
+  return problems;
+}
+
+function withFormats<T extends Ajv | Ajv2020>(ajv: T): T {
+  addFormats(ajv);
+  return ajv;
+}

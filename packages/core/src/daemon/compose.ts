@@ -1,0 +1,119 @@
+import type { FastifyInstance } from 'fastify';
+import { createLogger, SecretValues, type Logger } from '../log/index.js';
+import { openStore, type Store } from '../store/index.js';
+import { DAEMON_LISTEN_FAILED } from '../errors/index.js';
+import { buildHttpServer } from './http-server.js';
+import { createMetrics } from './metrics.js';
+import { loadProject, type Project } from './project.js';
+import type { DaemonSettings } from './settings.js';
+import { buildStatus } from './status.js';
+import { coreVersion } from '../connector/index.js';
+import type { DestinationStream } from 'pino';
+
+export interface StartDaemonOptions {
+  readonly configPath: string;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly settings: DaemonSettings;
+  /** Where log lines go (tests capture them); default stdout. */
+  readonly logDestination?: DestinationStream;
+}
+
+/** A running daemon. */
+export interface RunningDaemon {
+  readonly url: string;
+  readonly log: Logger;
+  readonly project: Project;
+  stop(): Promise<void>;
+}
+
+/** Secret values the daemon knows before reading the config: they must never reach a log line. */
+function knownSecrets(settings: DaemonSettings): SecretValues {
+  const secrets = new SecretValues();
+  secrets.add(settings.adminToken);
+  if (settings.databaseUrl !== undefined) {
+    try {
+      secrets.add(decodeURIComponent(new URL(settings.databaseUrl).password));
+    } catch {
+      // An unparsable URL fails later in openStore with its own coded error.
+    }
+  }
+  return secrets;
+}
+
+async function listen(server: FastifyInstance, settings: DaemonSettings): Promise<string> {
+  try {
+    return await server.listen({ port: settings.port, host: settings.host });
+  } catch (err) {
+    throw DAEMON_LISTEN_FAILED({ host: settings.host, port: settings.port }, { cause: err });
+  }
+}
+
+/**
+ * The composition root: loads the project, opens and migrates the store, and starts the HTTP
+ * server. The only place that constructs concrete implementations.
+ * @example
+ * const daemon = await startDaemon({ configPath, env: process.env, settings: readSettings(process.env) });
+ * await daemon.stop();
+ */
+export async function startDaemon(options: StartDaemonOptions): Promise<RunningDaemon> {
+  const { settings } = options;
+  const secrets = knownSecrets(settings);
+  const project = await loadProject(options.configPath, options.env);
+  for (const value of project.secretValues) secrets.add(value);
+  const log = createLogger({
+    level: settings.logLevel,
+    secrets,
+    secretFields: project.registry.secretFields(),
+    ...(options.logDestination === undefined ? {} : { destination: options.logDestination }),
+  });
+  for (const idle of project.idleConnectors) {
+    const variables = [...new Set(idle.missing.map((m) => m.variable))];
+    log.warn({ connector: idle.connector, missing: variables }, 'connector is idle: its environment variables are not set');
+  }
+
+  const store: Store = await openStore({ databaseUrl: settings.databaseUrl, dataDir: settings.dataDir, log: log.child({ component: 'store' }) });
+  let server: FastifyInstance | undefined;
+  try {
+    const { applied } = await store.migrate();
+    if (applied.length > 0) log.info({ applied }, 'applied migrations');
+    const version = coreVersion();
+    const metrics = createMetrics(version);
+    metrics.connectors.set({ state: 'idle' }, project.idleConnectors.length);
+    metrics.connectors.set({ state: 'active' }, Object.keys(project.config.connectors ?? {}).length - project.idleConnectors.length);
+    server = buildHttpServer({
+      log: log.child({ component: 'http' }),
+      metrics,
+      adminToken: settings.adminToken,
+      isReady: () => store.isReady(),
+      status: () => buildStatus(project, store, version),
+    });
+    const url = await listen(server, settings);
+    log.info({ url, store: store.db.kind, config: options.configPath }, 'connectd is running');
+    const running = server;
+    return {
+      url,
+      log,
+      project,
+      async stop() {
+        // close() stops accepting and waits for in-flight requests; the store closes after them.
+        await running.close();
+        await store.close();
+      },
+    };
+  } catch (err) {
+    await server?.close().catch(() => undefined);
+    await store.close().catch(() => undefined);
+    throw err;
+  }
+}
+
+/** Opens the store, applies pending migrations, closes it: `connectd migrate`. */
+export async function migrateOnce(settings: DaemonSettings, log: Logger): Promise<{ applied: string[]; store: string }> {
+  const store = await openStore({ databaseUrl: settings.databaseUrl, dataDir: settings.dataDir, log });
+  try {
+    const { applied } = await store.migrate();
+    return { applied, store: store.db.kind === 'pglite' ? `pglite at ${settings.dataDir}` : 'postgres' };
+  } finally {
+    await store.close();
+  }
+}

@@ -1,0 +1,11 @@
+export { startDaemon, migrateOnce } from './compose.js';
+export type { RunningDaemon, StartDaemonOptions } from './compose.js';
+export { loadProject, describeConnectors } from './project.js';
+export type { Project } from './project.js';
+export { readSettings, DEFAULT_PORT, DEFAULT_DATA_DIR, DEFAULT_SHUTDOWN_DEADLINE_MS } from './settings.js';
+export type { DaemonSettings } from './settings.js';
+export { stopOnSignal } from './lifecycle.js';
+export { readStatus, formatStatus, buildStatus } from './status.js';
+export type { StatusReport, ConnectorStatus } from './status.js';
+export { buildHttpServer } from './http-server.js';
+export { createMetrics } from './metrics.js';

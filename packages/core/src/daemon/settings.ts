@@ -1,0 +1,53 @@
+import { resolve } from 'node:path';
+import { DAEMON_ENV_INVALID } from '../errors/index.js';
+
+/** Defaults of the daemon's environment (DESIGN.md section 2). */
+export const DEFAULT_PORT = 3000;
+export const DEFAULT_HOST = '0.0.0.0';
+export const DEFAULT_DATA_DIR = './.connectd';
+export const DEFAULT_SHUTDOWN_DEADLINE_MS = 10_000;
+
+/** The daemon's settings, read once from the environment. */
+export interface DaemonSettings {
+  readonly databaseUrl: string | undefined;
+  readonly dataDir: string;
+  readonly port: number;
+  readonly host: string;
+  readonly adminToken: string | undefined;
+  readonly logLevel: string;
+  readonly shutdownDeadlineMs: number;
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+function integer(env: Readonly<Record<string, string | undefined>>, variable: string, fallback: number, max: number): number {
+  const raw = env[variable];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0 || value > max) {
+    throw DAEMON_ENV_INVALID({ variable, reason: `expected an integer from 0 to ${max}, got "${raw}"` });
+  }
+  return value;
+}
+
+/**
+ * Reads DATABASE_URL, CONNECTD_DATA_DIR, PORT, HOST, CONNECTD_ADMIN_TOKEN, LOG_LEVEL and
+ * CONNECTD_SHUTDOWN_DEADLINE_MS; throws CONNECTD_ERR_DAEMON_ENV_INVALID on a value it cannot use.
+ * @example
+ * const settings = readSettings(process.env); // { port: 3000, dataDir: '/abs/.connectd', ... }
+ */
+export function readSettings(env: Readonly<Record<string, string | undefined>>, cwd = process.cwd()): DaemonSettings {
+  const logLevel = env.LOG_LEVEL === undefined || env.LOG_LEVEL === '' ? 'info' : env.LOG_LEVEL;
+  if (!LOG_LEVELS.includes(logLevel)) {
+    throw DAEMON_ENV_INVALID({ variable: 'LOG_LEVEL', reason: `expected one of ${LOG_LEVELS.join(', ')}` });
+  }
+  return {
+    databaseUrl: env.DATABASE_URL === '' ? undefined : env.DATABASE_URL,
+    dataDir: resolve(cwd, env.CONNECTD_DATA_DIR || DEFAULT_DATA_DIR),
+    port: integer(env, 'PORT', DEFAULT_PORT, 65_535),
+    host: env.HOST || DEFAULT_HOST,
+    adminToken: env.CONNECTD_ADMIN_TOKEN === '' ? undefined : env.CONNECTD_ADMIN_TOKEN,
+    logLevel,
+    shutdownDeadlineMs: integer(env, 'CONNECTD_SHUTDOWN_DEADLINE_MS', DEFAULT_SHUTDOWN_DEADLINE_MS, 600_000),
+  };
+}

@@ -1,0 +1,106 @@
+import { isConnectdError } from '../errors/index.js';
+import { createLogger } from '../log/index.js';
+import { openStore, type Store } from '../store/index.js';
+import { coreVersion } from '../connector/index.js';
+import { loadProject, type Project } from './project.js';
+import type { DaemonSettings } from './settings.js';
+
+/** How long `connectd status` waits for a running daemon before reading the store itself. */
+export const STATUS_DAEMON_TIMEOUT_MS = 1_500;
+
+export interface ConnectorStatus {
+  readonly name: string;
+  readonly state: 'active' | 'idle';
+  /** Names of missing env variables (never values). */
+  readonly missing: readonly string[];
+  readonly streams: readonly string[];
+  readonly webhookEvents: readonly string[];
+  readonly actions: readonly string[];
+}
+
+/** What `connectd status` and `GET /api/status` report. It holds no secret by construction. */
+export interface StatusReport {
+  readonly version: string;
+  readonly source: 'daemon' | 'local';
+  readonly store: { readonly kind: string; readonly ready: boolean; readonly error?: string };
+  readonly connectors: readonly ConnectorStatus[];
+}
+
+function connectorStatuses(project: Project): ConnectorStatus[] {
+  const idle = new Map(project.idleConnectors.map((c) => [c.connector, c]));
+  return Object.entries(project.config.connectors ?? {}).map(([name, connector]) => {
+    const missing = [...new Set((idle.get(name)?.missing ?? []).map((m) => m.variable))];
+    return {
+      name,
+      state: idle.has(name) ? 'idle' : 'active',
+      missing,
+      streams: Object.keys(connector.streams ?? {}),
+      webhookEvents: Object.keys(connector.webhooks?.events ?? {}),
+      actions: Object.keys(connector.actions ?? {}),
+    };
+  });
+}
+
+/** The status of a project and its store (used by the daemon's `/api/status`). */
+export async function buildStatus(project: Project, store: Store, version: string): Promise<StatusReport> {
+  const ready = await store.isReady().catch(() => false);
+  return { version, source: 'daemon', store: { kind: store.db.kind, ready }, connectors: connectorStatuses(project) };
+}
+
+async function askDaemon(settings: DaemonSettings): Promise<StatusReport | undefined> {
+  if (settings.adminToken === undefined) return undefined;
+  try {
+    const response = await fetch(`http://127.0.0.1:${settings.port}/api/status`, {
+      headers: { authorization: `Bearer ${settings.adminToken}` },
+      signal: AbortSignal.timeout(STATUS_DAEMON_TIMEOUT_MS),
+    });
+    if (!response.ok) return undefined;
+    return (await response.json()) as StatusReport;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The status as `connectd status` shows it: from the running daemon when one answers on PORT with
+ * the admin token, otherwise read from the config and the store directly.
+ */
+export async function readStatus(options: {
+  configPath: string;
+  env: Readonly<Record<string, string | undefined>>;
+  settings: DaemonSettings;
+}): Promise<StatusReport> {
+  const fromDaemon = await askDaemon(options.settings);
+  if (fromDaemon !== undefined) return fromDaemon;
+  const project = await loadProject(options.configPath, options.env);
+  const version = coreVersion();
+  let store: Store | undefined;
+  try {
+    store = await openStore({
+      databaseUrl: options.settings.databaseUrl,
+      dataDir: options.settings.dataDir,
+      log: createLogger({ level: 'silent' }),
+    });
+    return { ...(await buildStatus(project, store, version)), source: 'local' };
+  } catch (err) {
+    const error = isConnectdError(err) ? `${err.code}: ${err.message}` : 'store unavailable';
+    const kind = options.settings.databaseUrl === undefined ? 'pglite' : 'postgres';
+    return { version, source: 'local', store: { kind, ready: false, error }, connectors: connectorStatuses(project) };
+  } finally {
+    await store?.close();
+  }
+}
+
+/** Human lines for a status report. */
+export function formatStatus(status: StatusReport): string[] {
+  const storeLine = `store: ${status.store.kind}, ${status.store.ready ? 'ready' : 'not ready'}${status.store.error ? ` (${status.store.error})` : ''}`;
+  const width = Math.max(9, ...status.connectors.map((c) => c.name.length));
+  const rows = status.connectors.map((c) => {
+    const detail =
+      c.state === 'idle'
+        ? `missing ${c.missing.join(', ')}`
+        : `streams: ${c.streams.join(', ') || '-'}; webhook events: ${c.webhookEvents.join(', ') || '-'}; actions: ${c.actions.join(', ') || '-'}`;
+    return `${c.name.padEnd(width)}  ${c.state.padEnd(6)}  ${detail}`;
+  });
+  return [`connectd ${status.version} (${status.source === 'daemon' ? 'from the running daemon' : 'read locally'})`, storeLine, '', `${'connector'.padEnd(width)}  state   details`, ...rows];
+}

@@ -1,3 +1,0 @@
-import { defineError } from '../define-error.js';
-
-// Errors of the pagination area. Codes are never reused once retired; add new ones at the end.

@@ -1,0 +1,11 @@
+export { openStore, DEFAULT_DATA_DIR } from './open-store.js';
+export type { OpenStoreOptions, Store } from './open-store.js';
+export type { Database, DatabaseKind, Queryable, QueryResult } from './database.js';
+export { MIGRATIONS, migrationChecksum } from './migrations/index.js';
+export type { Migration } from './migrations/index.js';
+export { MIGRATION_LOCK_KEY } from './migrate.js';
+export { advisoryLockKey } from './advisory-key.js';
+export { sqlStateOf } from './driver-errors.js';
+export { redactDatabaseUrl } from './postgres/database-url.js';
+export { DATA_DIR_LOCK_FILE } from './pglite/data-dir-lock.js';
+export { DEFAULT_POOL_MAX_CONNECTIONS, DEFAULT_CONNECT_TIMEOUT_MS } from './postgres/pg-database.js';

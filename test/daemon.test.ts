@@ -1,0 +1,74 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { startDaemonProcess, tempDataDir, type DaemonProcess } from './support/daemon-process.js';
+
+const ADMIN_TOKEN = 'adm1n-t0ken-for-tests-9f3c';
+const running: DaemonProcess[] = [];
+
+afterEach(async () => {
+  await Promise.all(running.splice(0).map((d) => d.stop('SIGKILL')));
+});
+
+async function start(env: Record<string, string> = {}): Promise<DaemonProcess> {
+  const daemon = await startDaemonProcess({ env });
+  running.push(daemon);
+  return daemon;
+}
+
+describe('connectd run (child process)', () => {
+  it('answers health, readiness and metrics on the embedded store', async () => {
+    const daemon = await start({ CONNECTD_ADMIN_TOKEN: ADMIN_TOKEN });
+    expect((await fetch(`${daemon.url}/healthz`)).status).toBe(200);
+    const ready = await fetch(`${daemon.url}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toEqual({ status: 'ready' });
+    const metrics = await (await fetch(`${daemon.url}/metrics`)).text();
+    expect(metrics).toMatch(/^connectd_info\{version="\d+\.\d+\.\d+"\} 1$/m);
+    expect(metrics).toMatch(/^process_cpu_user_seconds_total /m);
+    expect(metrics).toMatch(/^connectd_connectors\{state="idle"\} 3$/m);
+  });
+
+  it('keeps /api closed without the admin token and open with it', async () => {
+    const daemon = await start({ CONNECTD_ADMIN_TOKEN: ADMIN_TOKEN });
+    const none = await fetch(`${daemon.url}/api/status`);
+    expect(none.status).toBe(401);
+    expect(((await none.json()) as { code: string }).code).toBe('CONNECTD_ERR_DAEMON_UNAUTHORIZED');
+    const wrong = await fetch(`${daemon.url}/api/status`, { headers: { authorization: 'Bearer nope' } });
+    expect(wrong.status).toBe(401);
+    const ok = await fetch(`${daemon.url}/api/status`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+    expect(ok.status).toBe(200);
+    const status = (await ok.json()) as { store: { kind: string; ready: boolean }; connectors: Array<{ name: string; state: string }> };
+    expect(status.store).toEqual({ kind: 'pglite', ready: true });
+    expect(status.connectors.map((c) => [c.name, c.state])).toEqual([
+      ['storq', 'idle'],
+      ['square', 'idle'],
+      ['shopify', 'idle'],
+    ]);
+  });
+
+  it('answers /api with 403 when no admin token is configured, never open', async () => {
+    const daemon = await start();
+    const res = await fetch(`${daemon.url}/api/status`, { headers: { authorization: 'Bearer anything' } });
+    expect(res.status).toBe(403);
+    expect(((await res.json()) as { code: string }).code).toBe('CONNECTD_ERR_DAEMON_ADMIN_DISABLED');
+  });
+
+  it('answers unknown routes with a coded 404', async () => {
+    const daemon = await start();
+    const res = await fetch(`${daemon.url}/nope`);
+    expect(res.status).toBe(404);
+    expect(((await res.json()) as { code: string }).code).toBe('CONNECTD_ERR_DAEMON_NOT_FOUND');
+  });
+
+  it.each(['SIGTERM', 'SIGINT'] as const)('shuts down gracefully on %s: exit 0, store closed for the next start', async (signal) => {
+    const dataDir = tempDataDir();
+    const first = await startDaemonProcess({ env: { CONNECTD_DATA_DIR: dataDir } });
+    running.push(first);
+    const code = await first.stop(signal);
+    expect(code).toBe(0);
+    expect(first.output()).toMatch(/"msg":"stopped"/);
+    // The embedded store was closed and its lock released: a second daemon opens the same folder.
+    const second = await startDaemonProcess({ env: { CONNECTD_DATA_DIR: dataDir } });
+    running.push(second);
+    expect((await fetch(`${second.url}/readyz`)).status).toBe(200);
+  });
+});
