@@ -1,6 +1,6 @@
 import type { ErrorObject } from 'ajv';
 import { CONFIG_MISSING_KEY, CONFIG_SCHEMA, CONFIG_UNKNOWN_KEY } from '../errors/index.js';
-import { didYouMean } from './did-you-mean.js';
+import { didYouMean } from '../errors/index.js';
 import { issueAt, type ConfigIssue, type IssueContext, type PathSegment, type YamlPath } from './issues.js';
 
 const TYPE_WORDS: Readonly<Record<string, string>> = {

@@ -2,7 +2,7 @@ import type { ComponentCatalog, ComponentSlot } from '../connector/index.js';
 import { CONFIG_SCHEMA, CONFIG_UNKNOWN_TYPE } from '../errors/index.js';
 import { issuesFromAjv } from './ajv-issues.js';
 import { BUILTIN_COMPONENT_IDS, SLOT_LABELS } from './builtins.js';
-import { didYouMean } from './did-you-mean.js';
+import { didYouMean } from '../errors/index.js';
 import { issueAt, type ConfigIssue, type IssueContext, type YamlPath } from './issues.js';
 import type { SchemaCompiler } from './schema-compiler.js';
 

@@ -14,7 +14,7 @@ export { listPlugins } from './plugin-list.js';
 export type { PluginEntry } from './plugin-list.js';
 export { interpolate } from './interpolate.js';
 export type { Env, InterpolationResult } from './interpolate.js';
-export { didYouMean } from './did-you-mean.js';
+export { didYouMean } from '../errors/index.js';
 export { BUILTIN_COMPONENT_IDS, BUILTIN_ENTITY_NAMES } from './builtins.js';
 export { SchemaCompiler, loadConnectorsSchema } from './schema-compiler.js';
 export { CONFIG_INVALID } from '../errors/index.js';

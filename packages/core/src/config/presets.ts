@@ -1,6 +1,6 @@
 import type { ComponentCatalog } from '../connector/index.js';
 import { CONFIG_UNKNOWN_PRESET } from '../errors/index.js';
-import { didYouMean } from './did-you-mean.js';
+import { didYouMean } from '../errors/index.js';
 import { issueAt, pathKey, type ConfigIssue, type IssueContext, type YamlPath } from './issues.js';
 
 export interface PresetResult {

@@ -1,7 +1,7 @@
 import { CONFIG_MISSING_KEY, CONFIG_SCHEMA, CONFIG_UNKNOWN_ENTITY } from '../errors/index.js';
 import { BUILTIN_ENTITY_NAMES } from './builtins.js';
 import { cronProblem } from './cron.js';
-import { didYouMean } from './did-you-mean.js';
+import { didYouMean } from '../errors/index.js';
 import { issueAt, type ConfigIssue, type IssueContext, type YamlPath } from './issues.js';
 
 type Plain = Record<string, unknown>;

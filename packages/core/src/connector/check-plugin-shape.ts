@@ -5,7 +5,7 @@
  */
 import semver from 'semver';
 import { COMPONENT_SLOTS, SLOT_NAMES, type ComponentSlot } from './contract.js';
-import { closestName } from './did-you-mean.js';
+import { didYouMean } from '../errors/index.js';
 
 /** Namespaces prefix component ids in YAML (`storq/hmac`), so they stay short and URL-safe. */
 export const NAMESPACE_PATTERN = /^[a-z][a-z0-9-]*$/;
@@ -105,7 +105,7 @@ export function checkPluginShape(plugin: unknown): string[] {
   checkMeta(plugin['meta'], problems);
   for (const key of Object.keys(plugin)) {
     if (KNOWN_KEYS.includes(key)) continue;
-    const suggestion = closestName(key, SLOT_NAMES);
+    const suggestion = didYouMean(key, SLOT_NAMES);
     problems.push(`unknown slot "${key}"${suggestion === undefined ? '' : ` (did you mean "${suggestion}"?)`}; slots are ${SLOT_NAMES.join(', ')}`);
   }
   for (const slot of SLOT_NAMES) {

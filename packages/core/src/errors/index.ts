@@ -8,3 +8,4 @@ export * from './codes/config.js';
 export * from './codes/plugin.js';
 export * from './codes/store.js';
 export * from './codes/daemon.js';
+export { didYouMean, editDistance } from './did-you-mean.js';
