@@ -1,4 +1,5 @@
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
@@ -28,6 +29,21 @@ const RULES: Record<string, { may: string[]; types?: string[] }> = {
 
 const srcRoot = import.meta.dirname;
 
+function layerViolations(all: ImportEdge[]): string[] {
+  return all
+    .filter((e) => e.from in RULES)
+    .filter((e) => {
+      const rule = RULES[e.from]!;
+      if (rule.may.includes(e.to)) return false;
+      return !(e.typeOnly && (rule.types ?? []).includes(e.to));
+    })
+    .map((e) => `${e.file} imports ${e.specifier} (${e.from} → ${e.to})`);
+}
+
+function deepImports(all: ImportEdge[]): string[] {
+  return all.filter((e) => e.target !== `${e.to}/index.js`).map((e) => `${e.file} imports ${e.specifier}`);
+}
+
 function files(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
     const path = join(dir, name);
@@ -46,7 +62,7 @@ interface ImportEdge {
   typeOnly: boolean;
 }
 
-function edges(): ImportEdge[] {
+function edges(srcRoot: string): ImportEdge[] {
   const importRe = /^\s*(import|export)\s+(type\s+)?[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/gm;
   return files(srcRoot).flatMap((file) => {
     const from = relative(srcRoot, file).split('/')[0]!;
@@ -63,29 +79,37 @@ function edges(): ImportEdge[] {
 }
 
 describe('architecture of packages/core/src', () => {
-  const all = edges();
+  const all = edges(srcRoot);
 
   it('finds the folders it checks', () => {
     expect(all.length).toBeGreaterThan(0);
   });
 
   it('lets each folder import only the folders its layer allows', () => {
-    const violations = all
-      .filter((e) => e.from in RULES)
-      .filter((e) => {
-        const rule = RULES[e.from]!;
-        if (rule.may.includes(e.to)) return false;
-        return !(e.typeOnly && (rule.types ?? []).includes(e.to));
-      })
-      .map((e) => `${e.file} imports ${e.specifier} (${e.from} → ${e.to})`);
-    expect(violations).toEqual([]);
+    expect(layerViolations(all)).toEqual([]);
   });
 
   it('crosses folders only through their index.ts', () => {
-    const deep = all
-      .filter((e) => e.target !== `${e.to}/index.js`)
-      .map((e) => `${e.file} imports ${e.specifier}`);
-    expect(deep).toEqual([]);
+    expect(deepImports(all)).toEqual([]);
+  });
+
+  it('catches a forbidden import, a value import of a types-only layer, and a deep import', () => {
+    const root = mkdtempSync(join(tmpdir(), 'connectd-arch-'));
+    const write = (file: string, text: string): void => {
+      mkdirSync(dirname(join(root, file)), { recursive: true });
+      writeFileSync(join(root, file), text);
+    };
+    write('store/index.ts', "export { x } from './x.js';\n");
+    write('store/x.ts', "import { client } from '../http/index.js';\nexport const x = client;\n");
+    write('config/a.ts', "import { REGISTRY } from '../connector/index.js';\nimport type { Slot } from '../connector/index.js';\n");
+    write('sync/b.ts', "import { helper } from '../store/x.js';\n");
+    const found = edges(root);
+    expect(layerViolations(found)).toEqual([
+      'config/a.ts imports ../connector/index.js (config → connector)',
+      'store/x.ts imports ../http/index.js (store → http)',
+      'sync/b.ts imports ../store/x.js (sync → store)',
+    ]);
+    expect(deepImports(found)).toEqual(['sync/b.ts imports ../store/x.js']);
   });
 
   it('keeps plugins on the public plugin contract', () => {
