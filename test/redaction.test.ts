@@ -30,8 +30,11 @@ describe('secrets never reach the output', () => {
     expect((await fetch(`${daemon.url}/api/status`, { headers: { authorization: `Bearer ${SECRETS.STORQ_API_KEY}` } })).status).toBe(401);
     expect((await fetch(`${daemon.url}/nope?token=${SECRETS.STORQ_API_KEY}`)).status).toBe(404);
     expect((await fetch(`${daemon.url}/healthz`, { headers: { cookie: `s=${SECRETS.SHOPIFY_CLIENT_SECRET}` } })).status).toBe(200);
-    expect((await fetch(`${daemon.url}/metrics`)).status).toBe(200);
+    const metrics = await (await fetch(`${daemon.url}/metrics`)).text();
     expect(await daemon.stop('SIGTERM')).toBe(0);
+    // The active connector got its HTTP runtime: one implicit connection with a closed breaker.
+    expect(metrics).toMatch(/^connectd_breaker_state\{connection="storq:storq"\} 0$/m);
+    expect(status).toMatch(/"connections":\[\{"connector":"storq","id":"storq","tenant":"default","state":"ready","breaker":"closed"\}/);
 
     const output = daemon.output();
     expect(output).toMatch(/"msg":"connectd is running"/);
@@ -40,6 +43,7 @@ describe('secrets never reach the output', () => {
     for (const secret of SECRET_VALUES) {
       expect(output, `daemon output contains ${secret.slice(0, 6)}…`).not.toContain(secret);
       expect(status).not.toContain(secret);
+      expect(metrics).not.toContain(secret);
     }
   });
 

@@ -20,6 +20,7 @@ export type {
   ComponentContext,
   ComponentDefinition,
   ComponentSlot,
+  ConnectionInfo,
   ConnectorMeta,
   ConnectorPlugin,
   ConnectorPreset,
@@ -34,6 +35,7 @@ export type {
   RateLimitAdapterRuntime,
   ReceivedPage,
   SlotName,
+  TokenProvider,
   WebhookRejectReason,
   WebhookVerifierRuntime,
 } from './connector/index.js';

@@ -4,3 +4,4 @@
  * import { createTestDatabases, storeBackends } from '@connectd/core/testing';
  */
 export { createTestDatabases, storeBackends } from './store/testing.js';
+export { createFakeHttpServer, reply } from './testing/fake-http-server.js';

@@ -20,6 +20,25 @@ export interface ConnectorMeta {
 /** A JSON Schema object (draft 2020-12 or 07 as ajv accepts it). */
 export type JsonSchema = Readonly<Record<string, unknown>>;
 
+/** The connection (one vendor account of one tenant) a component instance serves. */
+export interface ConnectionInfo {
+  readonly id: string;
+  readonly tenant: string;
+  /** The connection's settings from the config (e.g. `shop`), read-only. */
+  readonly config: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * Supplies a connection's OAuth access token. Implemented by the engine on top of the token vault;
+ * the `oauth2` auth strategy only asks it for tokens and never sees refresh tokens or secrets.
+ */
+export interface TokenProvider {
+  /** The current access token; the provider caches it and refreshes ahead of expiry itself. */
+  getAccessToken(): Promise<string>;
+  /** Gets a new access token now (the vendor rejected the current one) and returns it. */
+  refresh(): Promise<string>;
+}
+
 /** What core hands to every component; components reach nothing ambient. */
 export interface ComponentContext {
   /** Child logger bound to { connector, component }. */
@@ -27,6 +46,10 @@ export interface ComponentContext {
   /** Aborted on shutdown. */
   readonly signal: AbortSignal;
   now(): Date;
+  /** The connection this instance serves; absent for components created outside one. */
+  readonly connection?: ConnectionInfo;
+  /** The connection's OAuth tokens; present when the connection has an OAuth grant. */
+  readonly tokens?: TokenProvider;
 }
 
 /** A component: declarative meta plus a factory called once per configured use, not per request. */
@@ -64,8 +87,15 @@ export interface AuthRuntime {
 }
 
 export interface PaginatorRuntime {
+  /**
+   * Prepares the first request (e.g. adds `limit=100&offset=0`); absent when the first request
+   * goes out as declared.
+   */
+  first?(request: OutgoingRequest): OutgoingRequest;
   /** The next request, or null when the stream is done. */
   next(page: ReceivedPage, records: readonly unknown[]): OutgoingRequest | null;
+  /** Records per page the paginator asks for, when it sets one; `stop_on_short_page` compares with it. */
+  readonly pageSize?: number;
 }
 
 export type WebhookRejectReason = 'missing' | 'mismatch' | 'stale' | 'no_secret';

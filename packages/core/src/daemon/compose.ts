@@ -7,6 +7,8 @@ import { createMetrics } from './metrics.js';
 import { loadProject, type Project } from './project.js';
 import type { DaemonSettings } from './settings.js';
 import { buildStatus } from './status.js';
+import { buildConnectionRuntimes, type ConnectionRuntimes } from './connection-runtimes.js';
+import { createHttpMetrics } from './http-metrics.js';
 import { coreVersion } from '../connector/index.js';
 import type { DestinationStream } from 'pino';
 
@@ -21,6 +23,7 @@ export interface StartDaemonOptions {
 /** A running daemon. */
 export interface RunningDaemon {
   readonly url: string;
+  readonly connections: ConnectionRuntimes;
   readonly log: Logger;
   readonly project: Project;
   stop(): Promise<void>;
@@ -73,6 +76,8 @@ export async function startDaemon(options: StartDaemonOptions): Promise<RunningD
 
   const store: Store = await openStore({ databaseUrl: settings.databaseUrl, dataDir: settings.dataDir, log: log.child({ component: 'store' }) });
   let server: FastifyInstance | undefined;
+  let connections: ConnectionRuntimes | undefined;
+  const shutdown = new AbortController();
   try {
     const { applied } = await store.migrate();
     if (applied.length > 0) log.info({ applied }, 'applied migrations');
@@ -80,12 +85,20 @@ export async function startDaemon(options: StartDaemonOptions): Promise<RunningD
     const metrics = createMetrics(version);
     metrics.connectors.set({ state: 'idle' }, project.idleConnectors.length);
     metrics.connectors.set({ state: 'active' }, Object.keys(project.config.connectors ?? {}).length - project.idleConnectors.length);
+    const httpMetrics = createHttpMetrics(metrics.registry);
+    const runtimes = buildConnectionRuntimes(project, {
+      log,
+      metrics: httpMetrics,
+      signal: shutdown.signal,
+      redact: (text) => secrets.scrub(text),
+    });
+    connections = runtimes;
     server = buildHttpServer({
       log: log.child({ component: 'http' }),
       metrics,
       adminToken: settings.adminToken,
       isReady: () => store.isReady(),
-      status: () => buildStatus(project, store, version),
+      status: () => buildStatus(project, store, version, runtimes),
     });
     const url = await listen(server, settings);
     log.info({ url, store: store.db.kind, config: options.configPath }, 'connectd is running');
@@ -94,13 +107,19 @@ export async function startDaemon(options: StartDaemonOptions): Promise<RunningD
       url,
       log,
       project,
+      connections: runtimes,
       async stop() {
-        // close() stops accepting and waits for in-flight requests; the store closes after them.
+        // close() stops accepting and waits for in-flight requests; then vendor calls are aborted,
+        // their pools closed, and the store closes last.
         await running.close();
+        shutdown.abort();
+        await runtimes.close();
         await store.close();
       },
     };
   } catch (err) {
+    shutdown.abort();
+    await connections?.close().catch(() => undefined);
     await server?.close().catch(() => undefined);
     await store.close().catch(() => undefined);
     throw err;

@@ -9,3 +9,6 @@ export { readStatus, formatStatus, buildStatus } from './status.js';
 export type { StatusReport, ConnectorStatus } from './status.js';
 export { buildHttpServer } from './http-server.js';
 export { createMetrics } from './metrics.js';
+export { buildConnectionRuntimes, declaredConnections, DEFAULT_TENANT } from './connection-runtimes.js';
+export type { ConnectionRuntime, ConnectionRuntimes } from './connection-runtimes.js';
+export { createHttpMetrics } from './http-metrics.js';

@@ -21,6 +21,8 @@ import {
   type LoadedPlugin,
 } from '../connector/index.js';
 import { isConnectdError, type ConnectdError } from '../errors/index.js';
+import { BUILTIN_AUTH } from '../auth/index.js';
+import { BUILTIN_PAGINATORS } from '../pagination/index.js';
 
 /** A loaded, validated configuration with its plugins: what every command starts from. */
 export interface Project {
@@ -77,7 +79,7 @@ export async function loadProject(configPath: string, env: Readonly<Record<strin
   } catch (err) {
     loadIssues = pluginIssues(parsed, err);
   }
-  const registry = createComponentRegistry({}, plugins);
+  const registry = createComponentRegistry({ auth: BUILTIN_AUTH, paginators: BUILTIN_PAGINATORS }, plugins);
   const result = validateConfig(parsed, withBuiltinIds(registry));
   const issues = [...loadIssues, ...(result.ok ? [] : result.issues)];
   if (!result.ok || issues.length > 0) throw CONFIG_INVALID({ file: parsed.file, issues });

@@ -4,6 +4,7 @@ import { openStore, type Store } from '../store/index.js';
 import { coreVersion } from '../connector/index.js';
 import { loadProject, type Project } from './project.js';
 import type { DaemonSettings } from './settings.js';
+import type { ConnectionRuntimes } from './connection-runtimes.js';
 
 /** How long `connectd status` waits for a running daemon before reading the store itself. */
 export const STATUS_DAEMON_TIMEOUT_MS = 1_500;
@@ -18,12 +19,46 @@ export interface ConnectorStatus {
   readonly actions: readonly string[];
 }
 
+/** One connection's HTTP runtime as the running daemon sees it. */
+export interface ConnectionStatus {
+  readonly connector: string;
+  readonly id: string;
+  readonly tenant: string;
+  /** `unavailable` when the connection could not be set up (see `error`). */
+  readonly state: 'ready' | 'unavailable';
+  /** Circuit breaker: closed (calls flow), open (failing fast until `probeAt`), half_open (one probe). */
+  readonly breaker?: 'closed' | 'open' | 'half_open';
+  readonly probeAt?: string;
+  readonly error?: string;
+}
+
 /** What `connectd status` and `GET /api/status` report. It holds no secret by construction. */
 export interface StatusReport {
   readonly version: string;
   readonly source: 'daemon' | 'local';
   readonly store: { readonly kind: string; readonly ready: boolean; readonly error?: string };
   readonly connectors: readonly ConnectorStatus[];
+  /** Live connection runtimes; only the running daemon knows them. */
+  readonly connections: readonly ConnectionStatus[];
+}
+
+function connectionStatuses(runtimes: ConnectionRuntimes | undefined): ConnectionStatus[] {
+  if (runtimes === undefined) return [];
+  const ready = runtimes.all().map((r): ConnectionStatus => {
+    const stats = r.client.stats();
+    return {
+      connector: r.connector,
+      id: r.connection.id,
+      tenant: r.connection.tenant,
+      state: 'ready',
+      breaker: stats.breaker,
+      ...(stats.probeAt === undefined ? {} : { probeAt: stats.probeAt }),
+    };
+  });
+  const unavailable = runtimes.unavailable().map(
+    (u): ConnectionStatus => ({ connector: u.connector, id: u.connectionId, tenant: '', state: 'unavailable', error: `${u.code}: ${u.reason}` }),
+  );
+  return [...ready, ...unavailable];
 }
 
 function connectorStatuses(project: Project): ConnectorStatus[] {
@@ -42,9 +77,15 @@ function connectorStatuses(project: Project): ConnectorStatus[] {
 }
 
 /** The status of a project and its store (used by the daemon's `/api/status`). */
-export async function buildStatus(project: Project, store: Store, version: string): Promise<StatusReport> {
+export async function buildStatus(project: Project, store: Store, version: string, runtimes?: ConnectionRuntimes): Promise<StatusReport> {
   const ready = await store.isReady().catch(() => false);
-  return { version, source: 'daemon', store: { kind: store.db.kind, ready }, connectors: connectorStatuses(project) };
+  return {
+    version,
+    source: 'daemon',
+    store: { kind: store.db.kind, ready },
+    connectors: connectorStatuses(project),
+    connections: connectionStatuses(runtimes),
+  };
 }
 
 async function askDaemon(settings: DaemonSettings): Promise<StatusReport | undefined> {
@@ -85,7 +126,7 @@ export async function readStatus(options: {
   } catch (err) {
     const error = isConnectdError(err) ? `${err.code}: ${err.message}` : 'store unavailable';
     const kind = options.settings.databaseUrl === undefined ? 'pglite' : 'postgres';
-    return { version, source: 'local', store: { kind, ready: false, error }, connectors: connectorStatuses(project) };
+    return { version, source: 'local', store: { kind, ready: false, error }, connectors: connectorStatuses(project), connections: [] };
   } finally {
     await store?.close();
   }
@@ -102,5 +143,16 @@ export function formatStatus(status: StatusReport): string[] {
         : `streams: ${c.streams.join(', ') || '-'}; webhook events: ${c.webhookEvents.join(', ') || '-'}; actions: ${c.actions.join(', ') || '-'}`;
     return `${c.name.padEnd(width)}  ${c.state.padEnd(6)}  ${detail}`;
   });
-  return [`connectd ${status.version} (${status.source === 'daemon' ? 'from the running daemon' : 'read locally'})`, storeLine, '', `${'connector'.padEnd(width)}  state   details`, ...rows];
+  const connections = status.connections.map(
+    (c) =>
+      `  ${`${c.connector}:${c.id}`.padEnd(width)}  ${c.state === 'ready' ? `breaker ${c.breaker ?? 'closed'}${c.probeAt ? ` (probe at ${c.probeAt})` : ''}` : `unavailable: ${c.error ?? ''}`}`,
+  );
+  return [
+    `connectd ${status.version} (${status.source === 'daemon' ? 'from the running daemon' : 'read locally'})`,
+    storeLine,
+    '',
+    `${'connector'.padEnd(width)}  state   details`,
+    ...rows,
+    ...(connections.length > 0 ? ['', 'connections:', ...connections] : []),
+  ];
 }

@@ -4,8 +4,14 @@ import * as config from './codes/config.js';
 import * as plugin from './codes/plugin.js';
 import * as store from './codes/store.js';
 import * as daemon from './codes/daemon.js';
+import * as sync from './codes/sync.js';
+import * as auth from './codes/auth.js';
+import * as pagination from './codes/pagination.js';
+import * as http from './codes/http.js';
+import * as jobs from './codes/jobs.js';
+import * as mapping from './codes/mapping.js';
 
-const areas = { core, config, plugin, store, daemon };
+const areas = { core, config, plugin, store, daemon, auth, pagination, http, jobs, mapping, sync };
 
 function isFactory(value: unknown): value is ErrorFactory<Record<string, unknown>> {
   return typeof value === 'function' && typeof (value as { code?: unknown }).code === 'string';

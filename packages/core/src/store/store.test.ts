@@ -19,6 +19,7 @@ const ENGINE_TABLES = [
   'dead_letters',
   'jobs',
   'migrations',
+  'schedule_ticks',
   'sync_runs',
   'tenants',
   'vendor_id_map',

@@ -78,3 +78,11 @@ export const STORE_MIGRATION_FAILED = defineError<{ name: string; reason: string
   fix: 'Read the chained cause (SQLSTATE and message); fix the database state or the migration, then run `connectd migrate` again.',
   message: (d) => `migration ${d.name} failed and was rolled back: ${d.reason}`,
 });
+
+export const STORE_IDENTIFIER_INVALID = defineError<{ kind: 'table' | 'column'; name: string; reason: string }>({
+  code: 'CONNECTD_ERR_STORE_IDENTIFIER_INVALID',
+  exitCode: 2,
+  meaning: 'An entity table or column name is not a plain lower-case SQL identifier, or a custom entity would reuse a canonical table.',
+  fix: 'Name custom entities in snake_case (letters, digits, _; at most 63 characters) and not after a canonical entity (store, product, inventory_level, transaction, order).',
+  message: (d) => `${d.kind} name "${d.name}" cannot be used: ${d.reason}`,
+});

@@ -1,8 +1,9 @@
 import { migration0001Initial } from './0001_initial.js';
+import { migration0002Syncs } from './0002_syncs.js';
 import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
 export { migrationChecksum } from './migration.js';
 
 /** Every migration, in the order they apply. Append only. */
-export const MIGRATIONS: readonly Migration[] = [migration0001Initial];
+export const MIGRATIONS: readonly Migration[] = [migration0001Initial, migration0002Syncs];

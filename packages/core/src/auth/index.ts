@@ -1,0 +1,12 @@
+export { BUILTIN_AUTH } from './builtins.js';
+export { apiKeyAuth, DEFAULT_API_KEY_IN } from './strategies/api-key.js';
+export type { ApiKeyOptions } from './strategies/api-key.js';
+export { bearerAuth } from './strategies/bearer.js';
+export type { BearerOptions } from './strategies/bearer.js';
+export { basicAuth } from './strategies/basic.js';
+export type { BasicOptions } from './strategies/basic.js';
+export { oauth2Auth, DEFAULT_OAUTH2_HEADER, DEFAULT_OAUTH2_PREFIX } from './strategies/oauth2.js';
+export type { OAuth2Options } from './strategies/oauth2.js';
+export { withHeader } from './headers.js';
+export { withQueryParam } from './query-param.js';
+export type { AuthRuntime, ConnectionInfo, TokenProvider } from '../connector/index.js';

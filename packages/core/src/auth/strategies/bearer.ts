@@ -1,0 +1,29 @@
+import { defineAuth, type AuthRuntime, type ComponentDefinition, type JsonSchema } from '../../connector/index.js';
+import { checkHeaderValue, withHeader } from '../headers.js';
+
+/** Options of the `bearer` strategy. */
+export interface BearerOptions {
+  readonly token: string;
+}
+
+const SCHEMA: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['token'],
+  properties: { token: { type: 'string', description: 'Sent as Authorization: Bearer <token>; use ${VAR}.' } },
+};
+
+/**
+ * `bearer`: a static token sent as `Authorization: Bearer <token>` (RFC 6750).
+ * @example
+ * const auth = bearerAuth.create({ token: process.env.STORQ_API_KEY! }, ctx);
+ * (await auth.authorize(request)).headers.Authorization; // 'Bearer …'
+ */
+export const bearerAuth: ComponentDefinition<BearerOptions, AuthRuntime> = defineAuth<BearerOptions>({
+  meta: { type: 'bearer', description: 'A static token in Authorization: Bearer <token>.', schema: SCHEMA },
+  create(options) {
+    checkHeaderValue('bearer', 'token', options.token);
+    const value = `Bearer ${options.token}`;
+    return { authorize: async (request) => withHeader(request, 'Authorization', value) };
+  },
+});

@@ -1,0 +1,279 @@
+import { Agent, type Dispatcher } from 'undici';
+import type { OutgoingRequest } from '../connector/index.js';
+import {
+  HTTP_ABORTED,
+  HTTP_BODY_TOO_LARGE,
+  HTTP_CLIENT_CLOSED,
+  HTTP_INVALID_URL,
+  HTTP_REQUEST_FAILED,
+  HTTP_RETRIES_EXHAUSTED,
+  HTTP_RETRY_AFTER_TOO_LONG,
+  isConnectdError,
+} from '../errors/index.js';
+import { ConnectionBreaker } from './breaker.js';
+import { DEFAULT_BODY_LIMIT_BYTES, resolveBreakerPolicy, resolveRetryPolicy, resolveTimeouts, type RetryPolicy, type Timeouts } from './policies.js';
+import type { RateLimitPermit } from './rate-limiter.js';
+import { createUrlRedactor } from './redact-url.js';
+import { createRequestLog, type RequestLog } from './request-log.js';
+import { BufferedResponse, toReceivedPage } from './response.js';
+import { classifyStatus, decideRetry, mayRetry, transportErrorCode, type AttemptVerdict } from './retry.js';
+import { parseRetryAfterMs } from './retry-after.js';
+import { sleep as realSleep, type Sleep } from './sleep.js';
+import { sendOnce } from './transport.js';
+import type { BreakerState, ConnectionClient, ConnectionClientOptions, ConnectionClientStats, HttpRequest, HttpResponse } from './types.js';
+
+/*
+ * How a call is composed, outermost first (the one place this order is written down):
+ *
+ *   breaker ─► retry loop ─► per attempt: rate limit ─► auth ─► log ─► undici
+ *
+ * - The breaker wraps the whole retried call: one outcome per call, and while it is open the call
+ *   fails fast with CONNECTD_ERR_HTTP_BREAKER_OPEN before taking a token or sending anything. The
+ *   half-open probe is held to a single attempt.
+ * - Every attempt, retries and the 401 refresh retry included, takes a rate-limit token and is
+ *   authorised afresh, so the bucket bounds what reaches the vendor and a refreshed token is used.
+ *   The token is taken before authorising (DESIGN.md lists auth first; the effect is the same, but
+ *   this way a signature or short-lived token is made right before sending, not before a wait).
+ * - Each attempt writes one request-log line once its outcome and any retry delay are known.
+ */
+
+interface Attempt {
+  readonly outgoing: OutgoingRequest;
+  readonly response?: BufferedResponse;
+  readonly error?: unknown;
+  readonly durationMs: number;
+  readonly waitedMs: number;
+}
+
+const NO_PERMIT: RateLimitPermit = { waitedMs: 0 };
+const THREW_VERDICT: AttemptVerdict = { kind: 'retry', threw: true };
+const OK_VERDICT: AttemptVerdict = { kind: 'ok', threw: false };
+const ABSOLUTE_URL = /^https?:\/\/[^/?#]/i;
+
+const isFailedError = (err: unknown): boolean =>
+  isConnectdError(err) &&
+  (err.code === HTTP_RETRIES_EXHAUSTED.code || err.code === HTTP_RETRY_AFTER_TOO_LONG.code || err.code === HTTP_REQUEST_FAILED.code);
+
+class Client implements ConnectionClient {
+  readonly name: string;
+  readonly #dispatcher: Dispatcher;
+  readonly #ownsDispatcher: boolean;
+  readonly #timeouts: Timeouts;
+  readonly #retry: RetryPolicy;
+  readonly #breaker: ConnectionBreaker<HttpResponse>;
+  readonly #options: ConnectionClientOptions;
+  readonly #redact: (url: string) => string;
+  readonly #logAttempt: RequestLog;
+  readonly #bodyLimitBytes: number;
+  readonly #sleep: Sleep;
+  readonly #random: () => number;
+  readonly #now: () => number;
+  #closed = false;
+  #calls = 0;
+  #attempts = 0;
+  #inFlight = 0;
+
+  constructor(options: ConnectionClientOptions) {
+    this.name = options.name;
+    this.#options = options;
+    this.#timeouts = resolveTimeouts(options.timeouts);
+    this.#retry = resolveRetryPolicy(options.retry);
+    this.#ownsDispatcher = options.dispatcher === undefined;
+    this.#dispatcher =
+      options.dispatcher ??
+      new Agent({ connect: { timeout: this.#timeouts.connectMs }, headersTimeout: this.#timeouts.headersMs, bodyTimeout: this.#timeouts.bodyMs });
+    this.#redact = createUrlRedactor(options.redact);
+    this.#logAttempt = createRequestLog(options.log, options.name, this.#redact);
+    this.#bodyLimitBytes = options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES;
+    this.#sleep = options.sleep ?? realSleep;
+    this.#random = options.random ?? Math.random;
+    this.#now = options.now ?? Date.now;
+    this.#breaker = new ConnectionBreaker<HttpResponse>({
+      connection: options.name,
+      policy: resolveBreakerPolicy(options.breaker),
+      log: options.log,
+      metrics: options.metrics,
+      isFailedError,
+      isFailedResult: (res) => res.status >= 500 || res.status === 429,
+    });
+  }
+
+  async send(request: HttpRequest): Promise<HttpResponse> {
+    if (this.#closed) throw HTTP_CLIENT_CLOSED({ connection: this.name });
+    if (!ABSOLUTE_URL.test(request.url)) throw HTTP_INVALID_URL({ url: this.#redact(request.url) });
+    if (request.signal?.aborted) throw this.#aborted(request, request.signal.reason);
+    this.#calls++;
+    return this.#breaker.execute((probe) => this.#call(request, probe));
+  }
+
+  async #call(request: HttpRequest, probe: boolean): Promise<HttpResponse> {
+    const method = request.method.toUpperCase();
+    const { idempotencyKey, signal } = request;
+    let headers = request.headers ?? {};
+    if (idempotencyKey !== undefined && request.idempotencyHeader !== null) {
+      headers = { ...headers, [request.idempotencyHeader ?? 'Idempotency-Key']: idempotencyKey };
+    }
+    const base: OutgoingRequest = { method, url: request.url, headers, body: request.body };
+    const retryable = mayRetry(method, idempotencyKey);
+    const maxAttempts = probe ? 1 : this.#retry.maxAttempts;
+    const canRefresh = this.#options.auth?.refresh !== undefined;
+    let refreshed = false;
+    for (let attempt = 1; ; attempt++) {
+      const result = await this.#attempt(base, signal);
+      const { outgoing, response, error } = result;
+      const { durationMs, waitedMs } = result;
+      let verdict: AttemptVerdict;
+      let errorCode: string | undefined;
+      if (response === undefined) {
+        errorCode = signal?.aborted ? 'ABORTED' : transportErrorCode(error);
+        this.#metric(method, attempt, durationMs, undefined, errorCode ?? codeOf(error));
+        if (errorCode === undefined || errorCode === 'ABORTED') {
+          this.#logAttempt({ method, url: outgoing.url, attempt, error: errorCode ?? codeOf(error), durationMs, waitedMs });
+          throw signal?.aborted ? this.#aborted(request, error) : error;
+        }
+        verdict = THREW_VERDICT;
+      } else {
+        this.#metric(method, attempt, durationMs, response.status, undefined);
+        verdict = this.#classify(outgoing, response);
+      }
+      // The refresh retry does not count against maxAttempts: it repairs credentials, not the vendor.
+      const state = { attempts: refreshed ? attempt - 1 : attempt, maxAttempts, retryable, canRefresh, refreshed };
+      const decision = decideRetry(verdict, state, this.#retry, this.#random);
+      const retryInMs = decision.action === 'retry' ? decision.delayMs : decision.action === 'refresh' ? 0 : undefined;
+      this.#logAttempt({ method, url: outgoing.url, attempt, status: response?.status, error: errorCode, durationMs, waitedMs, retryInMs });
+      switch (decision.action) {
+        case 'return':
+          return response as BufferedResponse;
+        case 'refresh':
+          refreshed = true;
+          await this.#options.auth?.refresh?.();
+          continue;
+        case 'retry':
+          try {
+            await this.#sleep(decision.delayMs, signal);
+          } catch (err) {
+            throw this.#aborted(request, err);
+          }
+          continue;
+        case 'fail': {
+          const url = this.#redact(request.url);
+          const who = { connection: this.name, method, url };
+          if (decision.reason === 'retry_after_too_long') {
+            throw HTTP_RETRY_AFTER_TOO_LONG({ ...who, waitMs: verdict.retryAfterMs ?? 0, maxWaitMs: this.#retry.maxWaitMs });
+          }
+          if (decision.reason === 'not_retryable') throw HTTP_REQUEST_FAILED({ ...who, reason: errorCode ?? 'error' }, { cause: error });
+          const status = response?.status;
+          const reason = errorCode ?? (verdict.kind === 'rate-limited' ? 'rate limited' : `status ${status}`);
+          throw HTTP_RETRIES_EXHAUSTED({ ...who, attempts: attempt, status, reason }, { cause: error });
+        }
+      }
+    }
+  }
+
+  /** One attempt: a rate-limit permit, fresh authorisation, the exchange, the permit returned. */
+  async #attempt(base: OutgoingRequest, signal: AbortSignal | undefined): Promise<Attempt> {
+    const limiter = this.#options.rateLimiter;
+    let permit = NO_PERMIT;
+    if (limiter !== undefined) {
+      try {
+        permit = await limiter.acquire(signal);
+      } catch (error) {
+        return { outgoing: base, error, durationMs: 0, waitedMs: 0 };
+      }
+      this.#options.metrics?.rateLimitWait({ connection: this.name, waitedMs: permit.waitedMs });
+    }
+    this.#attempts++;
+    this.#inFlight++;
+    const start = performance.now();
+    let outgoing = base;
+    try {
+      const auth = this.#options.auth;
+      if (auth !== undefined) outgoing = await auth.authorize(base);
+      const raw = await sendOnce(this.#dispatcher, outgoing, {
+        headersTimeoutMs: this.#timeouts.headersMs,
+        bodyTimeoutMs: this.#timeouts.bodyMs,
+        bodyLimitBytes: this.#bodyLimitBytes,
+        signal,
+        tooLarge: () =>
+          HTTP_BODY_TOO_LARGE({ connection: this.name, method: base.method, url: this.#redact(base.url), limitBytes: this.#bodyLimitBytes }),
+      });
+      const response = new BufferedResponse(raw.status, raw.headers, raw.body, () => this.#redact(outgoing.url));
+      return { outgoing, response, durationMs: performance.now() - start, waitedMs: permit.waitedMs };
+    } catch (error) {
+      return { outgoing, error, durationMs: performance.now() - start, waitedMs: permit.waitedMs };
+    } finally {
+      this.#inFlight--;
+      permit.release?.();
+    }
+  }
+
+  /** Status rules first; a plugin classifier may then name a problem the status hides (GraphQL 200 + THROTTLED). */
+  #classify(outgoing: OutgoingRequest, response: BufferedResponse): AttemptVerdict {
+    const { classifier, adapter, rateLimiter } = this.#options;
+    const page = classifier !== undefined || adapter !== undefined ? toReceivedPage(outgoing, response) : undefined;
+    if (adapter !== undefined && page !== undefined) {
+      const budget = adapter.observe(page);
+      if (budget !== undefined) rateLimiter?.observe?.(budget.remainingRatio);
+    }
+    let kind = classifyStatus(response.status, this.#retry);
+    if (kind === 'ok' && classifier !== undefined && page !== undefined) kind = classifier.classify(page);
+    if (kind === 'ok') return OK_VERDICT;
+    if (kind !== 'retry' && kind !== 'rate-limited') return { kind, threw: false };
+    return { kind, threw: false, retryAfterMs: parseRetryAfterMs(response.headers['retry-after'], this.#now()) };
+  }
+
+  #metric(method: string, attempt: number, durationMs: number, status: number | undefined, error: string | undefined): void {
+    this.#options.metrics?.attempt({ connection: this.name, method, status, error, durationMs, attempt });
+  }
+
+  #aborted(request: HttpRequest, cause: unknown): Error {
+    if (isConnectdError(cause)) return cause;
+    return HTTP_ABORTED({ connection: this.name, method: request.method.toUpperCase(), url: this.#redact(request.url) }, { cause });
+  }
+
+  breakerState(): BreakerState {
+    return this.#breaker.state;
+  }
+
+  stats(): ConnectionClientStats {
+    const probeAt = this.#breaker.probeAt;
+    return {
+      connection: this.name,
+      breaker: this.#breaker.state,
+      probeAt: probeAt === undefined ? undefined : new Date(probeAt).toISOString(),
+      calls: this.#calls,
+      attempts: this.#attempts,
+      inFlight: this.#inFlight,
+    };
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    if (this.#ownsDispatcher) await this.#dispatcher.close();
+  }
+}
+
+function codeOf(err: unknown): string {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : 'error';
+}
+
+/**
+ * Creates the HTTP runtime of one connection. Create one per connection in the composition root,
+ * with that connection's rate limiter, and share it by every stream and action of the connection.
+ * @example
+ * const client = createConnectionClient({
+ *   name: 'storq:acme',
+ *   log,
+ *   auth: bearerRuntime,
+ *   rateLimiter: createRateLimiter({ rate: '10/s', burst: 20 }),
+ *   retry: { maxAttempts: 5 },
+ *   breaker: { failureThreshold: 5, cooldownMs: 30_000 },
+ * });
+ * const res = await client.send({ method: 'GET', url: 'https://storq.io/api/v1/stock?page=1' });
+ * const stock = res.json<{ stock: unknown[] }>();
+ */
+export function createConnectionClient(options: ConnectionClientOptions): ConnectionClient {
+  return new Client(options);
+}

@@ -1,0 +1,112 @@
+import type { Dispatcher } from 'undici';
+import type { AuthRuntime, ErrorClassifierRuntime, RateLimitAdapterRuntime } from '../connector/index.js';
+import type { Logger } from '../log/index.js';
+import type { BreakerPolicy, RetryPolicy, Timeouts } from './policies.js';
+import type { RateLimiter } from './rate-limiter.js';
+import type { Sleep } from './sleep.js';
+
+/** A request as callers hand it to a connection's client. */
+export interface HttpRequest {
+  readonly method: string;
+  /** Absolute http(s) URL, query included. */
+  readonly url: string;
+  readonly headers?: Readonly<Record<string, string>>;
+  readonly body?: string | Uint8Array | undefined;
+  /**
+   * Makes a non-idempotent request (POST, PATCH) retryable: the vendor dedupes on this key. It is
+   * also sent in the `idempotencyHeader`.
+   */
+  readonly idempotencyKey?: string | undefined;
+  /** Header carrying `idempotencyKey`; default `Idempotency-Key`; null sends no header. */
+  readonly idempotencyHeader?: string | null | undefined;
+  /** Cancels the call, also while it waits for a token or a retry. */
+  readonly signal?: AbortSignal | undefined;
+}
+
+/** A complete response: the whole body has been read. */
+export interface HttpResponse {
+  readonly status: number;
+  /** Lower-cased names; repeated headers (set-cookie) as arrays. */
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+  readonly body: Buffer;
+  /** Parses the body as JSON; throws CONNECTD_ERR_HTTP_RESPONSE_NOT_JSON when it is not. */
+  json<T = unknown>(): T;
+  /** The body as UTF-8 text. */
+  text(): string;
+}
+
+export type BreakerState = 'closed' | 'open' | 'half_open';
+
+/**
+ * What the client reports for `/metrics`. Defined here, implemented by the daemon with prom-client,
+ * so http/ stays free of a metrics library. Calls are synchronous and must be cheap.
+ */
+export interface HttpMetrics {
+  /** One per attempt: a status when the vendor answered, an error code when it did not. */
+  attempt(event: {
+    readonly connection: string;
+    readonly method: string;
+    readonly status?: number | undefined;
+    readonly error?: string | undefined;
+    readonly durationMs: number;
+    readonly attempt: number;
+  }): void;
+  /** On creation (closed) and on every change of the breaker. */
+  breakerState(event: { readonly connection: string; readonly state: BreakerState }): void;
+  /** One per attempt that went through a rate limiter, with the time it waited. */
+  rateLimitWait(event: { readonly connection: string; readonly waitedMs: number }): void;
+}
+
+/** Options of one connection's client. Policies take the YAML names in camelCase; absent values get the named defaults. */
+export interface ConnectionClientOptions {
+  /** Connection id, for logs, metrics and error messages (e.g. `storq:acme`). */
+  readonly name: string;
+  readonly log: Logger;
+  /** Where requests go; default an undici Agent owned (and closed) by the client: one keep-alive pool per origin. */
+  readonly dispatcher?: Dispatcher | undefined;
+  readonly timeouts?: Partial<Timeouts> | undefined;
+  readonly retry?: Partial<RetryPolicy> | undefined;
+  readonly breaker?: Partial<BreakerPolicy> | undefined;
+  readonly auth?: AuthRuntime | undefined;
+  /** The connection's limiter, shared with nothing but this client (which all its streams and actions share). */
+  readonly rateLimiter?: RateLimiter | undefined;
+  /** Plugin classifier; its `ok` means "no opinion", so the status rules apply. */
+  readonly classifier?: ErrorClassifierRuntime | undefined;
+  /** Plugin adapter telling the rate limiter how much of the vendor's budget is left. */
+  readonly adapter?: RateLimitAdapterRuntime | undefined;
+  readonly metrics?: HttpMetrics | undefined;
+  /** Extra scrubbing of URLs in logs and errors, after the built-in rules. */
+  readonly redact?: ((text: string) => string) | undefined;
+  readonly bodyLimitBytes?: number | undefined;
+  /** Injectables for tests: jitter source, sleep, wall clock (for HTTP-date `Retry-After`). */
+  readonly random?: (() => number) | undefined;
+  readonly sleep?: Sleep | undefined;
+  readonly now?: (() => number) | undefined;
+}
+
+export interface ConnectionClientStats {
+  readonly connection: string;
+  readonly breaker: BreakerState;
+  /** ISO time of the next probe while the breaker is open. */
+  readonly probeAt?: string | undefined;
+  readonly calls: number;
+  readonly attempts: number;
+  readonly inFlight: number;
+}
+
+/** The HTTP runtime of one connection: every vendor call of it goes through `send`. */
+export interface ConnectionClient {
+  readonly name: string;
+  /**
+   * Sends a request and reads the whole response. Returns the final response for 2xx-3xx, for 4xx
+   * and 5xx outside the retried statuses, for a 401 that survived the refresh retry, and for a
+   * retryable status of a request that may not be repeated (the caller decides). Throws coded
+   * errors: RETRIES_EXHAUSTED, RETRY_AFTER_TOO_LONG, REQUEST_FAILED, BREAKER_OPEN, ABORTED,
+   * BODY_TOO_LARGE, INVALID_URL, CLIENT_CLOSED; auth and classifier failures pass through.
+   */
+  send(request: HttpRequest): Promise<HttpResponse>;
+  breakerState(): BreakerState;
+  stats(): ConnectionClientStats;
+  /** Closes the client's own Agent (an injected dispatcher stays open: its owner closes it). */
+  close(): Promise<void>;
+}

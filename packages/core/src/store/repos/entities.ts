@@ -1,0 +1,144 @@
+import type { Queryable } from '../database.js';
+import type { EntityTable } from './entity-tables.js';
+import { quoteIdentifier } from './identifiers.js';
+import { toJsonParam } from './json-param.js';
+
+/** One mapped entity, ready to be written. */
+export interface EntityRow {
+  readonly tenantId: string;
+  readonly naturalKey: string;
+  readonly connector: string;
+  readonly connectionId?: string | null;
+  readonly vendorId?: string | null;
+  /** ISO date-time of the vendor's last change; without it the row always applies. */
+  readonly vendorUpdatedAt?: string | null;
+  /** The whole mapped entity; typed columns are copied from its fields. */
+  readonly data: Readonly<Record<string, unknown>>;
+}
+
+/** What one batch did. Rows of the batch = inserted + updated + unchanged + skippedOlder + duplicates. */
+export interface UpsertResult {
+  readonly inserted: number;
+  readonly updated: number;
+  /** Rows identical to the stored ones (data and source): not rewritten, `updated_at` kept. */
+  readonly unchanged: number;
+  /** Rows not written because the stored row has a newer vendor_updated_at. */
+  readonly skippedOlder: number;
+  /** Rows dropped before writing because a newer row of the batch has the same key. */
+  readonly duplicates: number;
+}
+
+/** A prepared upsert for one entity table: identifiers checked and SQL built once, at load. */
+export interface EntityUpsert {
+  readonly target: EntityTable;
+  /** Writes `rows` in one statement; call it inside the page's transaction. */
+  upsert(tx: Queryable, rows: readonly EntityRow[]): Promise<UpsertResult>;
+}
+
+/**
+ * Prepares the batched upsert of an entity table: one `insert ... select from jsonb_to_recordset`
+ * per batch, keyed by (tenant_id, natural_key). An update whose vendor_updated_at is older than the
+ * stored one is skipped (a row or an update without one always applies), so replays and
+ * out-of-order pages never move a row back in time; an identical row is left untouched.
+ * @throws CONNECTD_ERR_STORE_IDENTIFIER_INVALID when the table or a column name is not a plain identifier
+ * @example
+ * const products = prepareEntityUpsert(CANONICAL_ENTITY_TABLES.product);
+ * await db.transaction((tx) => products.upsert(tx, [{ tenantId: 't1', naturalKey: 'SKU-1', connector: 'storq', data: { sku: 'SKU-1', price: 9.5 } }]));
+ */
+export function prepareEntityUpsert(target: EntityTable): EntityUpsert {
+  const sql = buildUpsertSql(target);
+  const fields = target.columns.map((c) => c.field);
+  return {
+    target,
+    async upsert(tx, rows) {
+      if (rows.length === 0) return { inserted: 0, updated: 0, unchanged: 0, skippedOlder: 0, duplicates: 0 };
+      const unique = newestPerKey(rows);
+      const records = unique.map((row) => {
+        // Short keys: this JSON is built for every row of every page.
+        const record: Record<string, unknown> = {
+          t: row.tenantId,
+          k: row.naturalKey,
+          c: row.connector,
+          cn: row.connectionId ?? null,
+          vi: row.vendorId ?? null,
+          vu: row.vendorUpdatedAt ?? null,
+          d: row.data,
+        };
+        for (let i = 0; i < fields.length; i++) record[`f${i}`] = row.data[fields[i] as string] ?? null;
+        return record;
+      });
+      const { rows: counts } = await tx.query<{ inserted: number; updated: number; older: number }>(sql, [toJsonParam(records)]);
+      const { inserted = 0, updated = 0, older = 0 } = counts[0] ?? {};
+      return {
+        inserted,
+        updated,
+        unchanged: unique.length - inserted - updated - older,
+        skippedOlder: older,
+        duplicates: rows.length - unique.length,
+      };
+    },
+  };
+}
+
+/**
+ * Writes one batch of entities; see {@link prepareEntityUpsert}, which callers on a hot path use
+ * to build the statement once.
+ * @example
+ * const result = await db.transaction((tx) => upsertEntities(tx, CANONICAL_ENTITY_TABLES.inventory_level, rows));
+ */
+export function upsertEntities(tx: Queryable, target: EntityTable, rows: readonly EntityRow[]): Promise<UpsertResult> {
+  return prepareEntityUpsert(target).upsert(tx, rows);
+}
+
+function buildUpsertSql(target: EntityTable): string {
+  const table = `connectd.${quoteIdentifier(target.table, 'table')}`;
+  const columns = target.columns.map((c) => quoteIdentifier(c.column, 'column'));
+  const recordTypes = target.columns.map((c, i) => `f${i} ${c.type}`);
+  const updates = columns.map((column) => `${column} = excluded.${column}`);
+  return `
+    with input as materialized (
+      select * from jsonb_to_recordset($1::jsonb)
+        as r(t text, k text, c text, cn text, vi text, vu timestamptz, d jsonb${recordTypes.map((t) => `, ${t}`).join('')})
+    ),
+    written as (
+      insert into ${table} as target
+        (tenant_id, natural_key, connector, connection_id, vendor_id, vendor_updated_at, data${columns.map((c) => `, ${c}`).join('')})
+      select r.t, r.k, r.c, r.cn, r.vi, r.vu, r.d${target.columns.map((_, i) => `, r.f${i}`).join('')} from input r
+      on conflict (tenant_id, natural_key) do update set
+        connector = excluded.connector, connection_id = excluded.connection_id, vendor_id = excluded.vendor_id,
+        vendor_updated_at = excluded.vendor_updated_at, data = excluded.data,${updates.map((u) => ` ${u},`).join('')}
+        updated_at = now()
+      where (target.vendor_updated_at is null or excluded.vendor_updated_at is null
+             or excluded.vendor_updated_at >= target.vendor_updated_at)
+        -- A record fetched again unchanged (a lookback window, a full run) is not rewritten, so
+        -- updated_at keeps meaning "changed at" for apps reading what changed since.
+        and (target.data, target.connector, target.connection_id, target.vendor_id, target.vendor_updated_at)
+            is distinct from (excluded.data, excluded.connector, excluded.connection_id, excluded.vendor_id, excluded.vendor_updated_at)
+      -- xmax is 0 on a freshly inserted row version and set on an updated one.
+      returning (target.xmax = 0) as fresh
+    )
+    select (select count(*) filter (where fresh) from written)::int as inserted,
+           (select count(*) filter (where not fresh) from written)::int as updated,
+           -- The main query sees the table as it was before this statement: rows kept because newer.
+           (select count(*) from input r join ${table} stored on stored.tenant_id = r.t and stored.natural_key = r.k
+            where stored.vendor_updated_at > r.vu)::int as older`;
+}
+
+/**
+ * One row per (tenant, natural key): ON CONFLICT cannot touch a row twice in one statement. A later
+ * row wins unless both carry vendor_updated_at and the later one is older.
+ */
+function newestPerKey(rows: readonly EntityRow[]): EntityRow[] {
+  const byKey = new Map<string, EntityRow>();
+  for (const row of rows) {
+    const key = `${row.tenantId}\u0000${row.naturalKey}`;
+    const kept = byKey.get(key);
+    if (kept === undefined || !isOlder(row.vendorUpdatedAt, kept.vendorUpdatedAt)) byKey.set(key, row);
+  }
+  return byKey.size === rows.length ? [...rows] : [...byKey.values()];
+}
+
+function isOlder(candidate: string | null | undefined, kept: string | null | undefined): boolean {
+  if (candidate == null || kept == null) return false;
+  return Date.parse(candidate) < Date.parse(kept);
+}

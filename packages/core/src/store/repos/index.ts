@@ -1,0 +1,30 @@
+// The store's repositories: the SQL of syncs (entities, checkpoints, runs, dead letters, vendor ids,
+// connections) and of the job queue. Each takes a Queryable or a Database, so callers choose the
+// transaction: a sync page writes rows, dead letters, run progress and its checkpoint in one.
+export { CANONICAL_ENTITY_TABLES, customEntityTable, ensureCustomEntityTable } from './entity-tables.js';
+export type { EntityColumn, EntityColumnType, EntityTable } from './entity-tables.js';
+export { prepareEntityUpsert, upsertEntities } from './entities.js';
+export type { EntityRow, EntityUpsert, UpsertResult } from './entities.js';
+export { deleteCheckpoint, readCheckpoint, writeCheckpoint } from './checkpoints.js';
+export type { Checkpoint } from './checkpoints.js';
+export { INTERRUPTED_RUN_ERROR, finishRun, getRun, lastRuns, startRun, updateRunProgress } from './sync-runs.js';
+export type { StartRunInput, StartedRun, SyncRun, SyncRunMode, SyncRunResult } from './sync-runs.js';
+export { DEFAULT_DEAD_LETTER_PAGE_SIZE, countDeadLetters, insertDeadLetters, listDeadLetters, markReplayed } from './dead-letters.js';
+export type { DeadLetter, DeadLetterCount, DeadLetterFilter, DeadLetterSource, NewDeadLetter } from './dead-letters.js';
+export { lookupVendorIds, rememberVendorIds } from './vendor-ids.js';
+export type { VendorIdMapping } from './vendor-ids.js';
+export { upsertDeclaredConnection } from './connections.js';
+export type { DeclaredConnection } from './connections.js';
+export { DEFAULT_JOB_MAX_ATTEMPTS, DEFAULT_JOB_QUEUE, SqlJobRepository, createJobRepository } from './jobs.js';
+export type {
+  ClaimRequest,
+  EnqueueResult,
+  FailOutcome,
+  JobFailure,
+  JobRecord,
+  JobStatus,
+  JobToken,
+  NewJob,
+  ScheduleTick,
+  TickResult,
+} from './job-rows.js';

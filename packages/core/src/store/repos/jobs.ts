@@ -1,0 +1,266 @@
+import { randomUUID } from 'node:crypto';
+import { INTERNAL, JOBS_LEASE_EXPIRED } from '../../errors/index.js';
+import type { Database, Queryable } from '../database.js';
+import { sqlStateOf } from '../driver-errors.js';
+import {
+  JOB_COLUMNS,
+  JOB_COLUMNS_J,
+  toJob,
+  type ClaimRequest,
+  type EnqueueResult,
+  type FailOutcome,
+  type JobFailure,
+  type JobRecord,
+  type JobToken,
+  type NewJob,
+  type ScheduleTick,
+  type TickResult,
+} from './job-rows.js';
+
+/** The schema's default, repeated so callers see it: after 5 failed attempts a job is dead. */
+export const DEFAULT_JOB_MAX_ATTEMPTS = 5;
+export const DEFAULT_JOB_QUEUE = 'default';
+/**
+ * Two workers can pick two queued jobs of one stream in the same instant; the unique index on
+ * running jobs lets one win and fails the other's claim, which then simply looks again.
+ */
+const CLAIM_CONFLICT_RETRIES = 5;
+/** A unique key's live job can finish between our insert and our read; then we insert again. */
+const ENQUEUE_RACE_RETRIES = 3;
+const UNIQUE_VIOLATION = '23505';
+
+/** Job rows the queue asks for: `j` is the job, in statements that need a join. */
+const RETURNING = `returning ${JOB_COLUMNS}`;
+
+/** A connection's runs are one at a time: a queued job waits while any job of its stream runs. */
+const STREAM_IS_FREE = `(j.connection_id is null or j.stream is null or not exists (
+  select 1 from connectd_engine.jobs r
+  where r.connection_id = j.connection_id and r.stream = j.stream and r.status = 'running' and r.id <> j.id))`;
+
+/**
+ * The job queue on Postgres and PGlite: rows in `connectd_engine.jobs`, claimed with
+ * `FOR UPDATE SKIP LOCKED`, leased, and never two running per (connection, stream). The shape is
+ * the `JobRepository` that jobs/ defines.
+ * @example
+ * const jobs = createJobRepository(store.db);
+ * const { job } = await jobs.enqueue({ kind: 'sync', connectionId: 'storq-main', stream: 'stock' });
+ */
+export function createJobRepository(db: Database): SqlJobRepository {
+  return new SqlJobRepository(db);
+}
+
+export class SqlJobRepository {
+  #db: Database;
+
+  constructor(db: Database) {
+    this.#db = db;
+  }
+
+  /** Inserts a job; with a unique key that has a live job, returns that job instead (`created: false`). */
+  async enqueue(job: NewJob): Promise<EnqueueResult> {
+    return this.#db.transaction((tx) => enqueueIn(tx, job));
+  }
+
+  async get(id: string): Promise<JobRecord | undefined> {
+    const { rows } = await this.#db.query(`select ${JOB_COLUMNS} from connectd_engine.jobs where id = $1`, [id]);
+    return rows[0] === undefined ? undefined : toJob(rows[0]);
+  }
+
+  /**
+   * Claims one due job: first a running job whose lease expired (its worker died; the stream's
+   * run resumes), else the best queued one whose stream is free. Expired jobs with no attempts
+   * left are made dead and dead-lettered on the way.
+   */
+  async claim(request: ClaimRequest): Promise<JobRecord | undefined> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.#db.transaction((tx) => claimIn(tx, request));
+      } catch (err) {
+        if (sqlStateOf(err) !== UNIQUE_VIOLATION || attempt >= CLAIM_CONFLICT_RETRIES) throw err;
+      }
+    }
+  }
+
+  /** Pushes the lease forward; undefined when the claim is no longer ours. */
+  async extendLease(token: JobToken, leaseMs: number): Promise<Date | undefined> {
+    const { rows } = await this.#db.query<{ lease_until: Date }>(
+      `update connectd_engine.jobs set lease_until = now() + $3::int * interval '1 millisecond', updated_at = now()
+       where id = $1 and locked_by = $2 and status = 'running' returning lease_until`,
+      [token.id, token.lockedBy, Math.ceil(leaseMs)],
+    );
+    return rows[0]?.lease_until;
+  }
+
+  /** Marks the claim succeeded with its result (any JSON); false when it was no longer ours. */
+  async complete(token: JobToken, result: unknown): Promise<boolean> {
+    const { rowCount } = await this.#db.query(
+      `update connectd_engine.jobs set status = 'succeeded', result = $3::jsonb, lease_until = null,
+         finished_at = now(), updated_at = now()
+       where id = $1 and locked_by = $2 and status = 'running'`,
+      [token.id, token.lockedBy, JSON.stringify(result ?? null)],
+    );
+    return rowCount > 0;
+  }
+
+  /**
+   * Records a failed attempt: queued again after `retryDelayMs`, or, on the last attempt (or a
+   * `final` failure), dead with a dead letter written in the same transaction.
+   */
+  async fail(token: JobToken, failure: JobFailure): Promise<FailOutcome> {
+    return this.#db.transaction(async (tx) => {
+      const { rows } = await tx.query<{ status: string; attempts: number }>(
+        `update connectd_engine.jobs set
+           status = case when $5 or attempts >= max_attempts then 'dead' else 'queued' end,
+           run_at = case when $5 or attempts >= max_attempts then run_at else now() + $4::int * interval '1 millisecond' end,
+           finished_at = case when $5 or attempts >= max_attempts then now() end,
+           lease_until = null, locked_by = null, last_error = $3, updated_at = now()
+         where id = $1 and locked_by = $2 and status = 'running'
+         returning status, attempts`,
+        [token.id, token.lockedBy, `${failure.errorCode}: ${failure.message}`, Math.max(0, Math.ceil(failure.retryDelayMs)), failure.final === true],
+      );
+      const row = rows[0];
+      if (row === undefined) return 'lost';
+      if (row.status !== 'dead') return 'retrying';
+      await deadLetterJob(tx, token.id, failure.errorCode, `failed on attempt ${row.attempts}: ${failure.message}`);
+      return 'dead';
+    });
+  }
+
+  /** Gives a claim back without counting it as an attempt (the worker is stopping); false when not ours. */
+  async release(token: JobToken): Promise<boolean> {
+    const { rowCount } = await this.#db.query(
+      `update connectd_engine.jobs set status = 'queued', attempts = greatest(attempts - 1, 0), run_at = now(),
+         lease_until = null, locked_by = null, updated_at = now()
+       where id = $1 and locked_by = $2 and status = 'running'`,
+      [token.id, token.lockedBy],
+    );
+    return rowCount > 0;
+  }
+
+  /**
+   * Enqueues the job of one cron tick, once per cluster: the tick's row (primary key schedule key +
+   * slot) and the job commit together, so of several daemons ticking at once exactly one enqueues.
+   * A tick whose stream still has a job waiting joins that job instead of queueing another.
+   */
+  async enqueueForTick(tick: ScheduleTick, job: NewJob): Promise<TickResult> {
+    return this.#db.transaction(async (tx) => {
+      const { rowCount } = await tx.query(
+        `insert into connectd_engine.schedule_ticks (schedule_key, tick_at) values ($1, $2) on conflict do nothing`,
+        [tick.scheduleKey, tick.tickAt],
+      );
+      if (rowCount === 0) return { outcome: 'duplicate' };
+      await tx.query(
+        `delete from connectd_engine.schedule_ticks where schedule_key = $1 and tick_at < $2::timestamptz - $3::bigint * interval '1 millisecond'`,
+        [tick.scheduleKey, tick.tickAt, Math.ceil(tick.retentionMs)],
+      );
+      const { rows: waiting } = await tx.query(
+        `select ${JOB_COLUMNS} from connectd_engine.jobs
+         where connection_id = $1 and stream = $2 and kind = $3 and queue = $4 and status = 'queued' order by id limit 1`,
+        [job.connectionId ?? null, job.stream ?? null, job.kind, job.queue ?? DEFAULT_JOB_QUEUE],
+      );
+      const existing = waiting[0] === undefined ? undefined : toJob(waiting[0]);
+      const result: TickResult =
+        existing !== undefined ? { outcome: 'coalesced', job: existing } : { outcome: 'enqueued', job: (await enqueueIn(tx, job)).job };
+      await tx.query(`update connectd_engine.schedule_ticks set job_id = $3 where schedule_key = $1 and tick_at = $2`, [
+        tick.scheduleKey,
+        tick.tickAt,
+        result.job?.id ?? null,
+      ]);
+      return result;
+    });
+  }
+}
+
+async function enqueueIn(tx: Queryable, job: NewJob): Promise<EnqueueResult> {
+  const queue = job.queue ?? DEFAULT_JOB_QUEUE;
+  for (let attempt = 1; ; attempt++) {
+    const { rows } = await tx.query(
+      `insert into connectd_engine.jobs (kind, queue, connection_id, stream, payload, unique_key, run_at, priority, max_attempts)
+       values ($1, $2, $3, $4, $5::jsonb, $6, coalesce($7::timestamptz, now()), $8, $9)
+       on conflict (queue, unique_key) where unique_key is not null and status in ('queued', 'running') do nothing
+       ${RETURNING}`,
+      [
+        job.kind,
+        queue,
+        job.connectionId ?? null,
+        job.stream ?? null,
+        JSON.stringify(job.payload ?? {}),
+        job.uniqueKey ?? null,
+        job.runAt ?? null,
+        job.priority ?? 0,
+        job.maxAttempts ?? DEFAULT_JOB_MAX_ATTEMPTS,
+      ],
+    );
+    if (rows[0] !== undefined) return { job: toJob(rows[0]), created: true };
+    const { rows: live } = await tx.query(
+      `select ${JOB_COLUMNS} from connectd_engine.jobs
+       where queue = $1 and unique_key = $2 and status in ('queued', 'running') limit 1`,
+      [queue, job.uniqueKey],
+    );
+    if (live[0] !== undefined) return { job: toJob(live[0]), created: false };
+    if (attempt >= ENQUEUE_RACE_RETRIES) {
+      throw INTERNAL({ message: `the live job of unique key ${String(job.uniqueKey)} kept finishing while it was enqueued again` });
+    }
+  }
+}
+
+async function claimIn(tx: Queryable, request: ClaimRequest): Promise<JobRecord | undefined> {
+  await reapExhausted(tx, request.queue);
+  const lockedBy = `${request.workerId}/${randomUUID().slice(0, 8)}`;
+  const set = `status = 'running', attempts = j.attempts + 1, locked_by = $3,
+    lease_until = now() + $4::int * interval '1 millisecond', updated_at = now()`;
+  const params = [request.queue, [...request.kinds], lockedBy, Math.ceil(request.leaseMs)];
+  // One job by id (the foreground run) or, in this order, a running job whose lease expired (it
+  // holds its stream's running slot until taken over, and its run resumes) and a due queued job.
+  const candidates =
+    request.jobId !== undefined
+      ? [`j.id = $5 and (j.status = 'queued' or (j.status = 'running' and j.lease_until < now() and j.attempts < j.max_attempts)) and ${STREAM_IS_FREE}`]
+      : [
+          `j.status = 'running' and j.lease_until < now() and j.attempts < j.max_attempts`,
+          `j.status = 'queued' and j.run_at <= now() and ${STREAM_IS_FREE}`,
+        ];
+  for (const due of candidates) {
+    const { rows } = await tx.query(
+      `with candidate as (
+         select j.id from connectd_engine.jobs j
+         where j.queue = $1 and j.kind = any($2::text[]) and ${due}
+         order by j.priority desc, j.run_at, j.id limit 1
+         for update of j skip locked)
+       update connectd_engine.jobs j set ${set} from candidate where j.id = candidate.id
+       returning ${JOB_COLUMNS_J}`,
+      request.jobId === undefined ? params : [...params, request.jobId],
+    );
+    if (rows[0] !== undefined) return toJob(rows[0]);
+  }
+  return undefined;
+}
+
+/** Running jobs whose worker vanished on their last attempt: dead, with a dead letter each. */
+async function reapExhausted(tx: Queryable, queue: string): Promise<void> {
+  const { rows } = await tx.query<{ id: string; kind: string; attempts: number }>(
+    `update connectd_engine.jobs j set status = 'dead', lease_until = null, locked_by = null, finished_at = now(), updated_at = now(),
+       last_error = $2
+     where j.id in (select id from connectd_engine.jobs
+                    where queue = $1 and status = 'running' and lease_until < now() and attempts >= max_attempts
+                    for update skip locked)
+     returning j.id, j.kind, j.attempts`,
+    [queue, `${JOBS_LEASE_EXPIRED.code}: abandoned by its worker on its last attempt`],
+  );
+  for (const row of rows) {
+    const error = JOBS_LEASE_EXPIRED({ jobId: row.id, kind: row.kind, attempts: row.attempts });
+    await deadLetterJob(tx, row.id, error.code, error.message);
+  }
+}
+
+async function deadLetterJob(tx: Queryable, jobId: string, errorCode: string, reason: string): Promise<void> {
+  // dead_letters.connector is required; a job knows its connector through its connection.
+  await tx.query(
+    `insert into connectd_engine.dead_letters (source_kind, connector, connection_id, stream, payload, error_code, reason)
+     select 'job', coalesce(c.connector, j.payload ->> 'connector', '-'), j.connection_id, j.stream,
+       jsonb_build_object('job_id', j.id::text, 'kind', j.kind, 'queue', j.queue, 'attempts', j.attempts, 'payload', j.payload),
+       $2, $3
+     from connectd_engine.jobs j left join connectd_engine.connections c on c.id = j.connection_id
+     where j.id = $1`,
+    [jobId, errorCode, reason],
+  );
+}

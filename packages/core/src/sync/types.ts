@@ -1,0 +1,88 @@
+import type { ConnectionInfo, OutgoingRequest } from '../connector/index.js';
+
+/** Full runs ignore the checkpoint; incremental runs start after the last high-water mark. */
+export type SyncMode = 'incremental' | 'full';
+
+/** What a stream's checkpoint holds between pages and between runs. */
+export interface StreamCheckpoint {
+  /** The next page's request when a run was interrupted; the next run resumes from it. */
+  readonly resume?: OutgoingRequest | undefined;
+  /** The largest cursor-field value seen by the interrupted run so far. */
+  readonly runHighWater?: string | undefined;
+  /** The largest cursor-field value of the last finished run: where the next incremental run starts. */
+  readonly highWaterMark?: string | undefined;
+}
+
+/** One entity ready to write: natural key plus the mapped value (with its source fields). */
+export interface EntityRow {
+  readonly naturalKey: string;
+  readonly value: Readonly<Record<string, unknown>>;
+}
+
+/** A record that could not be mapped or failed its entity's schema. */
+export interface RecordFailure {
+  readonly record: unknown;
+  readonly code: string;
+  readonly reason: string;
+}
+
+/** One page as the sync hands it to the store, applied in one transaction. */
+export interface PageWrite {
+  readonly connector: string;
+  readonly connection: ConnectionInfo;
+  readonly stream: string;
+  readonly runId: string;
+  /** The entity name (canonical or custom). */
+  readonly entity: string;
+  readonly rows: readonly EntityRow[];
+  readonly failures: readonly RecordFailure[];
+  /** Where to resume if the run stops after this page (null: this was the last page). */
+  readonly checkpoint: StreamCheckpoint;
+  /** What this page adds to the run's progress row (pages: 1, records: records on the page). */
+  readonly progress: { readonly pages: number; readonly records: number };
+}
+
+export interface WriteCounts {
+  readonly inserted: number;
+  readonly updated: number;
+  readonly skippedOlder: number;
+}
+
+/**
+ * What the sync needs from storage; implemented over the store by the composition root, so sync/
+ * stays free of SQL and testable with any implementation.
+ */
+export interface SyncStore {
+  readCheckpoint(connectionId: string, stream: string): Promise<StreamCheckpoint | undefined>;
+  startRun(input: { connectionId: string; stream: string; mode: SyncMode; jobId?: string | undefined }): Promise<string>;
+  /** Upserts the rows (older never overwrites newer), stores the failures as dead letters, records progress and the checkpoint: all or nothing. */
+  applyPage(page: PageWrite): Promise<WriteCounts>;
+  finishRun(
+    runId: string,
+    outcome:
+      | { readonly result: 'succeeded'; readonly checkpoint: StreamCheckpoint; readonly connectionId: string; readonly stream: string }
+      | { readonly result: 'failed'; readonly error: string },
+  ): Promise<void>;
+  /** Natural keys of vendor ids already seen (`kind` is `store` or `product`). */
+  lookupVendorIds(tenant: string, connector: string, kind: string, vendorIds: readonly string[]): Promise<ReadonlyMap<string, string>>;
+}
+
+/** Progress of a running sync, for the CLI's progress line and logs. */
+export interface SyncProgress {
+  readonly pages: number;
+  readonly records: number;
+  readonly failed: number;
+  readonly elapsedMs: number;
+}
+
+/** The result of one run. */
+export interface SyncSummary extends SyncProgress {
+  readonly runId: string;
+  readonly mode: SyncMode;
+  readonly resumed: boolean;
+  readonly capped: boolean;
+  readonly inserted: number;
+  readonly updated: number;
+  readonly skippedOlder: number;
+  readonly highWaterMark?: string | undefined;
+}
