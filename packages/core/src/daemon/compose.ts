@@ -7,7 +7,8 @@ import { createMetrics } from './metrics.js';
 import { loadProject, type Project } from './project.js';
 import type { DaemonSettings } from './settings.js';
 import { buildStatus } from './status.js';
-import { buildConnectionRuntimes, type ConnectionRuntimes } from './connection-runtimes.js';
+import type { ConnectionRuntimes } from './connection-runtimes.js';
+import { Engine } from './engine.js';
 import { createHttpMetrics } from './http-metrics.js';
 import { coreVersion } from '../connector/index.js';
 import type { DestinationStream } from 'pino';
@@ -76,8 +77,7 @@ export async function startDaemon(options: StartDaemonOptions): Promise<RunningD
 
   const store: Store = await openStore({ databaseUrl: settings.databaseUrl, dataDir: settings.dataDir, log: log.child({ component: 'store' }) });
   let server: FastifyInstance | undefined;
-  let connections: ConnectionRuntimes | undefined;
-  const shutdown = new AbortController();
+  let engine: Engine | undefined;
   try {
     const { applied } = await store.migrate();
     if (applied.length > 0) log.info({ applied }, 'applied migrations');
@@ -85,24 +85,28 @@ export async function startDaemon(options: StartDaemonOptions): Promise<RunningD
     const metrics = createMetrics(version);
     metrics.connectors.set({ state: 'idle' }, project.idleConnectors.length);
     metrics.connectors.set({ state: 'active' }, Object.keys(project.config.connectors ?? {}).length - project.idleConnectors.length);
-    const httpMetrics = createHttpMetrics(metrics.registry);
-    const runtimes = buildConnectionRuntimes(project, {
+    engine = await Engine.create({
+      project,
+      store,
       log,
-      metrics: httpMetrics,
-      signal: shutdown.signal,
+      metrics: createHttpMetrics(metrics.registry),
       redact: (text) => secrets.scrub(text),
+      leaseMs: settings.jobLeaseMs,
+      pollIntervalMs: settings.workerPollMs,
     });
-    connections = runtimes;
+    const running = engine;
+    const runtimes = engine.runtimes;
     server = buildHttpServer({
       log: log.child({ component: 'http' }),
       metrics,
       adminToken: settings.adminToken,
       isReady: () => store.isReady(),
-      status: () => buildStatus(project, store, version, runtimes),
+      status: () => buildStatus(project, store, version, running),
     });
     const url = await listen(server, settings);
+    engine.startBackground();
     log.info({ url, store: store.db.kind, config: options.configPath }, 'connectd is running');
-    const running = server;
+    const http = server;
     return {
       url,
       log,
@@ -111,15 +115,13 @@ export async function startDaemon(options: StartDaemonOptions): Promise<RunningD
       async stop() {
         // close() stops accepting and waits for in-flight requests; then vendor calls are aborted,
         // their pools closed, and the store closes last.
-        await running.close();
-        shutdown.abort();
-        await runtimes.close();
+        await http.close();
+        await running.stop(settings.shutdownDeadlineMs);
         await store.close();
       },
     };
   } catch (err) {
-    shutdown.abort();
-    await connections?.close().catch(() => undefined);
+    await engine?.stop(0).catch(() => undefined);
     await server?.close().catch(() => undefined);
     await store.close().catch(() => undefined);
     throw err;

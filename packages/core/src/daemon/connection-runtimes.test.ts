@@ -85,6 +85,7 @@ describe('connection runtimes (composition of the HTTP runtime per connection)',
       source: 'daemon',
       store: { kind: 'pglite', ready: true },
       connectors: [],
+      streams: [],
       connections: runtimes!.all().map((r) => ({ connector: r.connector, id: r.connection.id, tenant: r.connection.tenant, state: 'ready' as const, breaker: r.client.stats().breaker })),
     }).join('\n');
     expect(status).toMatch(/vendor:vendor\s+breaker open/);

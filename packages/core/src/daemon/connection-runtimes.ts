@@ -1,7 +1,7 @@
-import type { AuthRuntime, ConnectionInfo, RateLimitAdapterRuntime, ErrorClassifierRuntime, ComponentSlot } from '../connector/index.js';
-import { callPlugin, CORE_PLUGIN_NAME, wrapRuntime } from '../connector/index.js';
+import type { AuthRuntime, ConnectionInfo, RateLimitAdapterRuntime, ErrorClassifierRuntime } from '../connector/index.js';
+import { createComponent, type ComponentUse } from './components.js';
 import type { ConnectorConfig } from '../config/index.js';
-import { createConnectionClient, createRateLimiter, TemplateString, type ConnectionClient, type HttpMetrics } from '../http/index.js';
+import { createConnectionClient, createRateLimiter, type ConnectionClient, type HttpMetrics } from '../http/index.js';
 import type { Logger } from '../log/index.js';
 import type { Project } from './project.js';
 
@@ -44,40 +44,6 @@ export function declaredConnections(name: string, connector: ConnectorConfig): C
   return [{ id: name, tenant: DEFAULT_TENANT, config: {} }];
 }
 
-/** Fills `{placeholders}` in component options from the connection's values (per-connection API keys). */
-function renderOptions(options: Record<string, unknown>, values: Readonly<Record<string, unknown>>): Record<string, unknown> {
-  return Object.fromEntries(
-    Object.entries(options).map(([key, value]) => [key, typeof value === 'string' ? new TemplateString(value).render(values) : value]),
-  );
-}
-
-interface ComponentUse {
-  readonly type: string;
-  readonly [option: string]: unknown;
-}
-
-function createComponent<R>(
-  project: Project,
-  slot: ComponentSlot,
-  use: ComponentUse,
-  context: { log: Logger; signal: AbortSignal; connection: ConnectionInfo; values: Readonly<Record<string, unknown>> },
-): R {
-  const registered = project.registry.get(slot, use.type);
-  if (registered === undefined) throw new TypeError(`no ${slot} component "${use.type}" is registered`);
-  const { type, ...options } = use;
-  const create = registered.definition.create as (options: unknown, ctx: unknown) => R;
-  const ctx = {
-    log: context.log.child({ component: type }),
-    signal: context.signal,
-    now: () => new Date(),
-    connection: context.connection,
-  };
-  const build = (): R => create(renderOptions(options, context.values), ctx);
-  const runtime = registered.plugin === CORE_PLUGIN_NAME ? build() : callPlugin(registered.plugin, `${type}.create`, build);
-  // Core's own components throw coded errors of their own; only plugin code gets the plugin wrapper.
-  return registered.plugin === CORE_PLUGIN_NAME ? runtime : (wrapRuntime(registered.plugin, type, runtime as object) as R);
-}
-
 /**
  * Builds one HTTP runtime per active connection: its own client (keep-alive pools), rate limiter
  * shared by all its streams and actions, breaker, retry policy and auth. Part of the composition root.
@@ -98,15 +64,15 @@ export function buildConnectionRuntimes(
       const values = { ...(connector.vars ?? {}), ...connection.config };
       try {
         const context = { log, signal: deps.signal, connection, values };
-        const auth = connector.auth === undefined ? undefined : createComponent<AuthRuntime>(project, 'auth', connector.auth as ComponentUse, context);
+        const auth = connector.auth === undefined ? undefined : createComponent<AuthRuntime>(project.registry, 'auth', connector.auth as ComponentUse, context);
         const adapter =
           connector.rate_limit?.adapter === undefined
             ? undefined
-            : createComponent<RateLimitAdapterRuntime>(project, 'rateLimitAdapters', connector.rate_limit.adapter as ComponentUse, context);
+            : createComponent<RateLimitAdapterRuntime>(project.registry, 'rateLimitAdapters', connector.rate_limit.adapter as ComponentUse, context);
         const classifier =
           connector.error_classifier === undefined
             ? undefined
-            : createComponent<ErrorClassifierRuntime>(project, 'errorClassifiers', connector.error_classifier as ComponentUse, context);
+            : createComponent<ErrorClassifierRuntime>(project.registry, 'errorClassifiers', connector.error_classifier as ComponentUse, context);
         const client = createConnectionClient({
           name: `${name}:${connection.id}`,
           log: clientLog,

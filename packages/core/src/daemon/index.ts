@@ -12,3 +12,8 @@ export { createMetrics } from './metrics.js';
 export { buildConnectionRuntimes, declaredConnections, DEFAULT_TENANT } from './connection-runtimes.js';
 export type { ConnectionRuntime, ConnectionRuntimes } from './connection-runtimes.js';
 export { createHttpMetrics } from './http-metrics.js';
+export { syncOnce } from './sync-once.js';
+export type { StreamOutcome, SyncOnceOptions } from './sync-once.js';
+export { Engine } from './engine.js';
+export { createSyncStore } from './sync-store.js';
+export type { StreamStatus } from './stream-status.js';

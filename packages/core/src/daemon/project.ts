@@ -22,6 +22,10 @@ import {
 } from '../connector/index.js';
 import { isConnectdError, type ConnectdError } from '../errors/index.js';
 import { BUILTIN_AUTH } from '../auth/index.js';
+import { createEntityCatalog, tableNameOf, type EntityCatalog } from '../mapping/index.js';
+import { compileStream, type CompiledStream, type StreamDeclaration } from '../sync/index.js';
+import { createLogger, type Logger } from '../log/index.js';
+import { createComponent } from './components.js';
 import { BUILTIN_PAGINATORS } from '../pagination/index.js';
 
 /** A loaded, validated configuration with its plugins: what every command starts from. */
@@ -34,6 +38,12 @@ export interface Project {
   readonly idleConnectors: readonly IdleConnector[];
   /** Values from the config that must never be printed; fed to the logger's scrubber. */
   readonly secretValues: readonly string[];
+  /** Canonical entities plus the custom ones declared under `entities:`. */
+  readonly catalog: EntityCatalog;
+  /** Custom entity name → its table in schema `connectd`. */
+  readonly customTables: Readonly<Record<string, string>>;
+  /** Every declared stream, compiled once: connector → stream → compiled stream. */
+  readonly streams: ReadonlyMap<string, ReadonlyMap<string, CompiledStream>>;
 }
 
 /**
@@ -70,7 +80,11 @@ function pluginIssues(parsed: ParsedConfig, err: unknown): ConfigIssue[] {
  * @example
  * const project = await loadProject('/srv/connectors.yaml', process.env);
  */
-export async function loadProject(configPath: string, env: Readonly<Record<string, string | undefined>>): Promise<Project> {
+export async function loadProject(
+  configPath: string,
+  env: Readonly<Record<string, string | undefined>>,
+  options: { readonly log?: Logger } = {},
+): Promise<Project> {
   const parsed = await parseConfigFile(configPath, env);
   let plugins: LoadedPlugin[] = [];
   let loadIssues: ConfigIssue[] = [];
@@ -83,6 +97,17 @@ export async function loadProject(configPath: string, env: Readonly<Record<strin
   const result = validateConfig(parsed, withBuiltinIds(registry));
   const issues = [...loadIssues, ...(result.ok ? [] : result.issues)];
   if (!result.ok || issues.length > 0) throw CONFIG_INVALID({ file: parsed.file, issues });
+  const catalog = createEntityCatalog(result.config.entities ?? {});
+  const compiled = compileStreams(result.config, registry, catalog, options.log ?? createLogger({ level: 'silent' }));
+  if (compiled.issues.length > 0) {
+    throw CONFIG_INVALID({
+      file: parsed.file,
+      issues: compiled.issues.map((issue) => {
+        const { line, col } = positionOf(parsed, issue.path);
+        return { code: issue.error.code, file: parsed.file, line, col, path: formatYamlPath(issue.path), message: issue.error.message };
+      }),
+    });
+  }
   return {
     configPath,
     config: result.config,
@@ -90,7 +115,49 @@ export async function loadProject(configPath: string, env: Readonly<Record<strin
     plugins,
     idleConnectors: result.idleConnectors,
     secretValues: result.secretValues,
+    catalog,
+    customTables: Object.fromEntries(Object.keys(result.config.entities ?? {}).map((name) => [name, tableNameOf(name)])),
+    streams: compiled.streams,
   };
+}
+
+/** Compiles every stream of every connector; mapping and records-path errors become config issues. */
+function compileStreams(
+  config: ConnectdConfig,
+  registry: ComponentRegistry,
+  catalog: EntityCatalog,
+  log: Logger,
+): { streams: Map<string, Map<string, CompiledStream>>; issues: Array<{ path: Array<string | number>; error: ConnectdError }> } {
+  const streams = new Map<string, Map<string, CompiledStream>>();
+  const issues: Array<{ path: Array<string | number>; error: ConnectdError }> = [];
+  const signal = new AbortController().signal;
+  for (const [connectorName, connector] of Object.entries(config.connectors)) {
+    const compiled = new Map<string, CompiledStream>();
+    for (const [streamName, declaration] of Object.entries(connector.streams ?? {})) {
+      try {
+        compiled.set(
+          streamName,
+          compileStream({
+            connector: connectorName,
+            name: streamName,
+            baseUrl: connector.base_url ?? '',
+            declaration: declaration as unknown as StreamDeclaration,
+            defaultPagination: connector.pagination as StreamDeclaration['pagination'],
+            catalog,
+            functions: registry.functions(),
+            paginators: (type, options) =>
+              createComponent(registry, 'paginators', { type, ...options }, { log: log.child({ connector: connectorName, stream: streamName }), signal, values: {} }),
+          }),
+        );
+      } catch (err) {
+        if (!isConnectdError(err)) throw err;
+        const field = String(err.details.label ?? '').endsWith('.records') ? 'records' : 'map';
+        issues.push({ path: ['connectors', connectorName, 'streams', streamName, field], error: err });
+      }
+    }
+    streams.set(connectorName, compiled);
+  }
+  return { streams, issues };
 }
 
 /** One line per connector for `connectd validate`: its state and what it declares. */

@@ -6,6 +6,8 @@ export const DEFAULT_PORT = 3000;
 export const DEFAULT_HOST = '0.0.0.0';
 export const DEFAULT_DATA_DIR = './.connectd';
 export const DEFAULT_SHUTDOWN_DEADLINE_MS = 10_000;
+export const DEFAULT_JOB_LEASE_MS = 30_000;
+export const DEFAULT_WORKER_POLL_MS = 1_000;
 
 /** The daemon's settings, read once from the environment. */
 export interface DaemonSettings {
@@ -16,6 +18,10 @@ export interface DaemonSettings {
   readonly adminToken: string | undefined;
   readonly logLevel: string;
   readonly shutdownDeadlineMs: number;
+  /** How long a claimed job is leased before another worker may take it over. */
+  readonly jobLeaseMs: number;
+  /** How often an idle worker looks for due jobs. */
+  readonly workerPollMs: number;
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -31,8 +37,8 @@ function integer(env: Readonly<Record<string, string | undefined>>, variable: st
 }
 
 /**
- * Reads DATABASE_URL, CONNECTD_DATA_DIR, PORT, HOST, CONNECTD_ADMIN_TOKEN, LOG_LEVEL and
- * CONNECTD_SHUTDOWN_DEADLINE_MS; throws CONNECTD_ERR_DAEMON_ENV_INVALID on a value it cannot use.
+ * Reads DATABASE_URL, CONNECTD_DATA_DIR, PORT, HOST, CONNECTD_ADMIN_TOKEN, LOG_LEVEL,
+ * CONNECTD_SHUTDOWN_DEADLINE_MS, CONNECTD_JOB_LEASE_MS and CONNECTD_WORKER_POLL_MS; throws CONNECTD_ERR_DAEMON_ENV_INVALID on a value it cannot use.
  * @example
  * const settings = readSettings(process.env); // { port: 3000, dataDir: '/abs/.connectd', ... }
  */
@@ -49,5 +55,7 @@ export function readSettings(env: Readonly<Record<string, string | undefined>>, 
     adminToken: env.CONNECTD_ADMIN_TOKEN === '' ? undefined : env.CONNECTD_ADMIN_TOKEN,
     logLevel,
     shutdownDeadlineMs: integer(env, 'CONNECTD_SHUTDOWN_DEADLINE_MS', DEFAULT_SHUTDOWN_DEADLINE_MS, 600_000),
+    jobLeaseMs: Math.max(500, integer(env, 'CONNECTD_JOB_LEASE_MS', DEFAULT_JOB_LEASE_MS, 3_600_000)),
+    workerPollMs: Math.max(50, integer(env, 'CONNECTD_WORKER_POLL_MS', DEFAULT_WORKER_POLL_MS, 60_000)),
   };
 }

@@ -5,6 +5,8 @@ import { coreVersion } from '../connector/index.js';
 import { loadProject, type Project } from './project.js';
 import type { DaemonSettings } from './settings.js';
 import type { ConnectionRuntimes } from './connection-runtimes.js';
+import type { Engine } from './engine.js';
+import { streamStatuses, type StreamStatus } from './stream-status.js';
 
 /** How long `connectd status` waits for a running daemon before reading the store itself. */
 export const STATUS_DAEMON_TIMEOUT_MS = 1_500;
@@ -40,6 +42,8 @@ export interface StatusReport {
   readonly connectors: readonly ConnectorStatus[];
   /** Live connection runtimes; only the running daemon knows them. */
   readonly connections: readonly ConnectionStatus[];
+  /** Per connection and stream: last run, next run, checkpoint, dead letters. */
+  readonly streams: readonly StreamStatus[];
 }
 
 function connectionStatuses(runtimes: ConnectionRuntimes | undefined): ConnectionStatus[] {
@@ -77,14 +81,18 @@ function connectorStatuses(project: Project): ConnectorStatus[] {
 }
 
 /** The status of a project and its store (used by the daemon's `/api/status`). */
-export async function buildStatus(project: Project, store: Store, version: string, runtimes?: ConnectionRuntimes): Promise<StatusReport> {
+export async function buildStatus(project: Project, store: Store, version: string, engine?: Engine): Promise<StatusReport> {
   const ready = await store.isReady().catch(() => false);
+  const ids = new Map<string, string[]>();
+  for (const runtime of engine?.runtimes.all() ?? []) ids.set(runtime.connector, [...(ids.get(runtime.connector) ?? []), runtime.connection.id]);
+  for (const name of project.idleConnectors.map((c) => c.connector)) ids.set(name, []);
   return {
     version,
     source: 'daemon',
     store: { kind: store.db.kind, ready },
     connectors: connectorStatuses(project),
-    connections: connectionStatuses(runtimes),
+    connections: connectionStatuses(engine?.runtimes),
+    streams: ready ? await streamStatuses(project, store, ids, engine === undefined ? undefined : (c, s) => engine.scheduler.nextRun(c, s)) : [],
   };
 }
 
@@ -126,7 +134,7 @@ export async function readStatus(options: {
   } catch (err) {
     const error = isConnectdError(err) ? `${err.code}: ${err.message}` : 'store unavailable';
     const kind = options.settings.databaseUrl === undefined ? 'pglite' : 'postgres';
-    return { version, source: 'local', store: { kind, ready: false, error }, connectors: connectorStatuses(project), connections: [] };
+    return { version, source: 'local', store: { kind, ready: false, error }, connectors: connectorStatuses(project), connections: [], streams: [] };
   } finally {
     await store?.close();
   }
@@ -154,5 +162,14 @@ export function formatStatus(status: StatusReport): string[] {
     `${'connector'.padEnd(width)}  state   details`,
     ...rows,
     ...(connections.length > 0 ? ['', 'connections:', ...connections] : []),
+    ...(status.streams.length > 0 ? ['', 'streams:', ...status.streams.map(formatStream)] : []),
   ];
+}
+
+function formatStream(s: StreamStatus): string {
+  const last = s.lastRun === null ? 'never run' : `last ${s.lastRun.result} ${s.lastRun.startedAt} (${s.lastRun.records} records, ${s.lastRun.pages} pages)`;
+  const next = s.nextRun === null ? 'not scheduled' : `next ${s.nextRun}`;
+  const mark = s.checkpoint?.highWaterMark ? `, since ${s.checkpoint.highWaterMark}` : '';
+  const resuming = s.checkpoint?.resuming ? ', resumes mid-run' : '';
+  return `  ${s.connector}:${s.connection}.${s.stream}  ${last}; ${next}${mark}${resuming}; ${s.deadLetters} dead letters`;
 }

@@ -13,3 +13,5 @@ export type {
   SyncSummary,
   WriteCounts,
 } from './types.js';
+export { compileStream, PAGINATOR_SLOT } from './compile-stream.js';
+export type { CompileStreamOptions, PaginatorFactory, StreamDeclaration } from './compile-stream.js';

@@ -1,0 +1,56 @@
+import { Command } from 'commander';
+import { readSettings, syncOnce } from '../../daemon/index.js';
+import { EXIT_FAILURE, EXIT_OK } from '../exit-codes.js';
+import { configPathOf, type CommandFactory } from './shared.js';
+
+function rate(records: number, elapsedMs: number): string {
+  return elapsedMs <= 0 ? '0' : Math.round((records * 1000) / elapsedMs).toLocaleString('en-US');
+}
+
+/** `connectd sync <connector> [stream]`: one run in the foreground, through the job path. */
+export const syncCommand: CommandFactory = (ctx, global, setExit) => {
+  const command = new Command('sync')
+    .description('run a connector’s streams once, in the foreground (all streams when none is named)')
+    .argument('<connector>', 'connector key in connectors.yaml')
+    .argument('[stream]', 'stream of that connector')
+    .option('--connection <id>', 'connection id (default: the connector’s first)')
+    .option('--full', 'ignore the checkpoint: fetch everything again');
+  command.action(async (connector: string, stream: string | undefined) => {
+    const opts = command.opts<{ connection?: string; full?: boolean }>();
+    const tty = process.stdout.isTTY === true;
+    let lastLineAt = 0;
+    const outcomes = await syncOnce({
+      configPath: configPathOf(command, global, ctx),
+      env: ctx.env,
+      settings: readSettings(ctx.env, ctx.cwd),
+      connector,
+      stream,
+      connectionId: opts.connection,
+      full: opts.full === true,
+      onStart: (name) => ctx.output.out(`${connector}.${name}: started (${opts.full === true ? 'full' : 'incremental'})`),
+      onProgress: (name, p) => {
+        const line = `${connector}.${name}: ${p.pages} pages, ${p.records} records, ${rate(p.records, p.elapsedMs)} records/s, ${(p.elapsedMs / 1000).toFixed(1)}s`;
+        if (tty) process.stdout.write(`\r\x1b[2K${line}`);
+        else if (Date.now() - lastLineAt >= 1000) {
+          // Plain output for logs and pipes: at most one progress line a second.
+          lastLineAt = Date.now();
+          ctx.output.out(line);
+        }
+      },
+    });
+    if (tty) process.stdout.write('\r\x1b[2K');
+    for (const outcome of outcomes) {
+      if (outcome.ok && outcome.summary !== undefined) {
+        const s = outcome.summary;
+        ctx.output.out(
+          `${connector}.${outcome.stream}: succeeded, ${s.pages} pages, ${s.records} records (${s.failed} failed), ${(s.elapsedMs / 1000).toFixed(1)}s` +
+            `${s.resumed ? ', resumed' : ''}${s.capped ? ', page cap reached' : ''}`,
+        );
+      } else {
+        ctx.output.err(`${connector}.${outcome.stream}: failed ${outcome.error?.code ?? ''}: ${outcome.error?.message ?? ''}`);
+      }
+    }
+    setExit(outcomes.every((o) => o.ok) ? EXIT_OK : EXIT_FAILURE);
+  });
+  return command;
+};
