@@ -75,6 +75,26 @@ describe('connectd CLI', () => {
     expect(stderr).toMatch(/Did you mean "bearer"\?/);
   });
 
+  it('exits 2 for a mapping that does not compile, pointing at its map', async () => {
+    const path = configWith(
+      [
+        'version: 1',
+        'connectors:',
+        '  shop:',
+        '    base_url: http://127.0.0.1:1',
+        '    streams:',
+        '      items:',
+        '        request: { path: /items }',
+        '        entity: product',
+        '        map: \'{ "sku": sku, "name": }\'',
+        '',
+      ].join('\n'),
+    );
+    const { code, stderr } = await runCli(['validate', '--config', path], {});
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/connectors\.yaml:9:\d+\s+connectors\.shop\.streams\.items\.map\s+/);
+  });
+
   it('exits 2 for a plugin that is not installed, pointing at its plugins entry', async () => {
     const path = bundledWith('"@connectd/connector-shopify"', '"@connectd/connector-shopifyy"');
     const { code, stderr } = await runCli(['validate', '--config', path], {});

@@ -15,6 +15,10 @@ export interface HttpServerDeps {
   isReady(): Promise<boolean>;
   /** The JSON `GET /api/status` returns; it must hold no secret. */
   status(): Promise<unknown>;
+  /** Registers more public routes (webhooks, OAuth) on the server. */
+  readonly routes?: ReadonlyArray<(app: FastifyInstance) => void | Promise<void>>;
+  /** Registers more admin routes under `/api`, behind the admin token. */
+  readonly apiRoutes?: ReadonlyArray<(api: FastifyInstance) => void | Promise<void>>;
 }
 
 function reply(error: ConnectdError): { statusCode: number; body: { code: string; message: string } } {
@@ -63,9 +67,12 @@ export function buildHttpServer(deps: HttpServerDeps): FastifyInstance {
         return undefined;
       });
       api.get('/status', async () => deps.status());
+      for (const register of deps.apiRoutes ?? []) await register(api);
     },
     { prefix: '/api' },
   );
+
+  for (const register of deps.routes ?? []) app.register(async (scope) => register(scope));
 
   app.setNotFoundHandler(async (request, response) => {
     const { statusCode, body } = reply(DAEMON_NOT_FOUND({ method: request.method, url: request.url.split('?')[0] ?? '' }));
