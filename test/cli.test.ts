@@ -95,6 +95,25 @@ describe('connectd CLI', () => {
     expect(stderr).toMatch(/connectors\.yaml:9:\d+\s+connectors\.shop\.streams\.items\.map\s+/);
   });
 
+  it('says when a connector’s webhooks fail closed because no signing secret is set', async () => {
+    const path = configWith(
+      [
+        'version: 1',
+        'connectors:',
+        '  shop:',
+        '    base_url: http://127.0.0.1:1',
+        '    webhooks:',
+        '      verify: { type: hmac, header: X-Sig, secret: "${HOOK_SECRET:-}" }',
+        '      events:',
+        '        item.updated: { entity: product, map: \'{ "sku": sku }\' }',
+        '',
+      ].join('\n'),
+    );
+    const { code, stdout } = await runCli(['validate', '--config', path], {});
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^shop\s+active\s.*webhooks fail closed: no signing secret/m);
+  });
+
   it('exits 2 for a plugin that is not installed, pointing at its plugins entry', async () => {
     const path = bundledWith('"@connectd/connector-shopify"', '"@connectd/connector-shopifyy"');
     const { code, stderr } = await runCli(['validate', '--config', path], {});

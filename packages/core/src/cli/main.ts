@@ -6,6 +6,7 @@ import { migrateCommand } from './commands/migrate.js';
 import { runCommand } from './commands/run.js';
 import { statusCommand } from './commands/status.js';
 import { syncCommand } from './commands/sync.js';
+import { replayCommand } from './commands/replay.js';
 import { validateCommand } from './commands/validate.js';
 
 /** Options every command shares. */
@@ -29,7 +30,7 @@ function program(ctx: CliContext, setExit: (code: number) => void): Command {
     .configureOutput({ writeOut: (s) => ctx.output.out(s.trimEnd()), writeErr: (s) => ctx.output.err(s.trimEnd()) })
     .exitOverride();
   const global = (): GlobalOptions => root.opts<GlobalOptions>();
-  const commands = [runCommand, validateCommand, migrateCommand, statusCommand, syncCommand];
+  const commands = [runCommand, validateCommand, migrateCommand, statusCommand, syncCommand, replayCommand];
   for (const define of commands) {
     const command = define(ctx, global, setExit);
     command.exitOverride().configureOutput({ writeOut: (s) => ctx.output.out(s.trimEnd()), writeErr: (s) => ctx.output.err(s.trimEnd()) });

@@ -9,6 +9,11 @@ import type { DaemonSettings } from './settings.js';
 import { buildStatus } from './status.js';
 import type { ConnectionRuntimes } from './connection-runtimes.js';
 import { Engine } from './engine.js';
+import { createComponent } from './components.js';
+import { createWebhookProcessing } from './webhooks.js';
+import { createInboxIntake } from '../store/index.js';
+import { createWebhookMetrics, intakeConnectorsFromConfig, registerWebhookIntake } from '../webhooks/index.js';
+import type { WebhookVerifierRuntime } from '../connector/index.js';
 import { createHttpMetrics } from './http-metrics.js';
 import { coreVersion } from '../connector/index.js';
 import type { DestinationStream } from 'pino';
@@ -96,15 +101,47 @@ export async function startDaemon(options: StartDaemonOptions): Promise<RunningD
     });
     const running = engine;
     const runtimes = engine.runtimes;
+    const webhooks = await createWebhookProcessing(project, store, log, metrics.registry, {
+      leaseMs: settings.jobLeaseMs,
+      pollIntervalMs: settings.workerPollMs,
+      onJobsRequeued: () => running.worker.wake(),
+    });
+    const idle = new Set(project.idleConnectors.map((c) => c.connector));
+    const verifierSignal = new AbortController().signal;
+    const intakeConnectors = intakeConnectorsFromConfig(project.config.connectors, {
+      idle,
+      createVerifier: (name, verify) =>
+        createComponent<WebhookVerifierRuntime>(project.registry, 'webhookVerifiers', verify, {
+          log: log.child({ connector: name }),
+          signal: verifierSignal,
+          values: {},
+        }),
+    });
+    const intake = createInboxIntake(store.db);
+    const webhookMetrics = createWebhookMetrics(metrics.registry);
     server = buildHttpServer({
       log: log.child({ component: 'http' }),
       metrics,
       adminToken: settings.adminToken,
       isReady: () => store.isReady(),
       status: () => buildStatus(project, store, version, running),
+      routes: [
+        (app) =>
+          registerWebhookIntake(app, {
+            connectors: intakeConnectors,
+            idleConnectors: idle,
+            inbox: intake,
+            log: log.child({ component: 'webhooks' }),
+            metrics: webhookMetrics,
+            ...(project.config.server?.body_limit_bytes === undefined ? {} : { bodyLimitBytes: project.config.server.body_limit_bytes }),
+            onAccepted: () => webhooks.processor.wake(),
+          }),
+      ],
+      apiRoutes: [webhooks.replayRoute],
     });
     const url = await listen(server, settings);
     engine.startBackground();
+    webhooks.processor.start();
     log.info({ url, store: store.db.kind, config: options.configPath }, 'connectd is running');
     const http = server;
     return {
@@ -116,6 +153,7 @@ export async function startDaemon(options: StartDaemonOptions): Promise<RunningD
         // close() stops accepting and waits for in-flight requests; then vendor calls are aborted,
         // their pools closed, and the store closes last.
         await http.close();
+        await webhooks.processor.stop({ deadlineMs: settings.shutdownDeadlineMs });
         await running.stop(settings.shutdownDeadlineMs);
         await store.close();
       },

@@ -17,3 +17,7 @@ export type { StreamOutcome, SyncOnceOptions } from './sync-once.js';
 export { Engine } from './engine.js';
 export { createSyncStore } from './sync-store.js';
 export type { StreamStatus } from './stream-status.js';
+export { createWebhookProcessing, createProcessingMetrics, replayOnce, webhookDeclarations } from './webhooks.js';
+export type { WebhookProcessing, WebhookProcessingOptions, ReplayOnceOptions } from './webhooks.js';
+export { DeadLetterReplayer, parseReplaySelection } from './dead-letter-replay.js';
+export type { ReplaySelection, ReplayCounts, ReplaySummary } from './dead-letter-replay.js';

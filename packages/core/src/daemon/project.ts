@@ -27,6 +27,7 @@ import { compileStream, type CompiledStream, type StreamDeclaration } from '../s
 import { createLogger, type Logger } from '../log/index.js';
 import { createComponent } from './components.js';
 import { BUILTIN_PAGINATORS } from '../pagination/index.js';
+import { BUILTIN_WEBHOOK_VERIFIERS, compileWebhooks, type CompiledWebhooks, type WebhookDeclaration } from '../webhooks/index.js';
 
 /** A loaded, validated configuration with its plugins: what every command starts from. */
 export interface Project {
@@ -44,6 +45,8 @@ export interface Project {
   readonly customTables: Readonly<Record<string, string>>;
   /** Every declared stream, compiled once: connector → stream → compiled stream. */
   readonly streams: ReadonlyMap<string, ReadonlyMap<string, CompiledStream>>;
+  /** Every connector's webhook events, compiled once: connector → compiled mappings and keys. */
+  readonly webhooks: ReadonlyMap<string, CompiledWebhooks>;
 }
 
 /**
@@ -93,16 +96,21 @@ export async function loadProject(
   } catch (err) {
     loadIssues = pluginIssues(parsed, err);
   }
-  const registry = createComponentRegistry({ auth: BUILTIN_AUTH, paginators: BUILTIN_PAGINATORS }, plugins);
+  const registry = createComponentRegistry({ auth: BUILTIN_AUTH, paginators: BUILTIN_PAGINATORS, webhookVerifiers: BUILTIN_WEBHOOK_VERIFIERS }, plugins);
   const result = validateConfig(parsed, withBuiltinIds(registry));
   const issues = [...loadIssues, ...(result.ok ? [] : result.issues)];
   if (!result.ok || issues.length > 0) throw CONFIG_INVALID({ file: parsed.file, issues });
   const catalog = createEntityCatalog(result.config.entities ?? {});
   const compiled = compileStreams(result.config, registry, catalog, options.log ?? createLogger({ level: 'silent' }));
-  if (compiled.issues.length > 0) {
+  const declarations = Object.fromEntries(
+    Object.entries(result.config.connectors).flatMap(([name, c]) => (c.webhooks === undefined ? [] : [[name, c.webhooks as WebhookDeclaration]])),
+  );
+  const webhooks = compileWebhooks(declarations, { catalog, functions: registry.functions() });
+  const compileIssues = [...compiled.issues, ...webhooks.issues.map((i) => ({ path: [...i.path], error: i.error }))];
+  if (compileIssues.length > 0) {
     throw CONFIG_INVALID({
       file: parsed.file,
-      issues: compiled.issues.map((issue) => {
+      issues: compileIssues.map((issue) => {
         const { line, col } = positionOf(parsed, issue.path);
         return { code: issue.error.code, file: parsed.file, line, col, path: formatYamlPath(issue.path), message: issue.error.message };
       }),
@@ -118,6 +126,7 @@ export async function loadProject(
     catalog,
     customTables: Object.fromEntries(Object.keys(result.config.entities ?? {}).map((name) => [name, tableNameOf(name)])),
     streams: compiled.streams,
+    webhooks: webhooks.connectors,
   };
 }
 
@@ -178,7 +187,11 @@ export function describeConnectors(project: Project): string[] {
       `${Object.keys(connector.webhooks?.events ?? {}).length} webhook events`,
       `${Object.keys(connector.actions ?? {}).length} actions`,
     ];
-    return `${name.padEnd(width)}  active  ${parts.join(', ')}`;
+    const verify = connector.webhooks?.verify as { type?: string; secret?: string; secrets?: readonly string[] } | undefined;
+    const secrets = [verify?.secret, ...(verify?.secrets ?? [])].filter((v) => typeof v === 'string' && v !== '');
+    // The intake fails closed without a secret: every delivery gets 401. Say so here, not only at run time.
+    const closed = verify?.type === 'hmac' && secrets.length === 0 ? '; webhooks fail closed: no signing secret is set (every delivery gets 401)' : '';
+    return `${name.padEnd(width)}  active  ${parts.join(', ')}${closed}`;
   });
   const pluginLine = `plugins: ${project.plugins.map((p) => `${p.meta.name}@${p.meta.version}`).join(', ') || 'none'}`;
   return [...lines, pluginLine];

@@ -1,30 +1,16 @@
 import {
-  CANONICAL_ENTITY_TABLES,
-  customEntityTable,
+  commitWithoutFlush,
   finishRun,
   insertDeadLetters,
   lookupVendorIds,
-  prepareEntityUpsert,
   readCheckpoint,
-  rememberVendorIds,
   startRun,
   updateRunProgress,
   writeCheckpoint,
-  type EntityUpsert,
   type Store,
 } from '../store/index.js';
 import type { StreamCheckpoint, SyncStore } from '../sync/index.js';
-
-/**
- * Entities whose vendor ids `$store()` and `$product()` resolve, and the fields holding the vendor
- * id (first present wins).
- */
-const ID_MAP_FIELDS: Readonly<Record<string, readonly string[]>> = {
-  store: ['vendor_location_id', 'vendor_id'],
-  product: ['vendor_variant_id', 'vendor_id'],
-};
-
-const stringOrNull = (value: unknown): string | null => (value === undefined || value === null ? null : String(value));
+import { createEntityWriter } from './entity-writer.js';
 
 /** The checkpoint row's JSON cursor holds the resume request and the interrupted run's high water. */
 function toCursor(checkpoint: StreamCheckpoint): unknown {
@@ -36,18 +22,7 @@ function toCursor(checkpoint: StreamCheckpoint): unknown {
  * progress and checkpoint commit in one transaction.
  */
 export function createSyncStore(store: Store, entityTables: Readonly<Record<string, string>> = {}): SyncStore {
-  const upserts = new Map<string, EntityUpsert>();
-  const upsertFor = (entity: string): EntityUpsert => {
-    let upsert = upserts.get(entity);
-    if (upsert === undefined) {
-      const canonical = (CANONICAL_ENTITY_TABLES as Record<string, (typeof CANONICAL_ENTITY_TABLES)['store']>)[entity];
-      const custom = entityTables[entity];
-      if (canonical === undefined && custom === undefined) throw new TypeError(`entity "${entity}" has no table`);
-      upsert = prepareEntityUpsert(canonical ?? customEntityTable(custom!));
-      upserts.set(entity, upsert);
-    }
-    return upsert;
-  };
+  const writer = createEntityWriter(entityTables);
 
   return {
     async readCheckpoint(connectionId, stream) {
@@ -72,30 +47,10 @@ export function createSyncStore(store: Store, entityTables: Readonly<Record<stri
     },
 
     async applyPage(page) {
-      const upsert = upsertFor(page.entity);
-      const idFields = ID_MAP_FIELDS[page.entity];
       return store.db.transaction(async (tx) => {
-        const result = await upsert.upsert(
-          tx,
-          page.rows.map((row) => ({
-            tenantId: page.connection.tenant,
-            naturalKey: row.naturalKey,
-            connector: page.connector,
-            connectionId: page.connection.id,
-            vendorId: stringOrNull(row.value.vendor_id),
-            vendorUpdatedAt: stringOrNull(row.value.vendor_updated_at),
-            data: row.value,
-          })),
-        );
-        if (idFields !== undefined) {
-          const mappings = page.rows.flatMap((row) => {
-            const field = idFields.find((f) => row.value[f] !== undefined && row.value[f] !== null);
-            return field === undefined
-              ? []
-              : [{ tenantId: page.connection.tenant, connector: page.connector, kind: page.entity, vendorId: String(row.value[field]), naturalKey: row.naturalKey }];
-          });
-          if (mappings.length > 0) await rememberVendorIds(tx, mappings);
-        }
+        // A lost page (server crash before the flush) is lost with its checkpoint and fetched again.
+        await commitWithoutFlush(tx);
+        const result = await writer.write(tx, { entity: page.entity, connector: page.connector, connection: page.connection, rows: page.rows });
         if (page.failures.length > 0) {
           await insertDeadLetters(
             tx,

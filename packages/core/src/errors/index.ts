@@ -15,3 +15,5 @@ export * from './codes/jobs.js';
 export * from './codes/mapping.js';
 export { didYouMean, editDistance } from './did-you-mean.js';
 export * from './codes/sync.js';
+export * from './codes/webhooks.js';
+export * from './codes/webhooks-processing.js';

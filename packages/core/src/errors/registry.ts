@@ -10,8 +10,10 @@ import * as pagination from './codes/pagination.js';
 import * as http from './codes/http.js';
 import * as jobs from './codes/jobs.js';
 import * as mapping from './codes/mapping.js';
+import * as webhooks from './codes/webhooks.js';
+import * as webhookProcessing from './codes/webhooks-processing.js';
 
-const areas = { core, config, plugin, store, daemon, auth, pagination, http, jobs, mapping, sync };
+const areas = { core, config, plugin, store, daemon, auth, pagination, http, jobs, mapping, sync, webhooks, webhook_processing: webhookProcessing };
 
 function isFactory(value: unknown): value is ErrorFactory<Record<string, unknown>> {
   return typeof value === 'function' && typeof (value as { code?: unknown }).code === 'string';

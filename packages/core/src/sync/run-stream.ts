@@ -117,10 +117,14 @@ export async function runStream(options: RunStreamOptions): Promise<SyncSummary>
       ...(options.signal === undefined ? {} : { signal: options.signal }),
     });
     let step = await walk.next();
-    for (; step.done !== true; step = await walk.next()) {
+    while (step.done !== true) {
       const { records, next } = step.value;
       if (stream.incremental !== undefined) runHighWater = highWater(records, stream.incremental.cursor_field, runHighWater);
       const { rows, failures } = await stream.mapper.map(records, { connection: connection.connection, lookups });
+      // The walker sends the next request only when asked: ask now, so the vendor's answer travels
+      // while this page is written. At most two pages are held; the order of writes is unchanged.
+      const following = walk.next();
+      following.catch(() => undefined);
       totals.pages += 1;
       totals.records += records.length;
       totals.failed += failures.length;
@@ -141,6 +145,7 @@ export async function runStream(options: RunStreamOptions): Promise<SyncSummary>
       totals.updated += counts.updated;
       totals.skippedOlder += counts.skippedOlder;
       options.onProgress?.({ pages: totals.pages, records: totals.records, failed: totals.failed, elapsedMs: Date.now() - started });
+      step = await following;
     }
     const summary = step.value;
     if (summary.capped) log.warn({ pages: summary.pages }, 'page cap reached: the run stopped before the last page (raise max_pages)');

@@ -116,12 +116,18 @@ function buildUpsertSql(target: EntityTable): string {
             is distinct from (excluded.data, excluded.connector, excluded.connection_id, excluded.vendor_id, excluded.vendor_updated_at)
       -- xmax is 0 on a freshly inserted row version and set on an updated one.
       returning (target.xmax = 0) as fresh
+    ),
+    counts as (
+      select count(*) filter (where fresh) as inserted, count(*) filter (where not fresh) as updated from written
     )
-    select (select count(*) filter (where fresh) from written)::int as inserted,
-           (select count(*) filter (where not fresh) from written)::int as updated,
-           -- The main query sees the table as it was before this statement: rows kept because newer.
-           (select count(*) from input r join ${table} stored on stored.tenant_id = r.t and stored.natural_key = r.k
-            where stored.vendor_updated_at > r.vu)::int as older`;
+    select counts.inserted::int, counts.updated::int,
+           -- Rows kept because the stored one is newer. Counted only when some input row was not
+           -- written, so a page of new rows (a first load) skips this second pass over the table.
+           -- The main query sees the table as it was before this statement.
+           (case when counts.inserted + counts.updated = (select count(*) from input) then 0
+                 else (select count(*) from input r join ${table} stored on stored.tenant_id = r.t and stored.natural_key = r.k
+                       where stored.vendor_updated_at > r.vu) end)::int as older
+    from counts`;
 }
 
 /**

@@ -28,3 +28,9 @@ export type {
   ScheduleTick,
   TickResult,
 } from './job-rows.js';
+export { createInboxIntake, insertInboxRows, keepUnparsableWebhook, type InboxInsertOutcome, type NewInboxRow, type UnparsableWebhook } from './inbox-intake.js';
+export { claimInboxEvents, findRoutableConnections, getRoutableConnection, retryInboxEvents, settleInboxEvents } from './inbox-processing.js';
+export type { ClaimedInboxRow, InboxClaimRequest, InboxRetry, InboxSettlement, RoutableConnection } from './inbox-processing.js';
+export { claimDeadLetterReplay, lastDeadLetterId, listReplayCandidates, requeueInboxEvent, requeueJob } from './replay.js';
+export type { ReplayCandidateFilter, RequeuedJob } from './replay.js';
+export { commitWithoutFlush } from './commit-durability.js';
