@@ -1,6 +1,6 @@
 /**
  * Realistic mappings: the `map:` and `records:` expressions of the bundled connectors.yaml and the
- * examples, run over the vendor payloads in ../shared/fixtures, must yield valid canonical entities.
+ * examples, run over the vendor payloads in test/fixtures/vendors, must yield valid canonical entities.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,7 +13,7 @@ import { mapRecords, type MappedPage } from './map-records.js';
 import { compileRecordsPath } from './records-path.js';
 
 const repo = join(import.meta.dirname, '../../../..');
-const fixtures = join(repo, '../shared/fixtures');
+const fixtures = join(repo, 'test/fixtures/vendors');
 const fixture = (path: string): unknown => JSON.parse(readFileSync(join(fixtures, path), 'utf8'));
 
 interface Flow { readonly entity: string; readonly map?: string; readonly records?: string }

@@ -9,7 +9,7 @@ export const PLUGIN_SPEC_INVALID = defineError<{ plugin: string; index: number }
   code: 'CONNECTD_ERR_PLUGIN_SPEC_INVALID',
   exitCode: 2,
   meaning: 'An entry under `plugins:` is not an npm package name (relative and absolute paths are refused).',
-  fix: 'List the plugin by its package name, e.g. "@connectd/connector-storq" or "connectd-connector-acme", and install it.',
+  fix: 'List the plugin by its package name, e.g. "@acme/connectd-connector-vendor" or "connectd-connector-vendor", and install it.',
   message: (d) =>
     `plugins[${d.index}]: "${d.plugin}" is not a plugin package name; plugins are loaded by npm package name only (no paths, URLs or Node builtins)`,
 });
