@@ -1,5 +1,4 @@
 import {
-  commitWithoutFlush,
   finishRun,
   insertDeadLetters,
   lookupVendorIds,
@@ -48,8 +47,6 @@ export function createSyncStore(store: Store, entityTables: Readonly<Record<stri
 
     async applyPage(page) {
       return store.db.transaction(async (tx) => {
-        // A lost page (server crash before the flush) is lost with its checkpoint and fetched again.
-        await commitWithoutFlush(tx);
         const result = await writer.write(tx, { entity: page.entity, connector: page.connector, connection: page.connection, rows: page.rows });
         if (page.failures.length > 0) {
           await insertDeadLetters(

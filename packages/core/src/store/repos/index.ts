@@ -33,4 +33,3 @@ export { claimInboxEvents, findRoutableConnections, getRoutableConnection, retry
 export type { ClaimedInboxRow, InboxClaimRequest, InboxRetry, InboxSettlement, RoutableConnection } from './inbox-processing.js';
 export { claimDeadLetterReplay, lastDeadLetterId, listReplayCandidates, requeueInboxEvent, requeueJob } from './replay.js';
 export type { ReplayCandidateFilter, RequeuedJob } from './replay.js';
-export { commitWithoutFlush } from './commit-durability.js';
