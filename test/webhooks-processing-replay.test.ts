@@ -37,7 +37,7 @@ function replayerFor(project: Project, store: Store, onRequeued?: (what: 'webhoo
     webhooks: connectors,
     streams: project.streams,
     directory: createConnectionDirectory(project, store.db),
-    writer: createEntityWriter(project.customTables),
+    writer: createEntityWriter(project.catalog, project.customTables),
     log: silentLog,
     onRequeued,
   });

@@ -75,7 +75,7 @@ export async function processorFor(
     { catalog: project.catalog, functions: project.registry.functions() },
   );
   if (issues.length > 0) throw issues[0]!.error;
-  const inner = createWebhookEventStore(store.db, createEntityWriter(project.customTables));
+  const inner = createWebhookEventStore(store.db, createEntityWriter(project.catalog, project.customTables));
   const { wrap, ...rest } = options;
   return new InboxProcessor({
     store: wrap === undefined ? inner : wrap(inner),

@@ -176,7 +176,7 @@ async function main() {
     const http = createConnectionClient({ name: 'bench:bench', log, auth: bearerAuth.create({ token: TOKEN }, ctx) });
     const client = { send: timed('fetch', (request) => http.send(request)) };
     const connection = { connector: 'bench', connection: { id: 'bench', tenant: 'default', config: {} }, client, templateValues: {}, log };
-    const plainStore = createSyncStore(store);
+    const plainStore = createSyncStore(store, createEntityCatalog());
     const syncStore = { ...plainStore, applyPage: timed('write', (page) => plainStore.applyPage(page)) };
     const withTimedMapper = (stream) => ({ ...stream, mapper: { map: timed('map', (page, bindings) => stream.mapper.map(page, bindings)) } });
 

@@ -57,7 +57,7 @@ export class Engine {
       ...(options.metrics === undefined ? {} : { metrics: options.metrics }),
       ...(options.redact === undefined ? {} : { redact: options.redact }),
     });
-    this.syncStore = createSyncStore(store, project.customTables);
+    this.syncStore = createSyncStore(store, project.catalog, project.customTables);
     const repository = createJobRepository(store.db);
     this.worker = new Worker({
       repository,

@@ -1,20 +1,5 @@
-import {
-  CANONICAL_ENTITY_TABLES,
-  customEntityTable,
-  prepareEntityUpsert,
-  rememberVendorIds,
-  type EntityUpsert,
-  type Queryable,
-} from '../store/index.js';
-
-/**
- * Entities whose vendor ids `$store()` and `$product()` resolve, and the fields holding the vendor
- * id (first present wins).
- */
-const ID_MAP_FIELDS: Readonly<Record<string, readonly string[]>> = {
-  store: ['vendor_location_id', 'vendor_id'],
-  product: ['vendor_variant_id', 'vendor_id'],
-};
+import type { EntityCatalog } from '../mapping/index.js';
+import { CANONICAL_ENTITY_TABLES, customEntityTable, prepareEntityUpsert, type EntityUpsert, type Queryable } from '../store/index.js';
 
 const stringOrNull = (value: unknown): string | null => (value === undefined || value === null ? null : String(value));
 
@@ -47,10 +32,10 @@ export interface EntityWriter {
  * Creates the entity write path: one prepared upsert per entity table, built on first use and kept.
  * @throws TypeError from `write` for an entity with no table (the config validator rules it out)
  * @example
- * const writer = createEntityWriter(project.customTables);
+ * const writer = createEntityWriter(project.catalog, project.customTables);
  * await store.db.transaction((tx) => writer.write(tx, { entity: 'inventory_level', connector: 'storq', connection, rows }));
  */
-export function createEntityWriter(entityTables: Readonly<Record<string, string>> = {}): EntityWriter {
+export function createEntityWriter(catalog: EntityCatalog, entityTables: Readonly<Record<string, string>> = {}): EntityWriter {
   const upserts = new Map<string, EntityUpsert>();
   const upsertFor = (entity: string): EntityUpsert => {
     let upsert = upserts.get(entity);
@@ -58,7 +43,9 @@ export function createEntityWriter(entityTables: Readonly<Record<string, string>
       const canonical = (CANONICAL_ENTITY_TABLES as Record<string, (typeof CANONICAL_ENTITY_TABLES)['store']>)[entity];
       const custom = entityTables[entity];
       if (canonical === undefined && custom === undefined) throw new TypeError(`entity "${entity}" has no table`);
-      upsert = prepareEntityUpsert(canonical ?? customEntityTable(custom!));
+      // The entity's definition says which vendor ids resolve to it (`$store()`, `$product()`).
+      const idMap = catalog.get(entity)?.idMap;
+      upsert = prepareEntityUpsert(canonical ?? customEntityTable(custom!), idMap === undefined ? {} : { idMapKind: idMap.kind });
       upserts.set(entity, upsert);
     }
     return upsert;
@@ -67,6 +54,7 @@ export function createEntityWriter(entityTables: Readonly<Record<string, string>
   return {
     async write(tx, { entity, connector, connection, rows }) {
       if (rows.length === 0) return { inserted: 0, updated: 0, skippedOlder: 0 };
+      const idMap = catalog.get(entity)?.idMap;
       const result = await upsertFor(entity).upsert(
         tx,
         rows.map((row) => ({
@@ -77,18 +65,9 @@ export function createEntityWriter(entityTables: Readonly<Record<string, string>
           vendorId: stringOrNull(row.value['vendor_id']),
           vendorUpdatedAt: stringOrNull(row.value['vendor_updated_at']),
           data: row.value,
+          ...(idMap === undefined ? {} : { vendorIdsToMap: idMap.vendorIds(row.value) }),
         })),
       );
-      const idFields = ID_MAP_FIELDS[entity];
-      if (idFields !== undefined) {
-        const mappings = rows.flatMap((row) => {
-          const field = idFields.find((f) => row.value[f] !== undefined && row.value[f] !== null);
-          return field === undefined
-            ? []
-            : [{ tenantId: connection.tenant, connector, kind: entity, vendorId: String(row.value[field]), naturalKey: row.naturalKey }];
-        });
-        if (mappings.length > 0) await rememberVendorIds(tx, mappings);
-      }
       return { inserted: result.inserted, updated: result.updated, skippedOlder: result.skippedOlder };
     },
   };

@@ -10,6 +10,7 @@ import {
 } from '../store/index.js';
 import type { StreamCheckpoint, SyncStore } from '../sync/index.js';
 import { createEntityWriter } from './entity-writer.js';
+import type { EntityCatalog } from '../mapping/index.js';
 
 /** The checkpoint row's JSON cursor holds the resume request and the interrupted run's high water. */
 function toCursor(checkpoint: StreamCheckpoint): unknown {
@@ -20,8 +21,8 @@ function toCursor(checkpoint: StreamCheckpoint): unknown {
  * The sync's storage over the store's repositories: a page's rows, dead letters, vendor ids, run
  * progress and checkpoint commit in one transaction.
  */
-export function createSyncStore(store: Store, entityTables: Readonly<Record<string, string>> = {}): SyncStore {
-  const writer = createEntityWriter(entityTables);
+export function createSyncStore(store: Store, catalog: EntityCatalog, entityTables: Readonly<Record<string, string>> = {}): SyncStore {
+  const writer = createEntityWriter(catalog, entityTables);
 
   return {
     async readCheckpoint(connectionId, stream) {

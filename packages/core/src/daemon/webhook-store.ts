@@ -25,7 +25,7 @@ import type { Project } from './project.js';
  * one transaction (inbox rows first, then entities through the sync write path, then dead
  * letters), retries and vendor-id lookups.
  * @example
- * const store = createWebhookEventStore(db, createEntityWriter(project.customTables));
+ * const store = createWebhookEventStore(db, createEntityWriter(project.catalog, project.customTables));
  */
 export function createWebhookEventStore(db: Database, writer: EntityWriter): WebhookEventStore {
   return {

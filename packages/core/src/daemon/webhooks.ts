@@ -80,7 +80,7 @@ export async function createWebhookProcessing(
       await upsertDeclaredConnection(store.db, { id: connection.id, connector: name, tenantId: connection.tenant });
     }
   }
-  const writer = createEntityWriter(project.customTables);
+  const writer = createEntityWriter(project.catalog, project.customTables);
   const directory = createConnectionDirectory(project, store.db);
   const processor = new InboxProcessor({
     store: createWebhookEventStore(store.db, writer),

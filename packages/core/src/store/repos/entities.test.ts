@@ -4,6 +4,7 @@ import type { Store } from '../open-store.js';
 import { createTestDatabases, storeBackends } from '../testing.js';
 import { prepareEntityUpsert, upsertEntities, type EntityRow } from './entities.js';
 import { CANONICAL_ENTITY_TABLES, customEntityTable, ensureCustomEntityTable } from './entity-tables.js';
+import { lookupVendorIds } from './vendor-ids.js';
 
 const dbs = createTestDatabases();
 afterAll(() => dbs.dispose());
@@ -93,6 +94,22 @@ describe.each(storeBackends())('entity upserts on %s', (backend) => {
     const result = await store.db.transaction((tx) => upsertEntities(tx, target, [product('A', { price: 3 })]));
     expect(result.updated).toBe(1);
     expect((await rows(store, 'products'))[0]).toMatchObject({ price: '3', vendor_updated_at: null });
+  });
+
+  it('records vendor ids for $store()/$product() in the same statement, and moves them when their row changes key', async () => {
+    const store = await dbs.fresh(backend, { migrate: true });
+    const upsert = prepareEntityUpsert(CANONICAL_ENTITY_TABLES.product, { idMapKind: 'product' });
+    await store.db.transaction((tx) =>
+      upsert.upsert(tx, [
+        { ...product('A', { price: 1 }), vendorIdsToMap: ['v-1', 'v-2'] },
+        { ...product('B', { price: 2 }), vendorIdsToMap: [] },
+      ]),
+    );
+    const first = await lookupVendorIds(store.db, 't1', 'fake', 'product', ['v-1', 'v-2', 'v-3']);
+    expect(Object.fromEntries(first)).toEqual({ 'v-1': 'A', 'v-2': 'A' });
+    await store.db.transaction((tx) => upsert.upsert(tx, [{ ...product('C', { price: 3 }), vendorIdsToMap: ['v-2'] }]));
+    const moved = await lookupVendorIds(store.db, 't1', 'fake', 'product', ['v-1', 'v-2']);
+    expect(Object.fromEntries(moved)).toEqual({ 'v-1': 'A', 'v-2': 'C' });
   });
 
   it('keeps the newest of duplicate keys within one batch', async () => {

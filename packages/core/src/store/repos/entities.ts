@@ -14,6 +14,17 @@ export interface EntityRow {
   readonly vendorUpdatedAt?: string | null;
   /** The whole mapped entity; typed columns are copied from its fields. */
   readonly data: Readonly<Record<string, unknown>>;
+  /** Vendor ids that resolve to this row's natural key (`$store()`/`$product()`), recorded in the same statement. */
+  readonly vendorIdsToMap?: readonly string[];
+}
+
+/** Options of {@link prepareEntityUpsert}. */
+export interface EntityUpsertOptions {
+  /**
+   * Kind under which `vendorIdsToMap` are recorded in `connectd_engine.vendor_id_map` (e.g. `store`);
+   * without it no ids are recorded.
+   */
+  readonly idMapKind?: string;
 }
 
 /** What one batch did. Rows of the batch = inserted + updated + unchanged + skippedOlder + duplicates. */
@@ -45,8 +56,8 @@ export interface EntityUpsert {
  * const products = prepareEntityUpsert(CANONICAL_ENTITY_TABLES.product);
  * await db.transaction((tx) => products.upsert(tx, [{ tenantId: 't1', naturalKey: 'SKU-1', connector: 'storq', data: { sku: 'SKU-1', price: 9.5 } }]));
  */
-export function prepareEntityUpsert(target: EntityTable): EntityUpsert {
-  const sql = buildUpsertSql(target);
+export function prepareEntityUpsert(target: EntityTable, options: EntityUpsertOptions = {}): EntityUpsert {
+  const sql = buildUpsertSql(target, options.idMapKind);
   const fields = target.columns.map((c) => c.field);
   return {
     target,
@@ -64,10 +75,13 @@ export function prepareEntityUpsert(target: EntityTable): EntityUpsert {
           vu: row.vendorUpdatedAt ?? null,
           d: row.data,
         };
+        if (options.idMapKind !== undefined && row.vendorIdsToMap !== undefined && row.vendorIdsToMap.length > 0) record.im = row.vendorIdsToMap;
         for (let i = 0; i < fields.length; i++) record[`f${i}`] = row.data[fields[i] as string] ?? null;
         return record;
       });
-      const { rows: counts } = await tx.query<{ inserted: number; updated: number; older: number }>(sql, [toJsonParam(records)]);
+      const params: unknown[] = [toJsonParam(records)];
+      if (options.idMapKind !== undefined) params.push(options.idMapKind);
+      const { rows: counts } = await tx.query<{ inserted: number; updated: number; older: number }>(sql, params);
       const { inserted = 0, updated = 0, older = 0 } = counts[0] ?? {};
       return {
         inserted,
@@ -90,7 +104,23 @@ export function upsertEntities(tx: Queryable, target: EntityTable, rows: readonl
   return prepareEntityUpsert(target).upsert(tx, rows);
 }
 
-function buildUpsertSql(target: EntityTable): string {
+/**
+ * Records vendor ids in the same statement as the upsert (one round trip per page): ids map to the
+ * natural key of the input row, which is the row written or kept.
+ */
+function idMapCte(): string {
+  return `,
+    mapped as (
+      insert into connectd_engine.vendor_id_map as m (tenant_id, connector, kind, vendor_id, natural_key)
+      select distinct on (r.t, r.c, v.id) r.t, r.c, $2::text, v.id, r.k
+      from input r cross join lateral jsonb_array_elements_text(coalesce(r.im, '[]'::jsonb)) as v(id)
+      order by r.t, r.c, v.id
+      on conflict (tenant_id, connector, kind, vendor_id) do update set natural_key = excluded.natural_key, updated_at = now()
+      where m.natural_key is distinct from excluded.natural_key
+    )`;
+}
+
+function buildUpsertSql(target: EntityTable, idMapKind?: string): string {
   const table = `connectd.${quoteIdentifier(target.table, 'table')}`;
   const columns = target.columns.map((c) => quoteIdentifier(c.column, 'column'));
   const recordTypes = target.columns.map((c, i) => `f${i} ${c.type}`);
@@ -98,8 +128,8 @@ function buildUpsertSql(target: EntityTable): string {
   return `
     with input as materialized (
       select * from jsonb_to_recordset($1::jsonb)
-        as r(t text, k text, c text, cn text, vi text, vu timestamptz, d jsonb${recordTypes.map((t) => `, ${t}`).join('')})
-    ),
+        as r(t text, k text, c text, cn text, vi text, vu timestamptz, d jsonb${idMapKind === undefined ? '' : ', im jsonb'}${recordTypes.map((t) => `, ${t}`).join('')})
+    )${idMapKind === undefined ? '' : idMapCte()},
     written as (
       insert into ${table} as target
         (tenant_id, natural_key, connector, connection_id, vendor_id, vendor_updated_at, data${columns.map((c) => `, ${c}`).join('')})
