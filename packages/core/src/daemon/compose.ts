@@ -9,11 +9,7 @@ import type { DaemonSettings } from './settings.js';
 import { buildStatus } from './status.js';
 import type { ConnectionRuntimes } from './connection-runtimes.js';
 import { Engine } from './engine.js';
-import { createComponent } from './components.js';
-import { createWebhookProcessing } from './webhooks.js';
-import { createInboxIntake } from '../store/index.js';
-import { createWebhookMetrics, intakeConnectorsFromConfig, registerWebhookIntake } from '../webhooks/index.js';
-import type { WebhookVerifierRuntime } from '../connector/index.js';
+import { createWebhookProcessing, webhookIntakeRoute } from './webhooks.js';
 import { createHttpMetrics } from './http-metrics.js';
 import { coreVersion } from '../connector/index.js';
 import type { DestinationStream } from 'pino';
@@ -106,37 +102,13 @@ export async function startDaemon(options: StartDaemonOptions): Promise<RunningD
       pollIntervalMs: settings.workerPollMs,
       onJobsRequeued: () => running.worker.wake(),
     });
-    const idle = new Set(project.idleConnectors.map((c) => c.connector));
-    const verifierSignal = new AbortController().signal;
-    const intakeConnectors = intakeConnectorsFromConfig(project.config.connectors, {
-      idle,
-      createVerifier: (name, verify) =>
-        createComponent<WebhookVerifierRuntime>(project.registry, 'webhookVerifiers', verify, {
-          log: log.child({ connector: name }),
-          signal: verifierSignal,
-          values: {},
-        }),
-    });
-    const intake = createInboxIntake(store.db);
-    const webhookMetrics = createWebhookMetrics(metrics.registry);
     server = buildHttpServer({
       log: log.child({ component: 'http' }),
       metrics,
       adminToken: settings.adminToken,
       isReady: () => store.isReady(),
       status: () => buildStatus(project, store, version, running),
-      routes: [
-        (app) =>
-          registerWebhookIntake(app, {
-            connectors: intakeConnectors,
-            idleConnectors: idle,
-            inbox: intake,
-            log: log.child({ component: 'webhooks' }),
-            metrics: webhookMetrics,
-            ...(project.config.server?.body_limit_bytes === undefined ? {} : { bodyLimitBytes: project.config.server.body_limit_bytes }),
-            onAccepted: () => webhooks.processor.wake(),
-          }),
-      ],
+      routes: [webhookIntakeRoute(project, store, log, metrics.registry, () => webhooks.processor.wake())],
       apiRoutes: [webhooks.replayRoute],
     });
     const url = await listen(server, settings);

@@ -1,9 +1,14 @@
 import type { FastifyInstance } from 'fastify';
 import { Counter, Histogram, type Registry } from 'prom-client';
 import { createLogger, SecretValues, type Logger } from '../log/index.js';
-import { openStore, upsertDeclaredConnection, type Store } from '../store/index.js';
+import { createInboxIntake, openStore, upsertDeclaredConnection, type Store } from '../store/index.js';
+import type { WebhookVerifierRuntime } from '../connector/index.js';
+import { createComponent } from './components.js';
 import {
+  createWebhookMetrics,
   InboxProcessor,
+  intakeConnectorsFromConfig,
+  registerWebhookIntake,
   type CompiledWebhooks,
   type WebhookDeclaration,
   type WebhookProcessingMetrics,
@@ -170,4 +175,40 @@ export async function replayOnce(options: ReplayOnceOptions): Promise<ReplaySumm
   } finally {
     await store.close();
   }
+}
+
+/**
+ * The `POST /webhooks/:connector` route of a project: each active connector's verifier created
+ * through the registry (plugins may supply their own), intake metrics on the daemon's registry, and
+ * `onAccepted` called after each committed event (wakes the inbox processor).
+ * @example
+ * buildHttpServer({ ..., routes: [webhookIntakeRoute(project, store, log, metrics.registry, () => processor.wake())] });
+ */
+export function webhookIntakeRoute(
+  project: Project,
+  store: Store,
+  log: Logger,
+  registry: Registry,
+  onAccepted: () => void,
+): (app: FastifyInstance) => void {
+  const idle = new Set(project.idleConnectors.map((c) => c.connector));
+  const signal = new AbortController().signal;
+  const connectors = intakeConnectorsFromConfig(project.config.connectors, {
+    idle,
+    createVerifier: (name, verify) =>
+      createComponent<WebhookVerifierRuntime>(project.registry, 'webhookVerifiers', verify, { log: log.child({ connector: name }), signal, values: {} }),
+  });
+  const inbox = createInboxIntake(store.db);
+  const metrics = createWebhookMetrics(registry);
+  const bodyLimitBytes = project.config.server?.body_limit_bytes;
+  return (app) =>
+    registerWebhookIntake(app, {
+      connectors,
+      idleConnectors: idle,
+      inbox,
+      log: log.child({ component: 'webhooks' }),
+      metrics,
+      ...(bodyLimitBytes === undefined ? {} : { bodyLimitBytes }),
+      onAccepted,
+    });
 }
