@@ -10,3 +10,4 @@ export type { OAuth2Options } from './strategies/oauth2.js';
 export { withHeader } from './headers.js';
 export { withQueryParam } from './query-param.js';
 export type { AuthRuntime, ConnectionInfo, TokenProvider } from '../connector/index.js';
+export * from './vault/index.js';

@@ -17,3 +17,4 @@ export { didYouMean, editDistance } from './did-you-mean.js';
 export * from './codes/sync.js';
 export * from './codes/webhooks.js';
 export * from './codes/webhooks-processing.js';
+export * from './codes/vault.js';

@@ -12,8 +12,9 @@ import * as jobs from './codes/jobs.js';
 import * as mapping from './codes/mapping.js';
 import * as webhooks from './codes/webhooks.js';
 import * as webhookProcessing from './codes/webhooks-processing.js';
+import * as vault from './codes/vault.js';
 
-const areas = { core, config, plugin, store, daemon, auth, pagination, http, jobs, mapping, sync, webhooks, webhook_processing: webhookProcessing };
+const areas = { core, config, plugin, store, daemon, auth, pagination, http, jobs, mapping, sync, webhooks, webhook_processing: webhookProcessing, vault };
 
 function isFactory(value: unknown): value is ErrorFactory<Record<string, unknown>> {
   return typeof value === 'function' && typeof (value as { code?: unknown }).code === 'string';

@@ -33,3 +33,4 @@ export { claimInboxEvents, findRoutableConnections, getRoutableConnection, retry
 export type { ClaimedInboxRow, InboxClaimRequest, InboxRetry, InboxSettlement, RoutableConnection } from './inbox-processing.js';
 export { claimDeadLetterReplay, lastDeadLetterId, listReplayCandidates, requeueInboxEvent, requeueJob } from './replay.js';
 export type { ReplayCandidateFilter, RequeuedJob } from './replay.js';
+export { deleteCredentials, listCredentialKeys, listCredentials, readCredential, replaceCiphertext, saveCredential, type CiphertextReplacement, type CredentialKey, type CredentialWrite, type StoredCredential } from './credentials.js';
