@@ -52,7 +52,7 @@ describe('error registry', () => {
     const cause = new Error('boom');
     const err = factory({ message: 'x' }, { cause });
     expect(isConnectdError(err, 'CONNECTD_ERR_INTERNAL')).toBe(true);
-    expect(isConnectdError(err, 'CONNECTD_ERR_OTHER')).toBe(false);
+    expect(isConnectdError(err, 'CONNECTD_ERR_DAEMON_NOT_FOUND')).toBe(false);
     expect(isConnectdError(new Error('plain'))).toBe(false);
     expect(err.cause).toBe(cause);
     expect(JSON.parse(JSON.stringify(err))).toEqual({ code: 'CONNECTD_ERR_INTERNAL', message: err.message, details: { message: 'x' } });

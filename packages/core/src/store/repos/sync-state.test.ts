@@ -57,7 +57,7 @@ describe.each(storeBackends())('sync state on %s', (backend) => {
     await store.db.transaction((tx) => updateRunProgress(tx, run.runId, { pages: 1, records: 250 }));
     await store.db.transaction((tx) => updateRunProgress(tx, run.runId, { pages: 1, records: 100 }));
     expect(await getRun(store.db, run.runId)).toMatchObject({ pages: 2, records: 350, result: 'running', finishedAt: null });
-    await finishRun(store.db, run.runId, 'failed', 'CONNECTD_ERR_X: vendor down');
+    await finishRun(store.db, run.runId, 'failed', 'CONNECTD_ERR_SYNC_VENDOR_STATUS: vendor down');
     const other = await startRun(store.db, { connectionId: 'c2', stream: 'stock', mode: 'incremental' });
 
     const last = await lastRuns(store.db);
@@ -65,7 +65,7 @@ describe.each(storeBackends())('sync state on %s', (backend) => {
       ['c1', 'stock', run.runId, 'failed'],
       ['c2', 'stock', other.runId, 'running'],
     ]);
-    expect(last[0]).toMatchObject({ mode: 'incremental', pages: 2, records: 350, error: 'CONNECTD_ERR_X: vendor down' });
+    expect(last[0]).toMatchObject({ mode: 'incremental', pages: 2, records: 350, error: 'CONNECTD_ERR_SYNC_VENDOR_STATUS: vendor down' });
     expect(last[0]?.finishedAt).toBeInstanceOf(Date);
     expect((await lastRuns(store.db, { connectionIds: ['c2'] })).map((r) => r.runId)).toEqual([other.runId]);
     expect((await lastRuns(store.db, { finishedOnly: true })).map((r) => r.runId)).toEqual([run.runId]);
@@ -89,10 +89,10 @@ describe.each(storeBackends())('sync state on %s', (backend) => {
     const { runId } = await startRun(store.db, { connectionId: 'c1', stream: 'stock', mode: 'incremental' });
     const written = await store.db.transaction((tx) =>
       insertDeadLetters(tx, [
-        { sourceKind: 'sync', connector: 'fake', connectionId: 'c1', stream: 'stock', runId, payload: { sku: 1, nested: [1, 'x'] }, errorCode: 'CONNECTD_ERR_MAPPING_FAILED', reason: 'boom' },
-        { sourceKind: 'sync', connector: 'fake', connectionId: 'c1', stream: 'stock', runId, payload: ['array', 'record'], errorCode: 'CONNECTD_ERR_MAPPING_INVALID', reason: '/quantity must be number' },
-        { sourceKind: 'webhook', connector: 'fake', raw: Buffer.from([0, 1, 255]), errorCode: 'CONNECTD_ERR_WEBHOOK_X', reason: 'not json' },
-        { sourceKind: 'sync', connector: 'fake', connectionId: 'c2', stream: 'stock', payload: { note: 'nul \u0000 inside' }, errorCode: 'CONNECTD_ERR_X', reason: 'nul' },
+        { sourceKind: 'sync', connector: 'fake', connectionId: 'c1', stream: 'stock', runId, payload: { sku: 1, nested: [1, 'x'] }, errorCode: 'CONNECTD_ERR_MAPPING_EVALUATE', reason: 'boom' },
+        { sourceKind: 'sync', connector: 'fake', connectionId: 'c1', stream: 'stock', runId, payload: ['array', 'record'], errorCode: 'CONNECTD_ERR_MAPPING_SCHEMA', reason: '/quantity must be number' },
+        { sourceKind: 'webhook', connector: 'fake', raw: Buffer.from([0, 1, 255]), errorCode: 'CONNECTD_ERR_WEBHOOK_BAD_JSON', reason: 'not json' },
+        { sourceKind: 'sync', connector: 'fake', connectionId: 'c2', stream: 'stock', payload: { note: 'nul \u0000 inside' }, errorCode: 'CONNECTD_ERR_SYNC_VENDOR_STATUS', reason: 'nul' },
       ]),
     );
     expect(written).toBe(4);
@@ -103,8 +103,8 @@ describe.each(storeBackends())('sync state on %s', (backend) => {
     ]);
     const c1 = await listDeadLetters(store.db, { connectionId: 'c1', stream: 'stock' });
     expect(c1.map((d) => [d.payload, d.errorCode, d.reason, d.runId, d.sourceKind])).toEqual([
-      [{ sku: 1, nested: [1, 'x'] }, 'CONNECTD_ERR_MAPPING_FAILED', 'boom', runId, 'sync'],
-      [['array', 'record'], 'CONNECTD_ERR_MAPPING_INVALID', '/quantity must be number', runId, 'sync'],
+      [{ sku: 1, nested: [1, 'x'] }, 'CONNECTD_ERR_MAPPING_EVALUATE', 'boom', runId, 'sync'],
+      [['array', 'record'], 'CONNECTD_ERR_MAPPING_SCHEMA', '/quantity must be number', runId, 'sync'],
     ]);
     expect((await listDeadLetters(store.db, { connectionId: 'c2' }))[0]?.payload).toEqual({ note: 'nul \uFFFD inside' });
     const [webhook] = await listDeadLetters(store.db, { sourceKind: 'webhook' });
