@@ -3,6 +3,7 @@
  * by the composition root: the inbox by store/repos/inbox-intake.ts, the metrics by
  * `createWebhookMetrics` (prom-client) or anything else with the same shape.
  */
+import type { InboxInsertOutcome, NewInboxRow } from '../../store/index.js';
 import type { WebhookVerifierRuntime } from '../../connector/index.js';
 import type { Logger } from '../../log/index.js';
 import type { GroupCommitOptions } from './group-commit.js';
@@ -30,19 +31,11 @@ export interface WebhookIntakeConnector {
   readonly keepHeaders?: readonly string[] | undefined;
 }
 
-/** A row for the inbox; mirrors store's `NewInboxRow`. */
-export interface InboxRow {
-  readonly connector: string;
-  readonly routingKey: string | null;
-  readonly dedupeKey: string;
-  readonly eventType: string | null;
-  readonly headers: Readonly<Record<string, string>>;
-  readonly rawBody: Buffer;
-  readonly status?: 'received' | 'ignored';
-}
+/** A row for the inbox (the store's own row type: webhooks/ may import store types). */
+export type InboxRow = NewInboxRow;
 
 /** Per row, in input order: the stored row's id, or a duplicate of a row stored before. */
-export type InboxOutcome = { readonly duplicate: false; readonly id: string } | { readonly duplicate: true };
+export type InboxOutcome = InboxInsertOutcome;
 
 /** Where verified deliveries go. Implemented by `createInboxIntake(db)` in store/repos. */
 export interface InboxWriter {
