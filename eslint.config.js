@@ -21,7 +21,8 @@ export default tseslint.config(
   {
     // Plugins see only the public plugin contract (DESIGN.md section 5).
     files: ['packages/connector-*/src/**/*.ts'],
-    ignores: ['**/*.test.ts'],
+    // Tests and a plugin's fake vendor (src/testing/) may also use core's test kit.
+    ignores: ['**/*.test.ts', 'packages/connector-*/src/testing/**'],
     rules: {
       'no-restricted-imports': ['error', { patterns: [{ regex: '^@connectd/core(?!/connector$)', message: 'plugins import only @connectd/core/connector' }] }],
     },

@@ -10,6 +10,10 @@ export default defineConfig({
       { find: /^@connectd\/core\/connector$/, replacement: src('connector.ts') },
       { find: /^@connectd\/core\/testing$/, replacement: src('testing.ts') },
       { find: /^@connectd\/core$/, replacement: src('index.ts') },
+      {
+        find: /^@connectd\/connector-storq\/testing$/,
+        replacement: fileURLToPath(new URL('./packages/connector-storq/src/testing/index.ts', import.meta.url)),
+      },
     ],
   },
   test: {

@@ -34,7 +34,7 @@ describe('secrets never reach the output', () => {
     expect(await daemon.stop('SIGTERM')).toBe(0);
     // The active connector got its HTTP runtime: one implicit connection with a closed breaker.
     expect(metrics).toMatch(/^connectd_breaker_state\{connection="storq:storq"\} 0$/m);
-    expect(status).toMatch(/"connections":\[\{"connector":"storq","id":"storq","tenant":"default","state":"ready","breaker":"closed"\}/);
+    expect(status).toMatch(/"connections":\[\{"connector":"storq","id":"storq","tenant":"default","state":"ready","breaker":"closed","status":"active"\}/);
 
     const output = daemon.output();
     expect(output).toMatch(/"msg":"connectd is running"/);

@@ -14,4 +14,14 @@ describe('@connectd/connector-storq', () => {
     expect(plugin.meta.namespace).toBe('storq');
     expect(plugin.meta.engine).toBe('^0.1.0');
   });
+
+  it('offers the storq/default preset and the storq/signature webhook verifier, and nothing else', () => {
+    expect(Object.keys(plugin.presets)).toEqual(['default']);
+    expect(Object.keys(plugin.webhookVerifiers)).toEqual(['signature']);
+    expect(Object.keys(plugin).sort()).toEqual(['meta', 'presets', 'webhookVerifiers']);
+  });
+
+  it('names its webhook secret field for log redaction', () => {
+    expect(plugin.meta.secrets).toContain('webhook_secret');
+  });
 });

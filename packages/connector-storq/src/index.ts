@@ -1,8 +1,14 @@
 /**
- * @connectd/connector-storq: the connectd plugin for storq.io. A skeleton for now: it registers the `storq` namespace and
- * the field names to redact; the vendor's components and presets arrive with its own issue.
+ * @connectd/connector-storq: the connectd plugin for storq.io. It ships the `storq/default` preset
+ * (streams, webhooks, actions, pacing) and the `storq/signature` webhook verifier; see README.md.
  */
 import { defineConnector } from '@connectd/core/connector';
+import { storqDefaultPreset } from './preset.js';
+import { storqSignature } from './signature.js';
+
+export { storqDefaultPreset, STORQ_BASE_URL, STORQ_PAGE_SIZE } from './preset.js';
+export { storqSignature, STORQ_SIGNATURE_HEADERS } from './signature.js';
+export type { StorqSignatureOptions } from './signature.js';
 
 export default defineConnector({
   meta: {
@@ -14,4 +20,6 @@ export default defineConnector({
     // bearer, which core already redacts.
     secrets: ['webhook_secret'],
   },
+  presets: { default: storqDefaultPreset },
+  webhookVerifiers: { signature: storqSignature },
 });

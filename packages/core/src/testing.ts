@@ -5,6 +5,29 @@
  */
 export { createTestDatabases, storeBackends } from './store/testing.js';
 export { createFakeHttpServer, reply } from './testing/fake-http-server.js';
+export type { FakeAnswer, FakeHandler, FakeHttpServer, FakeReply, RecordedRequest } from './testing/fake-http-server.js';
 export { createFakeRecordsVendor, fakeProducts, DEFAULT_FAKE_PAGE_SIZE, DEFAULT_FAKE_MAX_PAGE_SIZE, DEFAULT_FAKE_TOKEN } from './testing/fake-records-vendor.js';
 export type { FakeRecord, FakeRecordsVendor, FakeRecordsVendorOptions, FakeVendorRequest, FakeVendorParams } from './testing/fake-records-vendor.js';
 export type { StoreBackend, TestDatabases } from './store/testing.js';
+export {
+  startFakeOAuthProvider,
+  DEFAULT_FAKE_ACCOUNT_ID,
+  DEFAULT_FAKE_ACCESS_TOKEN_TTL_SECONDS,
+  DEFAULT_FAKE_CLIENT_ID,
+  DEFAULT_FAKE_CLIENT_SECRET,
+  FAKE_ACCESS_TOKEN_PREFIX,
+  FAKE_CODE_PREFIX,
+  FAKE_CODE_TTL_MS,
+  FAKE_OAUTH_ITEMS,
+  FAKE_REFRESH_TOKEN_PREFIX,
+  s256Challenge,
+} from './testing/fake-oauth-provider.js';
+export type {
+  ApiRequestRecord,
+  AuthorizeRequestRecord,
+  ClientAuthUsed,
+  FakeGrantType,
+  FakeOAuthProvider,
+  FakeOAuthProviderOptions,
+  TokenRequestRecord,
+} from './testing/fake-oauth-provider.js';

@@ -121,14 +121,16 @@ class FakeTokens implements TokenProvider {
   token = 'access-token-1';
   gets = 0;
   refreshes = 0;
+  rejected: Array<string | undefined> = [];
   failWith: unknown;
   async getAccessToken(): Promise<string> {
     this.gets++;
     if (this.failWith !== undefined) throw this.failWith;
     return this.token;
   }
-  async refresh(): Promise<string> {
+  async refresh(rejectedToken?: string): Promise<string> {
     this.refreshes++;
+    this.rejected.push(rejectedToken);
     await new Promise((resolve) => setTimeout(resolve, 20));
     if (this.failWith !== undefined) throw this.failWith;
     this.token = `access-token-${this.refreshes + 1}`;
@@ -167,6 +169,15 @@ describe('oauth2 auth', () => {
     expect(tokens.refreshes).toBe(1);
     await auth.refresh!();
     expect(tokens.refreshes).toBe(2);
+  });
+
+  it('tells the provider which token the vendor rejected, read from the rejected request', async () => {
+    const tokens = new FakeTokens();
+    const auth = oauth2Auth.create({ ...OAUTH, header: 'X-Shop-Access-Token', prefix: 'Token ' }, context({ tokens }).ctx);
+    const rejected = await auth.authorize({ method: 'GET', url: `${origin}/r`, headers: {} });
+    await auth.refresh!(rejected);
+    await auth.refresh!();
+    expect(tokens.rejected).toEqual(['access-token-1', undefined]);
   });
 
   it('cannot be created without a token provider', () => {

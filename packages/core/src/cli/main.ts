@@ -8,6 +8,9 @@ import { statusCommand } from './commands/status.js';
 import { syncCommand } from './commands/sync.js';
 import { replayCommand } from './commands/replay.js';
 import { validateCommand } from './commands/validate.js';
+import { connectCommand } from './commands/connect.js';
+import { rotateKeyCommand } from './commands/rotate-key.js';
+import { actionCommand } from './commands/action.js';
 
 /** Options every command shares. */
 export interface GlobalOptions {
@@ -30,7 +33,7 @@ function program(ctx: CliContext, setExit: (code: number) => void): Command {
     .configureOutput({ writeOut: (s) => ctx.output.out(s.trimEnd()), writeErr: (s) => ctx.output.err(s.trimEnd()) })
     .exitOverride();
   const global = (): GlobalOptions => root.opts<GlobalOptions>();
-  const commands = [runCommand, validateCommand, migrateCommand, statusCommand, syncCommand, replayCommand];
+  const commands = [runCommand, validateCommand, migrateCommand, statusCommand, syncCommand, actionCommand, replayCommand, connectCommand, rotateKeyCommand];
   for (const define of commands) {
     const command = define(ctx, global, setExit);
     command.exitOverride().configureOutput({ writeOut: (s) => ctx.output.out(s.trimEnd()), writeErr: (s) => ctx.output.err(s.trimEnd()) });

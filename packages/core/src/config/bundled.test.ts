@@ -2,7 +2,9 @@ import { readFile, readdir } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import type { ComponentCatalog } from '../connector/index.js';
+// The storq plugin's sources: the bundled file extends its preset and uses its webhook verifier.
+import storq from '../../../connector-storq/src/index.js';
+import { createComponentRegistry, type ComponentCatalog } from '../connector/index.js';
 import { BUILTIN_COMPONENT_IDS } from './builtins.js';
 import { formatConfigIssue } from './issues.js';
 import { parseConfigFile } from './parse.js';
@@ -11,12 +13,13 @@ import { validateConfig } from './validate.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../../../..');
 
-/** What the composition root knows before built-ins are registered as components: their ids. */
-const builtinsOnly: ComponentCatalog = {
-  ids: (slot) => BUILTIN_COMPONENT_IDS[slot],
-  schemaOf: () => undefined,
-  preset: () => undefined,
-  presetIds: () => [],
+/** Built-in ids plus the components and presets of the plugins the shipped files use. */
+const storqRegistry = createComponentRegistry({}, [{ spec: storq.meta.name, index: 0, entry: 'src/index.ts', meta: storq.meta, plugin: storq }]);
+const withPlugins: ComponentCatalog = {
+  ids: (slot) => [...BUILTIN_COMPONENT_IDS[slot], ...storqRegistry.ids(slot)],
+  schemaOf: (slot, id) => storqRegistry.schemaOf(slot, id),
+  preset: (id) => storqRegistry.preset(id),
+  presetIds: () => storqRegistry.presetIds(),
 };
 
 async function exampleConfigs(dir: string): Promise<string[]> {
@@ -25,14 +28,14 @@ async function exampleConfigs(dir: string): Promise<string[]> {
 }
 
 async function problems(file: string, env: Record<string, string>): Promise<string[]> {
-  const result = validateConfig(await parseConfigFile(file, env), builtinsOnly);
+  const result = validateConfig(await parseConfigFile(file, env), withPlugins);
   return result.ok ? [] : result.issues.map(formatConfigIssue);
 }
 
 describe('shipped configs', () => {
   it('the bundled connectors.yaml validates with an empty environment, every connector idle', async () => {
     const file = join(ROOT, 'connectors.yaml');
-    const result = validateConfig(await parseConfigFile(file, {}), builtinsOnly);
+    const result = validateConfig(await parseConfigFile(file, {}), withPlugins);
     expect(result.ok ? [] : result.issues.map(formatConfigIssue)).toEqual([]);
     expect(result.idleConnectors.map((c) => c.connector)).toEqual(['storq', 'square', 'shopify']);
   });
@@ -56,7 +59,7 @@ describe('shipped configs', () => {
       SQUARE_WEBHOOK_URL: 'https://hooks.example.com/webhooks/square',
       SHOPIFY_CLIENT_ID: 'shopify-client', SHOPIFY_CLIENT_SECRET: 'shopify-secret-5',
     };
-    const result = validateConfig(await parseConfigFile(join(ROOT, 'connectors.yaml'), env), builtinsOnly);
+    const result = validateConfig(await parseConfigFile(join(ROOT, 'connectors.yaml'), env), withPlugins);
     expect(result.ok ? [] : result.issues.map(formatConfigIssue)).toEqual([]);
     expect(result.idleConnectors).toEqual([]);
     expect(result.ok && [...result.secretValues].sort()).toEqual(

@@ -242,6 +242,7 @@ export interface ActionConfig {
   readonly idempotency?: {
     readonly key: string;
     readonly header?: string;
-    readonly lookup?: { readonly path: string; readonly query?: Readonly<Record<string, ConfigScalar>> };
+    /** Finds an earlier success; `records` is the JSONata path to the matches (default: the body, which must be a list). */
+    readonly lookup?: { readonly path: string; readonly query?: Readonly<Record<string, ConfigScalar>>; readonly records?: string };
   };
 }

@@ -35,8 +35,11 @@ export interface ConnectionInfo {
 export interface TokenProvider {
   /** The current access token; the provider caches it and refreshes ahead of expiry itself. */
   getAccessToken(): Promise<string>;
-  /** Gets a new access token now (the vendor rejected the current one) and returns it. */
-  refresh(): Promise<string>;
+  /**
+   * Gets a new access token now and returns it: the vendor rejected `rejectedToken` (default: the
+   * last one handed out). When the stored token already differs from it, that one is returned.
+   */
+  refresh(rejectedToken?: string): Promise<string>;
 }
 
 /** What core hands to every component; components reach nothing ambient. */
@@ -82,8 +85,8 @@ export interface ReceivedPage {
 
 export interface AuthRuntime {
   authorize(request: OutgoingRequest): Promise<OutgoingRequest>;
-  /** Called once after a 401 before the single retry; absent when the scheme cannot refresh. */
-  refresh?(): Promise<void>;
+  /** Called once after a 401 (with the request the vendor rejected) before the single retry; absent when the scheme cannot refresh. */
+  refresh?(rejected?: OutgoingRequest): Promise<void>;
 }
 
 export interface PaginatorRuntime {

@@ -1,4 +1,4 @@
-import { callPlugin, CORE_PLUGIN_NAME, wrapRuntime, type ComponentRegistry, type ComponentSlot, type ConnectionInfo } from '../connector/index.js';
+import { callPlugin, CORE_PLUGIN_NAME, wrapRuntime, type ComponentRegistry, type ComponentSlot, type ConnectionInfo, type TokenProvider } from '../connector/index.js';
 import { TemplateString } from '../http/index.js';
 import type { Logger } from '../log/index.js';
 
@@ -23,7 +23,7 @@ export function createComponent<R>(
   registry: ComponentRegistry,
   slot: ComponentSlot,
   use: ComponentUse,
-  context: { log: Logger; signal: AbortSignal; connection?: ConnectionInfo; values: Readonly<Record<string, unknown>> },
+  context: { log: Logger; signal: AbortSignal; connection?: ConnectionInfo; tokens?: TokenProvider; values: Readonly<Record<string, unknown>> },
 ): R {
   const registered = registry.get(slot, use.type);
   if (registered === undefined) throw new TypeError(`no ${slot} component "${use.type}" is registered`);
@@ -34,6 +34,7 @@ export function createComponent<R>(
     signal: context.signal,
     now: () => new Date(),
     ...(context.connection === undefined ? {} : { connection: context.connection }),
+    ...(context.tokens === undefined ? {} : { tokens: context.tokens }),
   };
   const build = (): R => create(renderOptions(options, context.values), ctx);
   const runtime = registered.plugin === CORE_PLUGIN_NAME ? build() : callPlugin(registered.plugin, `${type}.create`, build);

@@ -13,6 +13,11 @@ import { createWebhookProcessing, webhookIntakeRoute } from './webhooks.js';
 import { createHttpMetrics } from './http-metrics.js';
 import { coreVersion } from '../connector/index.js';
 import type { DestinationStream } from 'pino';
+import { resolveVault } from './vault-setup.js';
+import { createOAuthServices, type OAuthServices } from './oauth.js';
+import { oauthRoutes } from './oauth-routes.js';
+import { connectionRoutes } from './connection-routes.js';
+import { actionRoutes } from './action-routes.js';
 
 export interface StartDaemonOptions {
   readonly configPath: string;
@@ -32,9 +37,11 @@ export interface RunningDaemon {
 }
 
 /** Secret values the daemon knows before reading the config: they must never reach a log line. */
-function knownSecrets(settings: DaemonSettings): SecretValues {
+function knownSecrets(settings: DaemonSettings, env: Readonly<Record<string, string | undefined>>): SecretValues {
   const secrets = new SecretValues();
   secrets.add(settings.adminToken);
+  secrets.add(env['CONNECTD_SECRET_KEY']?.trim());
+  for (const key of (env['CONNECTD_SECRET_KEYS_PREVIOUS'] ?? '').split(',')) secrets.add(key.trim() || undefined);
   if (settings.databaseUrl !== undefined) {
     try {
       secrets.add(decodeURIComponent(new URL(settings.databaseUrl).password));
@@ -62,7 +69,7 @@ async function listen(server: FastifyInstance, settings: DaemonSettings): Promis
  */
 export async function startDaemon(options: StartDaemonOptions): Promise<RunningDaemon> {
   const { settings } = options;
-  const secrets = knownSecrets(settings);
+  const secrets = knownSecrets(settings, options.env);
   const project = await loadProject(options.configPath, options.env);
   for (const value of project.secretValues) secrets.add(value);
   const log = createLogger({
@@ -76,9 +83,14 @@ export async function startDaemon(options: StartDaemonOptions): Promise<RunningD
     log.warn({ connector: idle.connector, missing: variables }, 'connector is idle: its environment variables are not set');
   }
 
+  const vault = resolveVault(options.env, settings, log);
+  if (vault === undefined && Object.values(project.config.connectors).some((c) => c.auth?.type === 'oauth2')) {
+    log.warn('CONNECTD_SECRET_KEY is not set: OAuth connections cannot store or use tokens until it is (openssl rand -base64 32)');
+  }
   const store: Store = await openStore({ databaseUrl: settings.databaseUrl, dataDir: settings.dataDir, log: log.child({ component: 'store' }) });
   let server: FastifyInstance | undefined;
   let engine: Engine | undefined;
+  let oauth: OAuthServices | undefined;
   try {
     const { applied } = await store.migrate();
     if (applied.length > 0) log.info({ applied }, 'applied migrations');
@@ -86,15 +98,22 @@ export async function startDaemon(options: StartDaemonOptions): Promise<RunningD
     const metrics = createMetrics(version);
     metrics.connectors.set({ state: 'idle' }, project.idleConnectors.length);
     metrics.connectors.set({ state: 'active' }, Object.keys(project.config.connectors ?? {}).length - project.idleConnectors.length);
+    const httpMetrics = createHttpMetrics(metrics.registry);
+    const redact = (text: string): string => secrets.scrub(text);
+    oauth = createOAuthServices({ project, store, vault, log, publicUrl: settings.publicUrl, registry: metrics.registry, httpMetrics, redact });
     engine = await Engine.create({
       project,
       store,
       log,
-      metrics: createHttpMetrics(metrics.registry),
-      redact: (text) => secrets.scrub(text),
+      metrics: httpMetrics,
+      redact,
       leaseMs: settings.jobLeaseMs,
       pollIntervalMs: settings.workerPollMs,
+      oauth,
+      vault: vault?.vault,
+      onSecret: (value) => secrets.add(value),
     });
+    const services = oauth;
     const running = engine;
     const runtimes = engine.runtimes;
     const webhooks = await createWebhookProcessing(project, store, log, metrics.registry, {
@@ -108,12 +127,16 @@ export async function startDaemon(options: StartDaemonOptions): Promise<RunningD
       adminToken: settings.adminToken,
       isReady: () => store.isReady(),
       status: () => buildStatus(project, store, version, running),
-      routes: [webhookIntakeRoute(project, store, log, metrics.registry, () => webhooks.processor.wake())],
-      apiRoutes: [webhooks.replayRoute],
+      routes: [
+        webhookIntakeRoute(project, store, log, metrics.registry, () => webhooks.processor.wake()),
+        oauthRoutes({ consent: services.consent, log, onConnected: (connection) => running.attach(connection), successUrl: settings.oauthSuccessUrl }),
+      ],
+      apiRoutes: [webhooks.replayRoute, connectionRoutes({ project, store, engine: running, vault: vault?.vault }), actionRoutes({ engine: running, store })],
     });
     const url = await listen(server, settings);
     engine.startBackground();
     webhooks.processor.start();
+    services.startSweep();
     log.info({ url, store: store.db.kind, config: options.configPath }, 'connectd is running');
     const http = server;
     return {
@@ -127,11 +150,13 @@ export async function startDaemon(options: StartDaemonOptions): Promise<RunningD
         await http.close();
         await webhooks.processor.stop({ deadlineMs: settings.shutdownDeadlineMs });
         await running.stop(settings.shutdownDeadlineMs);
+        await services.close();
         await store.close();
       },
     };
   } catch (err) {
     await engine?.stop(0).catch(() => undefined);
+    await oauth?.close().catch(() => undefined);
     await server?.close().catch(() => undefined);
     await store.close().catch(() => undefined);
     throw err;

@@ -21,3 +21,9 @@ export { createWebhookProcessing, createProcessingMetrics, replayOnce, webhookDe
 export type { WebhookProcessing, WebhookProcessingOptions, ReplayOnceOptions } from './webhooks.js';
 export { DeadLetterReplayer, parseReplaySelection } from './dead-letter-replay.js';
 export type { ReplaySelection, ReplayCounts, ReplaySummary } from './dead-letter-replay.js';
+export { consentStartUrl } from './connect-url.js';
+export { rotateKeyOnce } from './rotate-key.js';
+export type { KeyRotationReport } from './rotate-key.js';
+export { actionOnce } from './action-once.js';
+export type { ActionOnceOptions } from './action-once.js';
+export type { ActionInvocation } from './action-jobs.js';

@@ -1,3 +1,4 @@
+import { compileAction, type CompiledAction } from '../actions/index.js';
 import { dirname } from 'node:path';
 import {
   BUILTIN_COMPONENT_IDS,
@@ -47,6 +48,8 @@ export interface Project {
   readonly streams: ReadonlyMap<string, ReadonlyMap<string, CompiledStream>>;
   /** Every connector's webhook events, compiled once: connector → compiled mappings and keys. */
   readonly webhooks: ReadonlyMap<string, CompiledWebhooks>;
+  /** Compiled actions by connector and name. */
+  readonly actions: ReadonlyMap<string, ReadonlyMap<string, CompiledAction>>;
 }
 
 /**
@@ -106,13 +109,17 @@ export async function loadProject(
     Object.entries(result.config.connectors).flatMap(([name, c]) => (c.webhooks === undefined ? [] : [[name, c.webhooks as WebhookDeclaration]])),
   );
   const webhooks = compileWebhooks(declarations, { catalog, functions: registry.functions() });
-  const compileIssues = [...compiled.issues, ...webhooks.issues.map((i) => ({ path: [...i.path], error: i.error }))];
+  const actions = compileActions(result.config, registry);
+  const compileIssues: CompileIssue[] = [
+    ...[...compiled.issues, ...webhooks.issues].map((i) => ({ path: [...i.path], code: i.error.code, message: i.error.message })),
+    ...actions.issues,
+  ];
   if (compileIssues.length > 0) {
     throw CONFIG_INVALID({
       file: parsed.file,
       issues: compileIssues.map((issue) => {
         const { line, col } = positionOf(parsed, issue.path);
-        return { code: issue.error.code, file: parsed.file, line, col, path: formatYamlPath(issue.path), message: issue.error.message };
+        return { code: issue.code, file: parsed.file, line, col, path: formatYamlPath(issue.path), message: issue.message };
       }),
     });
   }
@@ -127,7 +134,41 @@ export async function loadProject(
     customTables: Object.fromEntries(Object.keys(result.config.entities ?? {}).map((name) => [name, tableNameOf(name)])),
     streams: compiled.streams,
     webhooks: webhooks.connectors,
+    actions: actions.actions,
   };
+}
+
+/** A load-time compile problem (mapping, records path, action definition) at its YAML path. */
+interface CompileIssue {
+  readonly path: Array<string | number>;
+  readonly code: string;
+  readonly message: string;
+}
+
+/** Compiles every action; each problem of a definition becomes a config issue at its own key. */
+function compileActions(
+  config: ConnectdConfig,
+  registry: ComponentRegistry,
+): { actions: Map<string, Map<string, CompiledAction>>; issues: CompileIssue[] } {
+  const actions = new Map<string, Map<string, CompiledAction>>();
+  const issues: CompileIssue[] = [];
+  for (const [connectorName, connector] of Object.entries(config.connectors)) {
+    const compiled = new Map<string, CompiledAction>();
+    for (const [actionName, declaration] of Object.entries(connector.actions ?? {})) {
+      try {
+        compiled.set(actionName, compileAction(connectorName, actionName, declaration, { functions: registry.functions() }));
+      } catch (err) {
+        if (!isConnectdError(err)) throw err;
+        const at = ['connectors', connectorName, 'actions', actionName];
+        // A definition error lists each problem with its path inside the action: report each at its key.
+        const found = (err.details as { issues?: ReadonlyArray<{ path: ReadonlyArray<string | number>; code: string; message: string }> }).issues;
+        if (found === undefined || found.length === 0) issues.push({ path: at, code: err.code, message: err.message });
+        else for (const issue of found) issues.push({ path: [...at, ...issue.path], code: issue.code, message: issue.message });
+      }
+    }
+    actions.set(connectorName, compiled);
+  }
+  return { actions, issues };
 }
 
 /** Compiles every stream of every connector; mapping and records-path errors become config issues. */

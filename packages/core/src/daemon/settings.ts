@@ -22,6 +22,23 @@ export interface DaemonSettings {
   readonly jobLeaseMs: number;
   /** How often an idle worker looks for due jobs. */
   readonly workerPollMs: number;
+  /** The daemon's address as browsers and vendors reach it: OAuth redirect URIs are made from it. */
+  readonly publicUrl: string;
+  /** Where the browser goes after a successful OAuth connection; a short page when unset. */
+  readonly oauthSuccessUrl: string | undefined;
+}
+
+function httpUrl(env: Readonly<Record<string, string | undefined>>, variable: string): string | undefined {
+  const raw = env[variable];
+  if (raw === undefined || raw === '') return undefined;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw DAEMON_ENV_INVALID({ variable, reason: `expected an http(s) URL, got "${raw}"` });
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw DAEMON_ENV_INVALID({ variable, reason: 'expected an http(s) URL' });
+  return raw.replace(/\/+$/, '');
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -38,7 +55,8 @@ function integer(env: Readonly<Record<string, string | undefined>>, variable: st
 
 /**
  * Reads DATABASE_URL, CONNECTD_DATA_DIR, PORT, HOST, CONNECTD_ADMIN_TOKEN, LOG_LEVEL,
- * CONNECTD_SHUTDOWN_DEADLINE_MS, CONNECTD_JOB_LEASE_MS and CONNECTD_WORKER_POLL_MS; throws CONNECTD_ERR_DAEMON_ENV_INVALID on a value it cannot use.
+ * CONNECTD_SHUTDOWN_DEADLINE_MS, CONNECTD_JOB_LEASE_MS, CONNECTD_WORKER_POLL_MS, CONNECTD_PUBLIC_URL and
+ * CONNECTD_OAUTH_SUCCESS_URL; throws CONNECTD_ERR_DAEMON_ENV_INVALID on a value it cannot use.
  * @example
  * const settings = readSettings(process.env); // { port: 3000, dataDir: '/abs/.connectd', ... }
  */
@@ -57,5 +75,7 @@ export function readSettings(env: Readonly<Record<string, string | undefined>>, 
     shutdownDeadlineMs: integer(env, 'CONNECTD_SHUTDOWN_DEADLINE_MS', DEFAULT_SHUTDOWN_DEADLINE_MS, 600_000),
     jobLeaseMs: Math.max(500, integer(env, 'CONNECTD_JOB_LEASE_MS', DEFAULT_JOB_LEASE_MS, 3_600_000)),
     workerPollMs: Math.max(50, integer(env, 'CONNECTD_WORKER_POLL_MS', DEFAULT_WORKER_POLL_MS, 60_000)),
+    publicUrl: httpUrl(env, 'CONNECTD_PUBLIC_URL') ?? `http://localhost:${integer(env, 'PORT', DEFAULT_PORT, 65_535)}`,
+    oauthSuccessUrl: httpUrl(env, 'CONNECTD_OAUTH_SUCCESS_URL'),
   };
 }

@@ -1,6 +1,6 @@
 import { isConnectdError } from '../errors/index.js';
 import { createLogger } from '../log/index.js';
-import { openStore, type Store } from '../store/index.js';
+import { listConnections, openStore, type ConnectionRecord, type Store } from '../store/index.js';
 import { coreVersion } from '../connector/index.js';
 import { loadProject, type Project } from './project.js';
 import type { DaemonSettings } from './settings.js';
@@ -32,6 +32,9 @@ export interface ConnectionStatus {
   readonly breaker?: 'closed' | 'open' | 'half_open';
   readonly probeAt?: string;
   readonly error?: string;
+  /** The stored lifecycle status: `needs_reauth` until the tenant reconnects, `disabled` by the admin API. */
+  readonly status?: ConnectionRecord['status'];
+  readonly statusReason?: string;
 }
 
 /** What `connectd status` and `GET /api/status` report. It holds no secret by construction. */
@@ -46,8 +49,14 @@ export interface StatusReport {
   readonly streams: readonly StreamStatus[];
 }
 
-function connectionStatuses(runtimes: ConnectionRuntimes | undefined): ConnectionStatus[] {
+function connectionStatuses(runtimes: ConnectionRuntimes | undefined, stored: readonly ConnectionRecord[]): ConnectionStatus[] {
   if (runtimes === undefined) return [];
+  const records = new Map(stored.map((r) => [r.id, r]));
+  const lifecycle = (id: string): Pick<ConnectionStatus, 'status' | 'statusReason'> => {
+    const record = records.get(id);
+    if (record === undefined) return {};
+    return { status: record.status, ...(record.statusReason === null ? {} : { statusReason: record.statusReason }) };
+  };
   const ready = runtimes.all().map((r): ConnectionStatus => {
     const stats = r.client.stats();
     return {
@@ -57,10 +66,11 @@ function connectionStatuses(runtimes: ConnectionRuntimes | undefined): Connectio
       state: 'ready',
       breaker: stats.breaker,
       ...(stats.probeAt === undefined ? {} : { probeAt: stats.probeAt }),
+      ...lifecycle(r.connection.id),
     };
   });
   const unavailable = runtimes.unavailable().map(
-    (u): ConnectionStatus => ({ connector: u.connector, id: u.connectionId, tenant: '', state: 'unavailable', error: `${u.code}: ${u.reason}` }),
+    (u): ConnectionStatus => ({ connector: u.connector, id: u.connectionId, tenant: records.get(u.connectionId)?.tenantId ?? '', state: 'unavailable', error: `${u.code}: ${u.reason}`, ...lifecycle(u.connectionId) }),
   );
   return [...ready, ...unavailable];
 }
@@ -91,7 +101,7 @@ export async function buildStatus(project: Project, store: Store, version: strin
     source: 'daemon',
     store: { kind: store.db.kind, ready },
     connectors: connectorStatuses(project),
-    connections: connectionStatuses(engine?.runtimes),
+    connections: connectionStatuses(engine?.runtimes, ready ? await listConnections(store.db).catch(() => []) : []),
     streams: ready ? await streamStatuses(project, store, ids, engine === undefined ? undefined : (c, s) => engine.scheduler.nextRun(c, s)) : [],
   };
 }
@@ -153,7 +163,7 @@ export function formatStatus(status: StatusReport): string[] {
   });
   const connections = status.connections.map(
     (c) =>
-      `  ${`${c.connector}:${c.id}`.padEnd(width)}  ${c.state === 'ready' ? `breaker ${c.breaker ?? 'closed'}${c.probeAt ? ` (probe at ${c.probeAt})` : ''}` : `unavailable: ${c.error ?? ''}`}`,
+      `  ${`${c.connector}:${c.id}`.padEnd(width)}  ${c.status !== undefined && c.status !== 'active' ? `${c.status}${c.statusReason ? ` (${c.statusReason})` : ''}; ` : ''}${c.state === 'ready' ? `breaker ${c.breaker ?? 'closed'}${c.probeAt ? ` (probe at ${c.probeAt})` : ''}` : `unavailable: ${c.error ?? ''}`}`,
   );
   return [
     `connectd ${status.version} (${status.source === 'daemon' ? 'from the running daemon' : 'read locally'})`,

@@ -18,3 +18,8 @@ export * from './codes/sync.js';
 export * from './codes/webhooks.js';
 export * from './codes/webhooks-processing.js';
 export * from './codes/vault.js';
+export * from './codes/oauth-token.js';
+export * from './codes/oauth-consent.js';
+export * from './codes/oauth-refresh.js';
+export * from './codes/connections.js';
+export * from './codes/actions.js';

@@ -13,8 +13,14 @@ import * as mapping from './codes/mapping.js';
 import * as webhooks from './codes/webhooks.js';
 import * as webhookProcessing from './codes/webhooks-processing.js';
 import * as vault from './codes/vault.js';
+import * as oauthToken from './codes/oauth-token.js';
+import * as oauthConsent from './codes/oauth-consent.js';
+import * as oauthRefresh from './codes/oauth-refresh.js';
+import * as connections from './codes/connections.js';
+import * as actions from './codes/actions.js';
 
-const areas = { core, config, plugin, store, daemon, auth, pagination, http, jobs, mapping, sync, webhooks, webhook_processing: webhookProcessing, vault };
+const areas = { core, config, plugin, store, daemon, auth, pagination, http, jobs, mapping, sync, webhooks, webhook_processing: webhookProcessing, vault,
+  oauth_token: oauthToken, oauth_consent: oauthConsent, oauth_refresh: oauthRefresh, connections, actions };
 
 function isFactory(value: unknown): value is ErrorFactory<Record<string, unknown>> {
   return typeof value === 'function' && typeof (value as { code?: unknown }).code === 'string';

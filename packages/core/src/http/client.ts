@@ -146,7 +146,7 @@ class Client implements ConnectionClient {
           return response as BufferedResponse;
         case 'refresh':
           refreshed = true;
-          await this.#options.auth?.refresh?.();
+          await this.#options.auth?.refresh?.(outgoing);
           continue;
         case 'retry':
           try {

@@ -99,6 +99,19 @@ export class Scheduler {
     if (this.#started) this.#startTask(key, entry);
   }
 
+  /** Removes every schedule of a connection (disconnected or deleted) and stops its cron tasks. */
+  async removeConnection(connectionId: string): Promise<void> {
+    const removed: Array<Promise<void> | void> = [];
+    for (const [key, entry] of this.#entries) {
+      if (entry.connectionId !== connectionId) continue;
+      this.#entries.delete(key);
+      const task = this.#tasks.get(key);
+      this.#tasks.delete(key);
+      if (task !== undefined) removed.push(task.destroy());
+    }
+    await Promise.all(removed);
+  }
+
   /** The schedules added so far. */
   entries(): ScheduledStream[] {
     return [...this.#entries.values()];

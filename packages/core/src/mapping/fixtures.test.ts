@@ -153,19 +153,7 @@ describe('square fixtures through connectors.yaml', () => {
   });
 });
 
-describe('storq through connectors.yaml', () => {
-  // No storq fixture exists yet; these are records in the shape the storq stream declares.
-  it('maps stock records to inventory levels in the default store', async () => {
-    const page = await run(stream('storq', 'stock'), { stock: [{ sku: 'WIDGET-1', quantity: 12 }, { sku: 'WIDGET-2', quantity: 0 }] });
-    expect(page.failures).toEqual([]);
-    expect(page.entities.map((e) => [e.naturalKey, e.value['quantity']])).toEqual([['default/WIDGET-1', 12], ['default/WIDGET-2', 0]]);
-  });
-
-  it('maps a stock.updated webhook', async () => {
-    const page = await run(event('storq', 'stock.updated'), { id: 'evt_1', type: 'stock.updated', data: { object: { sku: 'WIDGET-1', quantity: 3 } } });
-    expect(page.entities.map((e) => e.naturalKey)).toEqual(['default/WIDGET-1']);
-  });
-});
+// storq's mappings come from its plugin's preset: config/bundled-storq.test.ts runs them.
 
 describe('examples/full custom entity', () => {
   it('maps members onto the loyalty_member entity declared in the file', async () => {

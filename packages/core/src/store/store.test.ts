@@ -19,6 +19,7 @@ const ENGINE_TABLES = [
   'dead_letters',
   'jobs',
   'migrations',
+  'oauth_states',
   'schedule_ticks',
   'sync_runs',
   'tenants',

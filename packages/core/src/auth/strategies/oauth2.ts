@@ -27,6 +27,8 @@ export interface OAuth2Options {
   readonly token_request_format?: 'json' | 'form';
   readonly refresh_margin_seconds?: number;
   readonly extra_authorize_params?: Readonly<Record<string, string>>;
+  /** Token-endpoint `error` codes meaning the grant is gone (default `["invalid_grant"]`). */
+  readonly reauth_errors?: readonly string[];
   /** Header carrying the access token. Default {@link DEFAULT_OAUTH2_HEADER}. */
   readonly header?: string;
   /** Text before the token. Default {@link DEFAULT_OAUTH2_PREFIX}; `""` for none. */
@@ -62,6 +64,12 @@ const SCHEMA: JsonSchema = {
       type: 'object',
       additionalProperties: { type: 'string' },
       description: 'Extra query parameters for the authorize URL.',
+    },
+    reauth_errors: {
+      type: 'array',
+      items: { type: 'string', minLength: 1 },
+      minItems: 1,
+      description: 'Token-endpoint error codes that mean the user must reconnect (default ["invalid_grant"]).',
     },
     header: { type: 'string', minLength: 1, description: 'Header that carries the access token (default Authorization).' },
     prefix: { type: 'string', description: 'Text before the token in that header (default "Bearer "; "" for none).' },
@@ -103,8 +111,9 @@ class OAuth2Auth implements AuthRuntime {
     return withHeader(request, this.#header, `${this.#prefix}${token}`);
   }
 
-  refresh(): Promise<void> {
-    this.#refreshing ??= this.#call('refresh', () => this.#tokens.refresh())
+  refresh(rejected?: OutgoingRequest): Promise<void> {
+    const rejectedToken = this.#tokenIn(rejected);
+    this.#refreshing ??= this.#call('refresh', () => this.#tokens.refresh(rejectedToken))
       .then(() => {
         this.#log.info({ connection: this.#connection }, 'oauth2 access token refreshed');
       })
@@ -112,6 +121,14 @@ class OAuth2Auth implements AuthRuntime {
         this.#refreshing = undefined;
       });
     return this.#refreshing;
+  }
+
+  /** The token a rejected request carried, so the provider can tell whether it is still current. */
+  #tokenIn(request: OutgoingRequest | undefined): string | undefined {
+    if (request === undefined) return undefined;
+    const wanted = this.#header.toLowerCase();
+    const value = Object.entries(request.headers).find(([name]) => name.toLowerCase() === wanted)?.[1];
+    return value !== undefined && value.startsWith(this.#prefix) ? value.slice(this.#prefix.length) : undefined;
   }
 
   async #call(operation: 'get' | 'refresh', fn: () => Promise<string>): Promise<string> {

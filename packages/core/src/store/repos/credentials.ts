@@ -131,3 +131,9 @@ export async function replaceCiphertext(tx: Queryable, replacement: CiphertextRe
   );
   return rowCount > 0;
 }
+
+/** Every credential of one connection, in kind order (for its secret settings; callers decrypt). */
+export async function listCredentialsOf(db: Queryable, connectionId: string): Promise<StoredCredential[]> {
+  const { rows } = await db.query<Row>(`select ${COLUMNS} from connectd_engine.credentials where connection_id = $1 order by kind`, [connectionId]);
+  return rows.map(toCredential);
+}

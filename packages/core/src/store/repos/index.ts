@@ -13,8 +13,8 @@ export { DEFAULT_DEAD_LETTER_PAGE_SIZE, countDeadLetters, insertDeadLetters, lis
 export type { DeadLetter, DeadLetterCount, DeadLetterFilter, DeadLetterSource, NewDeadLetter } from './dead-letters.js';
 export { lookupVendorIds, rememberVendorIds } from './vendor-ids.js';
 export type { VendorIdMapping } from './vendor-ids.js';
-export { upsertDeclaredConnection } from './connections.js';
-export type { DeclaredConnection } from './connections.js';
+export { deleteConnection, getConnection, listConnections, saveConnection, setConnectionStatus, upsertDeclaredConnection } from './connections.js';
+export type { ConnectionRecord, ConnectionStatus, ConnectionWrite, DeclaredConnection } from './connections.js';
 export { DEFAULT_JOB_MAX_ATTEMPTS, DEFAULT_JOB_QUEUE, SqlJobRepository, createJobRepository } from './jobs.js';
 export type {
   ClaimRequest,
@@ -33,4 +33,8 @@ export { claimInboxEvents, findRoutableConnections, getRoutableConnection, retry
 export type { ClaimedInboxRow, InboxClaimRequest, InboxRetry, InboxSettlement, RoutableConnection } from './inbox-processing.js';
 export { claimDeadLetterReplay, lastDeadLetterId, listReplayCandidates, requeueInboxEvent, requeueJob } from './replay.js';
 export type { ReplayCandidateFilter, RequeuedJob } from './replay.js';
-export { deleteCredentials, listCredentialKeys, listCredentials, readCredential, replaceCiphertext, saveCredential, type CiphertextReplacement, type CredentialKey, type CredentialWrite, type StoredCredential } from './credentials.js';
+export { deleteCredentials, listCredentialKeys, listCredentials, listCredentialsOf, readCredential, replaceCiphertext, saveCredential, type CiphertextReplacement, type CredentialKey, type CredentialWrite, type StoredCredential } from './credentials.js';
+export { consumeOAuthState, deleteExpiredOAuthStates, insertOAuthState } from './oauth-states.js';
+export type { OAuthStateRow } from './oauth-states.js';
+export { listTokensToRefresh } from './token-sweep.js';
+export type { TokenToRefresh } from './token-sweep.js';

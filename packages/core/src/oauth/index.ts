@@ -1,0 +1,22 @@
+// OAuth 2.0 connections: the consent flow (signed single-use state, PKCE, code exchange), the
+// token endpoint client, and the per-connection token provider with locked, single-flight refresh.
+export { DEFAULT_REAUTH_ERRORS, DEFAULT_REFRESH_MARGIN_SECONDS, fillUrlTemplate, oauthClientSettings, urlTemplateNames } from './settings.js';
+export { ACCESS_TOKEN, REFRESH_TOKEN, readStoredTokens, saveTokenSet } from './token-storage.js';
+export type { StoredTokens } from './token-storage.js';
+export type { OAuthClientSettings, TokenEndpoint, TokenEndpointFactory, TokenSet } from './types.js';
+export { createTokenEndpoint } from './token-endpoint.js';
+export { FLOW_ID_BYTES, STATE_KEY_INFO, createFlowId, signState, stateKeyFrom, verifyState } from './state.js';
+export type { StateClaims } from './state.js';
+export { PKCE_VERIFIER_BYTES, createPkcePair, pkceChallengeOf } from './pkce.js';
+export type { PkcePair } from './pkce.js';
+export { CONSENT_ERROR_HTTP_STATUS, DEFAULT_STATE_TTL_MS, createConsentFlow } from './consent.js';
+export type { ConsentFlow, ConsentFlowOptions } from './consent.js';
+export { CONSENT_ID_PATTERN, MAX_START_CONFIG_PARAMS, MAX_START_CONFIG_VALUE_CHARS } from './consent-request.js';
+export { OAUTH_PAGE_HEADERS, oauthErrorPage, oauthSuccessPage, renderOAuthPage } from './pages.js';
+export type { OAuthPage } from './pages.js';
+export { BLOCKED_RECHECK_MS, createConnectionTokens } from './connection-tokens.js';
+export type { ConnectionTokenState, ConnectionTokens, ConnectionTokensOptions, OAuthTokenMetrics, TokenRefreshOutcome } from './connection-tokens.js';
+export type { RefreshAheadPolicy } from './token-freshness.js';
+export { refreshLockName } from './renew-locked.js';
+export { DEFAULT_IDLE_REFRESH_DAYS, DEFAULT_SWEEP_BATCH_SIZE, DEFAULT_SWEEP_HORIZON_SECONDS, sweepTokens } from './refresh-sweep.js';
+export type { RefreshSweepOptions, SweepResult } from './refresh-sweep.js';

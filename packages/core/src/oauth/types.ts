@@ -1,0 +1,60 @@
+// The narrow interfaces between the parts of the OAuth flow: the consent flow and the token
+// refresher both talk to a vendor's token endpoint through TokenEndpoint, and both store what it
+// returns with token-storage.ts.
+
+/** A connector's OAuth client, resolved from its `auth: { type: oauth2 }` block (see settings.ts). */
+export interface OAuthClientSettings {
+  /** The connector's key in connectors.yaml. */
+  readonly connector: string;
+  readonly grant: 'authorization_code' | 'client_credentials';
+  /** Consent page URL template; `{name}` placeholders are filled from the connection's config. */
+  readonly authorizeUrl?: string | undefined;
+  /** Token endpoint URL template, filled the same way. */
+  readonly tokenUrl: string;
+  readonly clientId: string;
+  readonly clientSecret?: string | undefined;
+  readonly scopes: readonly string[];
+  /** Joins scopes in the authorize URL and the client-credentials request. */
+  readonly scopeSeparator: string;
+  readonly pkce: boolean;
+  /** `body`: client_id and client_secret in the request body; `basic`: an Authorization: Basic header. */
+  readonly clientAuth: 'body' | 'basic';
+  readonly tokenRequestFormat: 'json' | 'form';
+  /** Refresh this long before the access token expires. */
+  readonly refreshMarginSeconds: number;
+  readonly extraAuthorizeParams: Readonly<Record<string, string>>;
+  /** Token-endpoint `error` codes that mean the grant is gone and the user must reconnect (default `invalid_grant`). */
+  readonly reauthErrors: readonly string[];
+}
+
+/** What a token endpoint answered, parsed. */
+export interface TokenSet {
+  readonly accessToken: string;
+  /** Present when the vendor issued (or rotated) one; absent means "keep the one you have". */
+  readonly refreshToken?: string | undefined;
+  /** From `expires_in`; null when the vendor did not say (the token is used until a 401). */
+  readonly expiresAt: Date | null;
+  readonly scope?: string | undefined;
+  readonly tokenType?: string | undefined;
+  /**
+   * Non-secret fields of the response other than the above (e.g. Square's `merchant_id`), for
+   * plugins that read the connected account's id from them. Token-like fields are never here.
+   */
+  readonly extra: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * One connection's token endpoint: the URL is already filled from the connection's config.
+ * Calls go through the HTTP runtime (timeouts, request log with redaction).
+ */
+export interface TokenEndpoint {
+  /** `grant_type=authorization_code`. @throws CONNECTD_ERR_OAUTH_TOKEN_REQUEST_FAILED, CONNECTD_ERR_OAUTH_INVALID_GRANT */
+  exchangeCode(input: { readonly code: string; readonly redirectUri: string; readonly codeVerifier?: string | undefined }): Promise<TokenSet>;
+  /** `grant_type=refresh_token`. @throws CONNECTD_ERR_OAUTH_INVALID_GRANT when the vendor says the grant is gone */
+  refresh(refreshToken: string): Promise<TokenSet>;
+  /** `grant_type=client_credentials`. */
+  clientCredentials(): Promise<TokenSet>;
+}
+
+/** Makes the token endpoint of one connection (its config fills the URL template). */
+export type TokenEndpointFactory = (connectionConfig: Readonly<Record<string, unknown>>) => TokenEndpoint;
