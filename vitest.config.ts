@@ -21,6 +21,9 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Most suites wait on child processes, sockets and databases rather than the CPU: on a 2-core
+    // machine the default (one worker) leaves it idle half the time.
+    maxWorkers: 3,
     reporters: ['default'],
   },
 });

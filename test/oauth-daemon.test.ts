@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
@@ -233,6 +233,32 @@ describe.each(storeBackends().slice(-1))('OAuth tokens and keys on %s', (backend
     expect(fake.count('refresh_token')).toBe(1);
     expect(fake.apiRequests).toEqual([]);
     expectNoTokens(first.stdout + first.stderr + second.stdout + second.stderr, fake);
+  }, 120_000);
+
+  it('gets a client-credentials token for a server-to-server connector, stores it encrypted, and reuses it', async () => {
+    const fake = await provider({ requirePkce: false });
+    const base = JSON.parse(readFileSync(writeConfig(fake), 'utf8')) as { connectors: { acme: { auth: Record<string, unknown> } } };
+    base.connectors.acme.auth = { type: 'oauth2', grant: 'client_credentials', token_url: fake.tokenUrl, client_id: fake.clientId, client_secret: '${ACME_CLIENT_SECRET}', scopes: ['items.read'] };
+    const config = join(mkdtempSync(join(tmpdir(), 'connectd-oauth-cc-')), 'connectors.yaml');
+    writeFileSync(config, JSON.stringify(base));
+    const target = await freshTarget(backend, dbs);
+    const env = envFor(target);
+    for (let run = 0; run < 2; run++) {
+      const sync = await runCli(['sync', 'acme', 'items', '--config', config], env);
+      expect(sync.code, sync.stderr).toBe(0);
+      expectNoTokens(sync.stdout + sync.stderr, fake);
+    }
+    // One token for both runs: the second process read it from the store.
+    expect(fake.count('client_credentials')).toBe(1);
+    expect(fake.tokenRequests[0]!.params['scope']).toBe('items.read');
+    const [token] = fake.validAccessTokens();
+    expect(fake.apiRequests.map((r) => [r.token, r.status])).toEqual([
+      [token, 200],
+      [token, 200],
+    ]);
+    const stored = await withStore(target, async (db) => (await db.query<{ connection_id: string; kind: string; ciphertext: Buffer }>(`select connection_id, kind, ciphertext from connectd_engine.credentials`)).rows);
+    expect(stored.map((r) => [r.connection_id, r.kind])).toEqual([['acme', 'access_token']]);
+    expect(stored[0]!.ciphertext.includes(Buffer.from(token!))).toBe(false);
   }, 120_000);
 
   it('rotate-key re-encrypts every credential, after which the old key is not needed', async () => {

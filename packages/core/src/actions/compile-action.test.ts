@@ -3,6 +3,7 @@ import { isConnectdError, type ConnectdError } from '../errors/index.js';
 import { compileAction } from './compile-action.js';
 import type { ActionConnection, ActionDeclaration } from './types.js';
 import { validateActionInput } from './validate-input.js';
+import { rejectionOf } from '../testing/rejection.js';
 
 const neverSends: ActionConnection['client'] = {
   send: () => Promise.reject(new Error('compile tests send nothing')),
@@ -20,15 +21,6 @@ function thrown(fn: () => unknown): ConnectdError {
     throw err;
   }
   throw new Error('expected a throw');
-}
-
-async function rejected(promise: Promise<unknown>): Promise<ConnectdError> {
-  const err = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!isConnectdError(err)) throw new Error(`expected a connectd error, got ${String(err)}`);
-  return err;
 }
 
 describe('compileAction', () => {
@@ -92,9 +84,9 @@ describe('preparing a request', () => {
 
   it('refuses a body without the idempotency key, and a body expression that gives no object', async () => {
     const keyed = compileAction('c', 'a', { request: { path: '/x' }, idempotency: { key: 'external_id', header: 'Idempotency-Key' } });
-    expect((await rejected(keyed.prepare({ other: 1 }, connection('https://v.example')))).code).toBe('CONNECTD_ERR_ACTION_BODY_INVALID');
+    expect((await rejectionOf(keyed.prepare({ other: 1 }, connection('https://v.example')))).code).toBe('CONNECTD_ERR_ACTION_BODY_INVALID');
     const empty = compileAction('c', 'a', { request: { path: '/x', body: 'missing_field' } });
-    expect((await rejected(empty.prepare({}, connection('https://v.example')))).code).toBe('CONNECTD_ERR_ACTION_BODY_INVALID');
+    expect((await rejectionOf(empty.prepare({}, connection('https://v.example')))).code).toBe('CONNECTD_ERR_ACTION_BODY_INVALID');
   });
 });
 

@@ -1,11 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { isConnectdError, type ConnectdError } from '../errors/index.js';
+import { isConnectdError } from '../errors/index.js';
 import { createConnectionClient, type ConnectionClient } from '../http/index.js';
 import { createLogger } from '../log/index.js';
 import { createFakeHttpServer, reply, type FakeHttpServer, type RecordedRequest } from '../testing/fake-http-server.js';
 import { compileAction } from './compile-action.js';
 import { runAction, type ActionRunOptions } from './run-action.js';
 import type { ActionConnection, ActionDeclaration } from './types.js';
+import { rejectionOf } from '../testing/rejection.js';
 
 const log = createLogger({ level: 'silent' });
 
@@ -62,15 +63,6 @@ function connection(values: Record<string, unknown> = {}): ActionConnection {
 function run(declaration: ActionDeclaration, input: unknown, extra: Partial<ActionRunOptions> = {}) {
   const action = compileAction('storq', 'create_order', declaration);
   return runAction({ action, connection: connection(), input, log, sleep: async (ms) => void sleeps.push(ms), random: () => 0.5, ...extra });
-}
-
-async function rejection(promise: Promise<unknown>): Promise<ConnectdError> {
-  const err = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!isConnectdError(err)) throw new Error(`expected a connectd error, got ${String(err)}`);
-  return err;
 }
 
 beforeEach(async () => {
@@ -134,7 +126,7 @@ describe('runAction', () => {
     serveOrders();
     const vendorError = { error: { type: 'invalid_request_error', message: 'unknown sku SKU-1', param: 'line_items' } };
     server.route('POST', '/api/v1/orders', reply.json(vendorError, 400));
-    const err = await rejection(run(createOrder, orderInput));
+    const err = await rejectionOf(run(createOrder, orderInput));
     expect(err.code).toBe('CONNECTD_ERR_ACTION_VENDOR_REJECTED');
     expect(err.exitCode).toBe(2);
     expect(err.httpStatus).toBe(422);
@@ -146,7 +138,7 @@ describe('runAction', () => {
   it('cuts a vendor error that is not JSON to 1,000 characters', async () => {
     serveOrders();
     server.route('POST', '/api/v1/orders', { status: 403, body: 'x'.repeat(5000) });
-    const err = await rejection(run(createOrder, orderInput));
+    const err = await rejectionOf(run(createOrder, orderInput));
     expect(err.code).toBe('CONNECTD_ERR_ACTION_VENDOR_REJECTED');
     expect(String(err.details['vendorError'])).toHaveLength(1001);
   });
@@ -154,7 +146,7 @@ describe('runAction', () => {
   it('reports every input error at once, with JSON pointers, and sends nothing', async () => {
     serveOrders();
     const input = { customer_email: 'not-an-email', line_items: [{ sku: 'SKU-1', quantity: 0 }, { quantity: 1.5 }], colour: 'red' };
-    const err = await rejection(run(createOrder, input));
+    const err = await rejectionOf(run(createOrder, input));
     expect(err.code).toBe('CONNECTD_ERR_ACTION_INPUT_INVALID');
     expect(err.httpStatus).toBe(400);
     expect(err.exitCode).toBe(2);
@@ -166,7 +158,7 @@ describe('runAction', () => {
   it('fails for the job to retry when 5xx answers outlast the attempts, looking up before each POST', async () => {
     serveOrders();
     server.route('POST', '/api/v1/orders', reply.status(503));
-    const err = await rejection(run(createOrder, orderInput, { maxAttempts: 3 }));
+    const err = await rejectionOf(run(createOrder, orderInput, { maxAttempts: 3 }));
     expect(err.code).toBe('CONNECTD_ERR_ACTION_FAILED');
     expect(err.exitCode).toBe(1);
     expect(err.details).toMatchObject({ attempts: 3, status: 503 });
@@ -177,7 +169,7 @@ describe('runAction', () => {
   it('never posts blind when the lookup fails', async () => {
     serveOrders();
     server.route('GET', '/api/v1/orders', reply.status(503));
-    const err = await rejection(run(createOrder, orderInput, { maxAttempts: 2 }));
+    const err = await rejectionOf(run(createOrder, orderInput, { maxAttempts: 2 }));
     expect(err.code).toBe('CONNECTD_ERR_ACTION_FAILED');
     expect(isConnectdError(err.cause, 'CONNECTD_ERR_HTTP_RETRIES_EXHAUSTED')).toBe(true);
     expect(server.requestsTo('POST', '/api/v1/orders')).toHaveLength(0);
@@ -208,7 +200,7 @@ describe('runAction', () => {
 
   it('refuses a lookup answer that is not a list when no records path is set, and sends nothing', async () => {
     server.route('GET', '/api/v1/orders', reply.json({ orders: [] }));
-    const err = await rejection(run(createOrder, orderInput));
+    const err = await rejectionOf(run(createOrder, orderInput));
     expect(err.code).toBe('CONNECTD_ERR_ACTION_LOOKUP_UNREADABLE');
     expect(server.requestsTo('POST', '/api/v1/orders')).toHaveLength(0);
   });
@@ -230,7 +222,7 @@ describe('runAction', () => {
   it('does not repeat an action without idempotency whose outcome is unknown, but repeats it after a 429', async () => {
     const ship: ActionDeclaration = { request: { path: '/shipments' } };
     server.enqueue('POST', '/api/v1/shipments', reply.retryAfter(1), reply.status(502));
-    const err = await rejection(run(ship, { order: 'A-1' }));
+    const err = await rejectionOf(run(ship, { order: 'A-1' }));
     expect(err.code).toBe('CONNECTD_ERR_ACTION_OUTCOME_UNKNOWN');
     expect(err.exitCode).toBe(2);
     expect(err.details).toMatchObject({ attempts: 2, status: 502 });
@@ -241,7 +233,7 @@ describe('runAction', () => {
   it('ends the run when the vendor asks to wait longer than maxWaitMs', async () => {
     serveOrders();
     server.route('POST', '/api/v1/orders', reply.retryAfter(600));
-    const err = await rejection(run(createOrder, orderInput, { maxWaitMs: 60_000 }));
+    const err = await rejectionOf(run(createOrder, orderInput, { maxWaitMs: 60_000 }));
     expect(err.code).toBe('CONNECTD_ERR_ACTION_FAILED');
     expect(server.requestsTo('POST', '/api/v1/orders')).toHaveLength(1);
     expect(sleeps).toEqual([]);

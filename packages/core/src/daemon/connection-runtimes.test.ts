@@ -62,6 +62,18 @@ describe('connection runtimes (composition of the HTTP runtime per connection)',
     expect(server!.requests.map((r) => r.headers['x-api-key'])).toEqual([API_KEY]);
   });
 
+  it('sends the connector’s headers with every request, filled from the connection, under the request’s own', async () => {
+    await setup(['    headers: { Vendor-Version: "2025-08-20", X-Region: "{region}" }', '    connections:', '      - { id: eu, tenant: t, config: { region: eu-west } }', ''].join('\n'));
+    server!.route('GET', '/h', () => reply.json({ ok: true }));
+    const runtime = runtimes!.get('vendor', 'eu')!;
+    await runtime.client.send({ method: 'GET', url: `${server!.url}/h` });
+    await runtime.client.send({ method: 'GET', url: `${server!.url}/h`, headers: { 'vendor-version': '2026-01-01' } });
+    expect(server!.requests.map((r) => [r.headers['vendor-version'], r.headers['x-region']])).toEqual([
+      ['2025-08-20', 'eu-west'],
+      ['2026-01-01', 'eu-west'],
+    ]);
+  });
+
   it('opens the breaker after the threshold, fails fast without sending, and shows it in /metrics and status', async () => {
     const { registry, sink } = await setup(
       ['    auth: { type: bearer, token: "${ACME_KEY}" }', '    retry: { max_attempts: 1 }', '    breaker: { failure_threshold: 2, cooldown_seconds: 30 }', ''].join('\n'),

@@ -2,7 +2,7 @@ import type { AuthRuntime, ConnectionInfo, RateLimitAdapterRuntime, ErrorClassif
 import { INTERNAL } from '../errors/index.js';
 import { createComponent, type ComponentUse } from './components.js';
 import type { ConnectorConfig } from '../config/index.js';
-import { createConnectionClient, createRateLimiter, type ConnectionClient, type HttpMetrics } from '../http/index.js';
+import { TemplateString, createConnectionClient, createRateLimiter, type ConnectionClient, type HttpMetrics } from '../http/index.js';
 import type { Logger } from '../log/index.js';
 import type { Project } from './project.js';
 
@@ -49,6 +49,11 @@ export function declaredConnections(name: string, connector: ConnectorConfig): C
   return [{ id: name, tenant: DEFAULT_TENANT, config: {} }];
 }
 
+/** The connector's `headers:`, `{placeholders}` filled from the connection's values. */
+function renderHeaders(headers: Readonly<Record<string, string>>, values: Readonly<Record<string, unknown>>): Record<string, string> {
+  return Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, new TemplateString(value).render(values)]));
+}
+
 /** Whatever the daemon shares between the runtimes it builds. */
 export interface ConnectionRuntimeDeps {
   readonly log: Logger;
@@ -93,6 +98,7 @@ export function createConnectionRuntime(
   const client = createConnectionClient({
     name: `${name}:${connection.id}`,
     log: clientLog,
+    ...(connector.headers === undefined ? {} : { defaultHeaders: renderHeaders(connector.headers, values) }),
     auth,
     adapter,
     classifier,

@@ -30,6 +30,8 @@ import { createSyncStore } from './sync-store.js';
 
 /** Job lease and worker poll defaults; overridable per daemon through the environment. */
 export const DEFAULT_SYNC_LEASE_MS = 30_000;
+/** How often a daemon picks up connections other daemons created, changed or deleted. */
+export const CONNECTIONS_RELOAD_MS = 30_000;
 
 export interface EngineOptions {
   readonly project: Project;
@@ -74,6 +76,9 @@ export class Engine {
   /** Connection ids connectors.yaml declares: the admin API may not delete them. */
   readonly #declared = new Map<string, ConnectionInfo>();
   #background = false;
+  #reloadTimer: NodeJS.Timeout | undefined;
+  /** Stored connections this engine runs (or reports), with the `updated_at` it last saw of each. */
+  readonly #attached = new Map<string, number>();
 
   private constructor(options: EngineOptions) {
     this.#options = options;
@@ -143,6 +148,7 @@ export class Engine {
    */
   async attach(record: ConnectionRecord): Promise<void> {
     const { project, store, oauth, vault } = this.#options;
+    this.#attached.set(record.id, record.updatedAt.getTime());
     const unavailable = async (error: { code: string; message: string }): Promise<void> => {
       await this.detach(record.id);
       await this.runtimes.markUnavailable({ connector: record.connector, connectionId: record.id, code: error.code, reason: error.message });
@@ -179,6 +185,30 @@ export class Engine {
     }
   }
 
+  /**
+   * Catches up with connections other daemons created, changed or deleted (a consent callback or
+   * an admin API call lands on one daemon of several): the daemon calls this periodically.
+   */
+  async reconcile(): Promise<void> {
+    const { project, store } = this.#options;
+    const idle = new Set(project.idleConnectors.map((c) => c.connector));
+    const records = await listConnections(store.db);
+    const seen = new Set<string>();
+    for (const record of records) {
+      if (project.config.connectors[record.connector] === undefined || idle.has(record.connector)) continue;
+      seen.add(record.id);
+      const known = this.#attached.get(record.id);
+      if (known === record.updatedAt.getTime()) continue;
+      if (known === undefined && this.#declared.has(record.id) && record.status === 'active') continue;
+      await this.attach(record);
+    }
+    for (const id of [...this.#attached.keys()]) {
+      if (seen.has(id)) continue;
+      this.#attached.delete(id);
+      await this.detach(id);
+    }
+  }
+
   /** Stops running a connection here: its runtime, schedules and token provider go. */
   async detach(connectionId: string): Promise<void> {
     this.#unschedule(connectionId);
@@ -206,6 +236,10 @@ export class Engine {
   startBackground(): void {
     this.#background = true;
     for (const runtime of this.runtimes.all()) this.#schedule(runtime);
+    this.#reloadTimer = setInterval(() => {
+      this.reconcile().catch((err: unknown) => this.#options.log.warn({ err }, 'could not reload the stored connections; will try again'));
+    }, CONNECTIONS_RELOAD_MS);
+    this.#reloadTimer.unref();
     this.scheduler.start();
     this.worker.start();
   }
@@ -286,6 +320,7 @@ export class Engine {
 
   /** Stops scheduling, lets running jobs finish up to the deadline, aborts vendor calls, closes pools. */
   async stop(deadlineMs: number): Promise<void> {
+    clearInterval(this.#reloadTimer);
     await this.scheduler.stop();
     await this.worker.stop({ deadlineMs });
     this.#shutdown.abort();

@@ -109,7 +109,7 @@ class Client implements ConnectionClient {
   async #call(request: HttpRequest, probe: boolean): Promise<HttpResponse> {
     const method = request.method.toUpperCase();
     const { idempotencyKey, signal } = request;
-    let headers = request.headers ?? {};
+    let headers = withDefaultHeaders(this.#options.defaultHeaders, request.headers);
     if (idempotencyKey !== undefined && request.idempotencyHeader !== null) {
       headers = { ...headers, [request.idempotencyHeader ?? 'Idempotency-Key']: idempotencyKey };
     }
@@ -276,4 +276,16 @@ function codeOf(err: unknown): string {
  */
 export function createConnectionClient(options: ConnectionClientOptions): ConnectionClient {
   return new Client(options);
+}
+
+/** The connector's default headers under the request's own: names compare case-insensitively. */
+function withDefaultHeaders(
+  defaults: Readonly<Record<string, string>> | undefined,
+  own: Readonly<Record<string, string>> | undefined,
+): Readonly<Record<string, string>> {
+  if (defaults === undefined) return own ?? {};
+  const taken = new Set(Object.keys(own ?? {}).map((name) => name.toLowerCase()));
+  const merged: Record<string, string> = {};
+  for (const [name, value] of Object.entries(defaults)) if (!taken.has(name.toLowerCase())) merged[name] = value;
+  return { ...merged, ...own };
 }

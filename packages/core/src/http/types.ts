@@ -64,6 +64,8 @@ export interface ConnectionClientOptions {
   readonly log: Logger;
   /** Where requests go; default an undici Agent owned (and closed) by the client: one keep-alive pool per origin. */
   readonly dispatcher?: Dispatcher | undefined;
+  /** Headers sent with every request (the connector's `headers:`); a request's own header of the same name wins. */
+  readonly defaultHeaders?: Readonly<Record<string, string>> | undefined;
   readonly timeouts?: Partial<Timeouts> | undefined;
   readonly retry?: Partial<RetryPolicy> | undefined;
   readonly breaker?: Partial<BreakerPolicy> | undefined;

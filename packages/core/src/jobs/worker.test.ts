@@ -152,13 +152,36 @@ describe.each(storeBackends())('job worker on %s', (backend) => {
     const { jobs } = await setup(backend);
     const same = overlapCounter();
     const workers = [worker(jobs, { concurrency: 3 }), worker(jobs, { concurrency: 3 })];
-    for (const w of workers) w.handle('sync', same.handler);
+    // The first c1 job holds until the other stream's job has run: were that job kept waiting
+    // behind c1's, the test would hang instead of passing by luck of timing.
+    let release: () => void = () => undefined;
+    const otherRan = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let first = true;
+    let c1Running = 0;
+    for (const w of workers) {
+      w.handle('sync', async () => {
+        c1Running++;
+        try {
+          if (first) {
+            first = false;
+            await otherRan;
+          }
+          return await same.handler();
+        } finally {
+          c1Running--;
+        }
+      });
+    }
     for (let i = 0; i < 6; i++) await jobs.enqueue({ kind: 'sync', connectionId: 'c1', stream: 'stock' });
     let alongside: number | undefined;
     for (const w of workers) {
       w.handle('other', async () => {
-        await sleep(10);
-        alongside = same.running();
+        // Claims race between the two workers: wait until c1's first job has started, then look.
+        await waitFor(() => c1Running > 0);
+        alongside = c1Running;
+        release();
       });
     }
     await jobs.enqueue({ kind: 'other', connectionId: 'c2', stream: 'stock' });

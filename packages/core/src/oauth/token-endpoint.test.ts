@@ -1,13 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { isConnectdError, type ConnectdError } from '../errors/index.js';
+import type { ConnectdError } from '../errors/index.js';
 import { createConnectionClient, type ConnectionClient } from '../http/index.js';
 import { createLogger } from '../log/index.js';
 import { createFakeHttpServer, reply, type FakeHttpServer } from '../testing/fake-http-server.js';
 import { s256Challenge, startFakeOAuthProvider, type FakeOAuthProvider, type FakeOAuthProviderOptions } from '../testing/fake-oauth-provider.js';
 import { createTokenEndpoint } from './token-endpoint.js';
 import type { OAuthClientSettings, TokenEndpoint } from './types.js';
+import { rejectionOf } from '../testing/rejection.js';
 
 const REDIRECT = 'http://127.0.0.1:9/oauth/demo/callback';
 const NOW = Date.parse('2026-03-01T12:00:00Z');
@@ -72,15 +73,6 @@ async function consent(p: FakeOAuthProvider, pkce = false): Promise<{ code: stri
   for (const [name, value] of Object.entries(params)) url.searchParams.set(name, value);
   const code = new URL(await p.visitAuthorizeUrl(url.href)).searchParams.get('code')!;
   return verifier === undefined ? { code } : { code, verifier };
-}
-
-async function rejection(promise: Promise<unknown>): Promise<ConnectdError> {
-  const err = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!isConnectdError(err)) throw new Error(`expected a connectd error, got ${String(err)}`);
-  return err;
 }
 
 const leaks = (err: ConnectdError, secrets: readonly string[]): string[] => {
@@ -184,7 +176,7 @@ describe('createTokenEndpoint: failures', () => {
     const s = settings({ tokenUrl: p.tokenUrl });
     const { refreshToken } = await endpoint(s).exchangeCode({ ...(await consent(p)), redirectUri: REDIRECT });
     p.revokeRefreshTokens();
-    const err = await rejection(endpoint(s).refresh(refreshToken!));
+    const err = await rejectionOf(endpoint(s).refresh(refreshToken!));
     expect(err.code).toBe('CONNECTD_ERR_OAUTH_INVALID_GRANT');
     expect(err.details).toMatchObject({ connector: 'demo', grant: 'refresh_token', error: 'invalid_grant' });
     expect(leaks(err, [refreshToken!, 'fake-client-secret'])).toEqual([]);
@@ -193,10 +185,10 @@ describe('createTokenEndpoint: failures', () => {
   it('treats a declared equivalent of invalid_grant the same, and other errors as REQUEST_FAILED', async () => {
     const server = await fakeServer();
     server.route('POST', '/token', reply.json({ error: 'token_revoked', error_description: 'the merchant revoked access' }, 401));
-    const declared = await rejection(endpoint(settings({ tokenUrl: `${server.url}/token`, reauthErrors: ['invalid_grant', 'token_revoked'] })).refresh('rt-secret-1'));
+    const declared = await rejectionOf(endpoint(settings({ tokenUrl: `${server.url}/token`, reauthErrors: ['invalid_grant', 'token_revoked'] })).refresh('rt-secret-1'));
     expect(declared.code).toBe('CONNECTD_ERR_OAUTH_INVALID_GRANT');
     expect(declared.details).toMatchObject({ error: 'token_revoked', description: 'the merchant revoked access' });
-    const undeclared = await rejection(endpoint(settings({ tokenUrl: `${server.url}/token` })).refresh('rt-secret-1'));
+    const undeclared = await rejectionOf(endpoint(settings({ tokenUrl: `${server.url}/token` })).refresh('rt-secret-1'));
     expect(undeclared.code).toBe('CONNECTD_ERR_OAUTH_TOKEN_REQUEST_FAILED');
     expect(undeclared.details).toMatchObject({ connector: 'demo', grant: 'refresh_token', status: 401, error: 'token_revoked' });
   });
@@ -204,7 +196,7 @@ describe('createTokenEndpoint: failures', () => {
   it('reads a 200 answer carrying an error field as the refusal it is', async () => {
     const server = await fakeServer();
     server.route('POST', '/token', reply.json({ error: 'invalid_grant', error_description: 'bad code' }));
-    const err = await rejection(endpoint(settings({ tokenUrl: `${server.url}/token` })).exchangeCode({ code: 'c', redirectUri: REDIRECT }));
+    const err = await rejectionOf(endpoint(settings({ tokenUrl: `${server.url}/token` })).exchangeCode({ code: 'c', redirectUri: REDIRECT }));
     expect(err.code).toBe('CONNECTD_ERR_OAUTH_INVALID_GRANT');
   });
 
@@ -212,7 +204,7 @@ describe('createTokenEndpoint: failures', () => {
     const server = await fakeServer();
     const refreshToken = 'frt_echoed-secret-value';
     server.route('POST', '/token', reply.json({ error: 'invalid_grant', error_description: `token ${refreshToken} is gone ${'x'.repeat(500)}` }, 400));
-    const err = await rejection(endpoint(settings({ tokenUrl: `${server.url}/token` })).refresh(refreshToken));
+    const err = await rejectionOf(endpoint(settings({ tokenUrl: `${server.url}/token` })).refresh(refreshToken));
     expect((err.details.description as string).length).toBe(200);
     expect(leaks(err, [refreshToken, 'fake-client-secret'])).toEqual([]);
   });
@@ -220,7 +212,7 @@ describe('createTokenEndpoint: failures', () => {
   it('rejects a 500 with CONNECTD_ERR_OAUTH_TOKEN_REQUEST_FAILED after a single attempt', async () => {
     const server = await fakeServer();
     server.route('POST', '/token', { status: 500, body: '<html>oops refresh_token=rt-in-body</html>' });
-    const err = await rejection(endpoint(settings({ tokenUrl: `${server.url}/token` })).refresh('rt-in-body'));
+    const err = await rejectionOf(endpoint(settings({ tokenUrl: `${server.url}/token` })).refresh('rt-in-body'));
     expect(err.code).toBe('CONNECTD_ERR_OAUTH_TOKEN_REQUEST_FAILED');
     expect(err.details).toEqual({ connector: 'demo', grant: 'refresh_token', status: 500 });
     expect(server.requestsTo('POST', '/token')).toHaveLength(1);
@@ -234,7 +226,7 @@ describe('createTokenEndpoint: failures', () => {
   ])('rejects a 2xx with %s as CONNECTD_ERR_OAUTH_TOKEN_RESPONSE_INVALID, quoting none of it', async (_name, answer) => {
     const server = await fakeServer();
     server.route('POST', '/token', answer);
-    const err = await rejection(endpoint(settings({ tokenUrl: `${server.url}/token` })).clientCredentials());
+    const err = await rejectionOf(endpoint(settings({ tokenUrl: `${server.url}/token` })).clientCredentials());
     expect(err.code).toBe('CONNECTD_ERR_OAUTH_TOKEN_RESPONSE_INVALID');
     expect(err.details).toMatchObject({ connector: 'demo', grant: 'client_credentials', status: 200 });
     expect(leaks(err, ['at-secret', 'rt-new', 'fake-client-secret'])).toEqual([]);
@@ -246,7 +238,7 @@ describe('createTokenEndpoint: failures', () => {
   ])('rejects every call with CONNECTD_ERR_OAUTH_TOKEN_URL_INVALID when a placeholder is %s, sending nothing', async (_name, config, expected) => {
     const server = await fakeServer();
     const e = endpoint(settings({ tokenUrl: 'https://{shop}/admin/oauth/access_token' }), config);
-    const err = await rejection(e.refresh('rt'));
+    const err = await rejectionOf(e.refresh('rt'));
     expect(err.code).toBe('CONNECTD_ERR_OAUTH_TOKEN_URL_INVALID');
     expect(err.details).toEqual({ connector: 'demo', ...expected });
     expect(server.requests).toHaveLength(0);
@@ -255,7 +247,7 @@ describe('createTokenEndpoint: failures', () => {
   it('lets errors of the HTTP client pass through unchanged', async () => {
     const server = await fakeServer();
     server.route('POST', '/token', reply.reset());
-    const err = await rejection(endpoint(settings({ tokenUrl: `${server.url}/token` })).refresh('rt'));
+    const err = await rejectionOf(endpoint(settings({ tokenUrl: `${server.url}/token` })).refresh('rt'));
     expect(err.code).toBe('CONNECTD_ERR_HTTP_REQUEST_FAILED');
     expect(server.requestsTo('POST', '/token')).toHaveLength(1);
   });
