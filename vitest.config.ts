@@ -18,12 +18,14 @@ export default defineConfig({
   },
   test: {
     include: ['packages/*/src/**/*.test.ts', 'packages/*/test/**/*.test.ts', 'test/**/*.test.ts'],
-    testTimeout: 30_000,
+    // Bounds, not assertions: a process test starts daemons (PGlite's first open runs initdb).
+    testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
     // Most suites wait on child processes, sockets and databases rather than the CPU: on a 2-core
-    // machine the default (one worker) leaves it idle half the time.
-    maxWorkers: 3,
+    // machine the default (one worker) leaves it idle half the time; more than two starves the
+    // daemons the process suites start.
+    maxWorkers: 2,
     reporters: ['default'],
   },
 });

@@ -6,6 +6,8 @@ import { join } from 'node:path';
 export const repoRoot = join(import.meta.dirname, '../..');
 export const connectdBin = join(repoRoot, 'packages/core/bin/connectd.js');
 export const bundledConfig = join(repoRoot, 'connectors.yaml');
+/** How long a daemon may take to say it is running: a bound for a loaded CI machine, not an expectation. */
+export const DAEMON_START_TIMEOUT_MS = 60_000;
 
 /** A `connectd` child process with its combined output captured. */
 export interface DaemonProcess {
@@ -51,8 +53,8 @@ export function startDaemonProcess(options: { env?: Record<string, string>; conf
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`daemon did not start within ${options.timeoutMs ?? 20_000} ms:\n${output}`));
-    }, options.timeoutMs ?? 20_000);
+      reject(new Error(`daemon did not start within ${options.timeoutMs ?? DAEMON_START_TIMEOUT_MS} ms:\n${output}`));
+    }, options.timeoutMs ?? DAEMON_START_TIMEOUT_MS);
     const onData = (chunk: Buffer): void => {
       output += chunk.toString();
       const match = /"url":"(http:\/\/[^"]+)"[^\n]*"msg":"connectd is running"/.exec(output);

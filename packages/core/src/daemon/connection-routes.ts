@@ -20,7 +20,8 @@ import {
   type ConnectionStatus,
   type Store,
 } from '../store/index.js';
-import { SECRET_SETTING_KIND_PREFIX, type Engine } from './engine.js';
+import type { Engine } from './engine.js';
+import { SECRET_SETTING_KIND_PREFIX } from './stored-connections.js';
 import type { Project } from './project.js';
 
 /** Ids, tenants and setting names: what is safe in a URL path, a log line and a credential kind. */

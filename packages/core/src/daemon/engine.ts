@@ -8,23 +8,13 @@ import {
 import { SYNC_NO_CONNECTION, SYNC_UNKNOWN_CONNECTOR, SYNC_UNKNOWN_STREAM } from '../errors/index.js';
 import type { HttpMetrics } from '../http/index.js';
 import type { Logger } from '../log/index.js';
-import {
-  createJobRepository,
-  ensureCustomEntityTable,
-  listConnections,
-  listCredentialsOf,
-  upsertDeclaredConnection,
-  type ConnectionRecord,
-  type JobRecord,
-  type Store,
-} from '../store/index.js';
-import { credentialAad, type Vault } from '../auth/index.js';
-import { CONNECTION_DISABLED, VAULT_NO_KEY, isConnectdError } from '../errors/index.js';
+import { createJobRepository, ensureCustomEntityTable, upsertDeclaredConnection, type ConnectionRecord, type JobRecord, type Store } from '../store/index.js';
+import type { Vault } from '../auth/index.js';
 import { runStream, type SyncMode, type SyncProgress, type SyncStore, type SyncSummary } from '../sync/index.js';
-import { buildConnectionRuntimes, createConnectionRuntime, declaredConnections, type ConnectionRuntime, type ConnectionRuntimeDeps, type ConnectionRuntimeSet } from './connection-runtimes.js';
+import { buildConnectionRuntimes, type ConnectionRuntime, type ConnectionRuntimeDeps, type ConnectionRuntimeSet } from './connection-runtimes.js';
 import type { OAuthServices } from './oauth.js';
+import { StoredConnections } from './stored-connections.js';
 import { ACTION_JOB_KIND, invokeAction, resolveAction, runActionJob, type ActionInvocation } from './action-jobs.js';
-import type { ConnectionInfo } from '../connector/index.js';
 import type { Project } from './project.js';
 import { createSyncStore } from './sync-store.js';
 
@@ -51,8 +41,6 @@ export interface EngineOptions {
   readonly onSecret?: ((value: string) => void) | undefined;
 }
 
-/** Credential kinds holding a connection's secret settings: `setting:<name>`, e.g. `setting:api_key`. */
-export const SECRET_SETTING_KIND_PREFIX = 'setting:';
 
 /** What a `sync` job carries. */
 interface SyncPayload {
@@ -72,25 +60,30 @@ export class Engine {
   readonly syncStore: SyncStore;
   readonly #options: EngineOptions;
   readonly #shutdown = new AbortController();
-  readonly #runtimeDeps: ConnectionRuntimeDeps;
-  /** Connection ids connectors.yaml declares: the admin API may not delete them. */
-  readonly #declared = new Map<string, ConnectionInfo>();
+  readonly #stored: StoredConnections;
   #background = false;
   #reloadTimer: NodeJS.Timeout | undefined;
-  /** Stored connections this engine runs (or reports), with the `updated_at` it last saw of each. */
-  readonly #attached = new Map<string, number>();
 
   private constructor(options: EngineOptions) {
     this.#options = options;
     const { project, store, log } = options;
-    this.#runtimeDeps = {
+    const runtimeDeps: ConnectionRuntimeDeps = {
       log,
       signal: this.#shutdown.signal,
       ...(options.metrics === undefined ? {} : { metrics: options.metrics }),
       ...(options.redact === undefined ? {} : { redact: options.redact }),
       tokensFor: (connector, connection) => options.oauth?.tokensFor(connector, connection),
     };
-    this.runtimes = buildConnectionRuntimes(project, this.#runtimeDeps);
+    this.runtimes = buildConnectionRuntimes(project, runtimeDeps);
+    this.#stored = new StoredConnections({
+      ...options,
+      runtimes: this.runtimes,
+      runtimeDeps,
+      schedule: (runtime) => {
+        if (this.#background) this.#schedule(runtime);
+      },
+      unschedule: (connectionId) => void this.scheduler.removeConnection(connectionId),
+    });
     this.syncStore = createSyncStore(store, project.catalog, project.customTables);
     const repository = createJobRepository(store.db);
     this.worker = new Worker({
@@ -117,103 +110,28 @@ export class Engine {
         tenantId: runtime.connection.tenant,
       });
     }
-    await engine.#loadStoredConnections();
+    await engine.#stored.load();
     return engine;
   }
 
   /** Whether connectors.yaml declares this connection (it comes back at every start). */
   isDeclared(connectionId: string): boolean {
-    return this.#declared.has(connectionId);
+    return this.#stored.isDeclared(connectionId);
   }
 
-  /** Connections created at run time (consent flow, admin API) for the configured, active connectors. */
-  async #loadStoredConnections(): Promise<void> {
-    const { project, store } = this.#options;
-    const idle = new Set(project.idleConnectors.map((c) => c.connector));
-    for (const [name, connector] of Object.entries(project.config.connectors)) {
-      for (const connection of declaredConnections(name, connector)) this.#declared.set(connection.id, connection);
-    }
-    for (const record of await listConnections(store.db)) {
-      if (project.config.connectors[record.connector] === undefined || idle.has(record.connector)) continue;
-      // Declared connections already run; only a status set through the admin API changes them.
-      if (this.#declared.has(record.id) && record.status === 'active') continue;
-      await this.attach(record);
-    }
-  }
-
-  /**
-   * Builds (or rebuilds) the runtime of a stored connection and schedules its streams: called at
-   * start, after an OAuth callback, and when the admin API creates or changes a connection. A
-   * disabled connection, or one whose credentials cannot be read, is reported as unavailable.
-   */
-  async attach(record: ConnectionRecord): Promise<void> {
-    const { project, store, oauth, vault } = this.#options;
-    this.#attached.set(record.id, record.updatedAt.getTime());
-    const unavailable = async (error: { code: string; message: string }): Promise<void> => {
-      await this.detach(record.id);
-      await this.runtimes.markUnavailable({ connector: record.connector, connectionId: record.id, code: error.code, reason: error.message });
-    };
-    if (record.status === 'disabled') {
-      await unavailable(CONNECTION_DISABLED({ connection: record.id, reason: record.statusReason ?? 'disabled' }));
-      return;
-    }
-    const needsVault = oauth?.settings.has(record.connector) === true;
-    const settingRows = (await listCredentialsOf(store.db, record.id)).filter((c) => c.kind.startsWith(SECRET_SETTING_KIND_PREFIX));
-    if ((needsVault || settingRows.length > 0) && vault === undefined) {
-      await unavailable(VAULT_NO_KEY({ operation: `use connection ${record.id}` }));
-      return;
-    }
-    try {
-      const secrets: Record<string, string> = {};
-      for (const row of settingRows) {
-        const value = vault!.decrypt(row.ciphertext, credentialAad(record.id, row.kind));
-        this.#options.onSecret?.(value);
-        secrets[row.kind.slice(SECRET_SETTING_KIND_PREFIX.length)] = value;
-      }
-      // A new provider re-reads the connection's status and tokens (a reconnect replaced them).
-      oauth?.forget(record.id);
-      // A declared connection's settings come from connectors.yaml (they may hold secrets the store never sees).
-      const info = this.#declared.get(record.id) ?? { id: record.id, tenant: record.tenantId, config: { ...record.config } };
-      const runtime = createConnectionRuntime(project, record.connector, info, this.#runtimeDeps, secrets);
-      this.#unschedule(record.id);
-      await this.runtimes.put(runtime);
-      if (this.#background) this.#schedule(runtime);
-    } catch (err) {
-      if (!isConnectdError(err)) throw err;
-      this.#options.log.error({ err, code: err.code, connector: record.connector, connection: record.id }, 'connection cannot be set up; it stays idle');
-      await unavailable(err);
-    }
-  }
-
-  /**
-   * Catches up with connections other daemons created, changed or deleted (a consent callback or
-   * an admin API call lands on one daemon of several): the daemon calls this periodically.
-   */
-  async reconcile(): Promise<void> {
-    const { project, store } = this.#options;
-    const idle = new Set(project.idleConnectors.map((c) => c.connector));
-    const records = await listConnections(store.db);
-    const seen = new Set<string>();
-    for (const record of records) {
-      if (project.config.connectors[record.connector] === undefined || idle.has(record.connector)) continue;
-      seen.add(record.id);
-      const known = this.#attached.get(record.id);
-      if (known === record.updatedAt.getTime()) continue;
-      if (known === undefined && this.#declared.has(record.id) && record.status === 'active') continue;
-      await this.attach(record);
-    }
-    for (const id of [...this.#attached.keys()]) {
-      if (seen.has(id)) continue;
-      this.#attached.delete(id);
-      await this.detach(id);
-    }
+  /** Builds (or rebuilds) a stored connection's runtime and schedules it; see {@link StoredConnections.attach}. */
+  attach(record: ConnectionRecord): Promise<void> {
+    return this.#stored.attach(record);
   }
 
   /** Stops running a connection here: its runtime, schedules and token provider go. */
-  async detach(connectionId: string): Promise<void> {
-    this.#unschedule(connectionId);
-    this.#options.oauth?.forget(connectionId);
-    await this.runtimes.remove(connectionId);
+  detach(connectionId: string): Promise<void> {
+    return this.#stored.detach(connectionId);
+  }
+
+  /** Catches up with connections other daemons created, changed or deleted. */
+  reconcile(): Promise<void> {
+    return this.#stored.reconcile();
   }
 
   #schedule(runtime: ConnectionRuntime): void {
@@ -226,10 +144,6 @@ export class Engine {
         payload: { connector: runtime.connector, stream: name, mode: 'incremental' },
       });
     }
-  }
-
-  #unschedule(connectionId: string): void {
-    void this.scheduler.removeConnection(connectionId);
   }
 
   /** Schedules every stream with a `schedule:` on every connection, and starts the worker. */
