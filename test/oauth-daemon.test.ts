@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
@@ -65,6 +65,36 @@ function writeConfig(fake: FakeOAuthProvider, streams: readonly string[] = ['ite
   };
   const path = join(mkdtempSync(join(tmpdir(), 'connectd-oauth-')), 'connectors.yaml');
   writeFileSync(path, `${JSON.stringify(config, null, 2)}\n`);
+  return path;
+}
+
+/**
+ * A third-party plugin package, installed next to a config file: its `callcheck/param` OAuth
+ * callback check refuses a callback whose query lacks the named parameter.
+ */
+function writeConfigWithCallbackCheck(fake: FakeOAuthProvider, parameter: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'connectd-oauth-plugin-'));
+  const pkg = join(dir, 'node_modules', 'connectd-connector-callcheck');
+  mkdirSync(pkg, { recursive: true });
+  writeFileSync(join(pkg, 'package.json'), JSON.stringify({ name: 'connectd-connector-callcheck', version: '1.0.0', type: 'module', main: 'index.js' }));
+  writeFileSync(
+    join(pkg, 'index.js'),
+    `export default {
+  meta: { name: 'connectd-connector-callcheck', version: '1.0.0', namespace: 'callcheck', engine: '^0.1.0' },
+  oauthCallbackChecks: {
+    param: {
+      meta: { type: 'param', description: 'needs a query parameter', schema: { type: 'object', required: ['name'], properties: { name: { type: 'string' } }, additionalProperties: false } },
+      create: (options) => ({ check(query) { if (!query.has(options.name)) throw new Error('the callback has no ' + options.name + ' parameter'); } }),
+    },
+  },
+};
+`,
+  );
+  const config = JSON.parse(readFileSync(writeConfig(fake), 'utf8')) as { plugins?: string[]; connectors: { acme: { auth: Record<string, unknown> } } };
+  config.plugins = ['connectd-connector-callcheck'];
+  config.connectors.acme.auth['callback_check'] = { type: 'callcheck/param', name: parameter };
+  const path = join(dir, 'connectors.yaml');
+  writeFileSync(path, JSON.stringify(config));
   return path;
 }
 
@@ -211,6 +241,25 @@ async function connectionStatus(target: SyncTarget): Promise<{ status: string; s
 // The store's token SQL runs on both engines in the oauth/ suites; here one engine is enough:
 // Postgres when the run has one, else the embedded store.
 describe.each(storeBackends().slice(-1))('OAuth tokens and keys on %s', (backend) => {
+  it("lets a plugin's callback check refuse a callback before the code is exchanged, and pass one it accepts", async () => {
+    const fake = await provider();
+    const target = await freshTarget(backend, dbs);
+    // The fake's callback carries `code` and `state` but no `hmac`: refused, nothing stored.
+    const refusing = await startDaemonProcess({ env: envFor(target), config: writeConfigWithCallbackCheck(fake, 'hmac') });
+    running.push(refusing);
+    const refused = await consent(refusing, fake, 't1');
+    expect(refused.status).toBe(400);
+    expect(refused.body).toContain('CONNECTD_ERR_OAUTH_CALLBACK_INVALID');
+    expect(fake.count('authorization_code')).toBe(0);
+    expect((await connections(refusing)).list).toEqual([]);
+    expect(await refusing.stop('SIGTERM')).toBe(0);
+
+    const accepting = await startDaemonProcess({ env: envFor(target), config: writeConfigWithCallbackCheck(fake, 'state') });
+    running.push(accepting);
+    expect((await consent(accepting, fake, 't1')).status).toBe(200);
+    expect((await connections(accepting)).list.map((c) => c.id)).toEqual(['acme-t1']);
+  }, 120_000);
+
   it('fails fast after invalid_grant: needs_reauth, one refresh attempt, syncs refused with the coded error', async () => {
     const fake = await provider({ requirePkce: false });
     const config = writeConfig(fake);

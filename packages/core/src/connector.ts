@@ -13,6 +13,7 @@ export {
   definePaginator,
   defineRateLimitAdapter,
   defineWebhookVerifier,
+  defineOAuthCallbackCheck,
 } from './connector/index.js';
 export type {
   AuthRuntime,
@@ -30,6 +31,7 @@ export type {
   JsonSchema,
   MappingFunction,
   NoUnknownSlots,
+  OAuthCallbackCheckRuntime,
   OutgoingRequest,
   PaginatorRuntime,
   RateLimitAdapterRuntime,

@@ -13,6 +13,7 @@ export const BUILTIN_COMPONENT_IDS: Readonly<Record<ComponentSlot, readonly stri
   webhookVerifiers: ['hmac'],
   errorClassifiers: [],
   rateLimitAdapters: [],
+  oauthCallbackChecks: [],
 };
 
 /** The canonical entities every config may map onto (DESIGN.md section 4). */
@@ -25,4 +26,5 @@ export const SLOT_LABELS: Readonly<Record<ComponentSlot, string>> = {
   webhookVerifiers: 'webhook verifier',
   errorClassifiers: 'error classifier',
   rateLimitAdapters: 'rate-limit adapter',
+  oauthCallbackChecks: 'OAuth callback check',
 };

@@ -28,6 +28,7 @@ export function findComponents(config: unknown): ComponentUse[] {
     if (!isPlain(connector)) continue;
     const base = ['connectors', name];
     add('auth', connector.auth, [...base, 'auth']);
+    if (isPlain(connector.auth)) add('oauthCallbackChecks', connector.auth.callback_check, [...base, 'auth', 'callback_check']);
     add('paginators', connector.pagination, [...base, 'pagination']);
     add('errorClassifiers', connector.error_classifier, [...base, 'error_classifier']);
     if (isPlain(connector.rate_limit)) add('rateLimitAdapters', connector.rate_limit.adapter, [...base, 'rate_limit', 'adapter']);

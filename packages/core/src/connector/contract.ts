@@ -110,6 +110,14 @@ export interface WebhookVerifierRuntime {
     | { ok: false; reason: WebhookRejectReason };
 }
 
+/**
+ * Checks the query of an OAuth callback before the code is exchanged, for vendors that sign it
+ * (Shopify's `hmac`). Throw a coded error to refuse the callback; nothing is stored then.
+ */
+export interface OAuthCallbackCheckRuntime {
+  check(query: URLSearchParams): void | Promise<void>;
+}
+
 export type ErrorClass = 'ok' | 'retry' | 'rate-limited' | 'auth-expired' | 'fatal';
 
 export interface ErrorClassifierRuntime {
@@ -142,6 +150,7 @@ export interface ConnectorSlots {
   readonly webhookVerifiers?: Readonly<Record<string, ComponentDefinition<never, WebhookVerifierRuntime>>>;
   readonly errorClassifiers?: Readonly<Record<string, ComponentDefinition<never, ErrorClassifierRuntime>>>;
   readonly rateLimitAdapters?: Readonly<Record<string, ComponentDefinition<never, RateLimitAdapterRuntime>>>;
+  readonly oauthCallbackChecks?: Readonly<Record<string, ComponentDefinition<never, OAuthCallbackCheckRuntime>>>;
   readonly functions?: Readonly<Record<string, MappingFunction>>;
   readonly presets?: Readonly<Record<string, ConnectorPreset>>;
 }
@@ -152,7 +161,7 @@ export interface ConnectorPlugin extends ConnectorSlots {
 }
 
 /** Slots that hold components (as opposed to functions and presets). */
-export type ComponentSlot = 'auth' | 'paginators' | 'webhookVerifiers' | 'errorClassifiers' | 'rateLimitAdapters';
+export type ComponentSlot = 'auth' | 'paginators' | 'webhookVerifiers' | 'errorClassifiers' | 'rateLimitAdapters' | 'oauthCallbackChecks';
 
 export const COMPONENT_SLOTS: readonly ComponentSlot[] = [
   'auth',
@@ -160,6 +169,7 @@ export const COMPONENT_SLOTS: readonly ComponentSlot[] = [
   'webhookVerifiers',
   'errorClassifiers',
   'rateLimitAdapters',
+  'oauthCallbackChecks',
 ];
 
 /** Every slot name a plugin may fill; the set is closed, so the loader rejects any other key. */

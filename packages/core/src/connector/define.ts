@@ -11,6 +11,7 @@ import type {
   PaginatorRuntime,
   RateLimitAdapterRuntime,
   WebhookVerifierRuntime,
+  OAuthCallbackCheckRuntime,
 } from './contract.js';
 
 /** Maps every key of P that is not part of the contract to `never`, so unknown slots fail to compile. */
@@ -90,6 +91,21 @@ export function definePaginator<Options>(
 export function defineWebhookVerifier<Options>(
   definition: ComponentDefinition<Options, WebhookVerifierRuntime>,
 ): ComponentDefinition<Options, WebhookVerifierRuntime> {
+  return definition;
+}
+
+/**
+ * Declares an OAuth callback check (`auth: { type: oauth2, callback_check: { type: <ns>/<name> } }`):
+ * it sees the callback's query before the code is exchanged and throws to refuse it.
+ * @example
+ * export const shopifyHmac = defineOAuthCallbackCheck<{ secret: string }>({
+ *   meta: { type: 'hmac', description: 'Shopify callback HMAC', schema: { type: 'object', required: ['secret'] } },
+ *   create: (options) => ({ check: (query) => verifyShopifyHmac(query, options.secret) }),
+ * });
+ */
+export function defineOAuthCallbackCheck<Options>(
+  definition: ComponentDefinition<Options, OAuthCallbackCheckRuntime>,
+): ComponentDefinition<Options, OAuthCallbackCheckRuntime> {
   return definition;
 }
 

@@ -7,6 +7,7 @@ export {
   definePaginator,
   defineRateLimitAdapter,
   defineWebhookVerifier,
+  defineOAuthCallbackCheck,
 } from './define.js';
 export type { NoUnknownSlots } from './define.js';
 export { checkPluginShape, COMPONENT_KEY_PATTERN, FUNCTION_KEY_PATTERN, NAMESPACE_PATTERN } from './check-plugin-shape.js';

@@ -1,8 +1,9 @@
 import { Counter, type Registry } from 'prom-client';
 import type { OAuth2Options, Vault } from '../auth/index.js';
 import type { VaultSetup } from './vault-setup.js';
-import type { ConnectionInfo } from '../connector/index.js';
-import { VAULT_NO_KEY } from '../errors/index.js';
+import type { ConnectionInfo, OAuthCallbackCheckRuntime } from '../connector/index.js';
+import { createComponent, type ComponentUse } from './components.js';
+import { OAUTH_CALLBACK_INVALID, VAULT_NO_KEY } from '../errors/index.js';
 import { createConnectionClient, type ConnectionClient, type HttpMetrics } from '../http/index.js';
 import type { Logger } from '../log/index.js';
 import {
@@ -99,6 +100,16 @@ export function createOAuthServices(options: OAuthServicesOptions): OAuthService
     if (found === undefined) throw new Error(`connector ${connector} has no oauth2 auth`);
     return createTokenEndpoint(found, clientFor(connector), config);
   };
+  // Plugins' callback checks (a vendor's HMAC over the callback query), one per connector.
+  const shutdown = new AbortController();
+  const checks = new Map<string, OAuthCallbackCheckRuntime>();
+  for (const name of settings.keys()) {
+    const connector = project.config.connectors[name]!;
+    const use = (connector.auth as { callback_check?: ComponentUse } | undefined)?.callback_check;
+    if (use === undefined) continue;
+    const context = { log: oauthLog.child({ connector: name }), signal: shutdown.signal, values: { ...(connector.vars ?? {}) } };
+    checks.set(name, createComponent<OAuthCallbackCheckRuntime>(project.registry, 'oauthCallbackChecks', use, context));
+  }
   const providers = new Map<string, ConnectionTokens>();
   let sweepTimer: NodeJS.Timeout | undefined;
   let sweeping: Promise<unknown> | undefined;
@@ -141,6 +152,15 @@ export function createOAuthServices(options: OAuthServicesOptions): OAuthService
       return found?.grant === 'authorization_code' ? found : undefined;
     },
     tokenEndpointFor: endpointFor,
+    checkCallback: async (connector, query) => {
+      try {
+        await checks.get(connector)?.check(query);
+      } catch (err) {
+        // A check that throws refuses the callback (a 400 page), whatever it threw; the plugin's
+        // message (already wrapped with the plugin's name) says why.
+        throw OAUTH_CALLBACK_INVALID({ connector, reason: `the connector's callback check refused it (${err instanceof Error ? err.message : String(err)})` }, { cause: err });
+      }
+    },
     redirectUriFor: (connector) => `${options.publicUrl.replace(/\/+$/, '')}/oauth/${encodeURIComponent(connector)}/callback`,
   });
 
@@ -174,6 +194,7 @@ export function createOAuthServices(options: OAuthServicesOptions): OAuthService
       sweepTimer.unref();
     },
     async close() {
+      shutdown.abort();
       if (sweepTimer !== undefined) clearInterval(sweepTimer);
       await sweeping;
       await Promise.all([...clients.values()].map((c) => c.close()));

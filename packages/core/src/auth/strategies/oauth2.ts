@@ -27,6 +27,8 @@ export interface OAuth2Options {
   readonly token_request_format?: 'json' | 'form';
   readonly refresh_margin_seconds?: number;
   readonly extra_authorize_params?: Readonly<Record<string, string>>;
+  /** A plugin component (`oauthCallbackChecks` slot) that checks the callback query first. */
+  readonly callback_check?: Readonly<{ type: string } & Record<string, unknown>>;
   /** Token-endpoint `error` codes meaning the grant is gone (default `["invalid_grant"]`). */
   readonly reauth_errors?: readonly string[];
   /** Header carrying the access token. Default {@link DEFAULT_OAUTH2_HEADER}. */
@@ -64,6 +66,12 @@ const SCHEMA: JsonSchema = {
       type: 'object',
       additionalProperties: { type: 'string' },
       description: 'Extra query parameters for the authorize URL.',
+    },
+    callback_check: {
+      type: 'object',
+      required: ['type'],
+      properties: { type: { type: 'string', minLength: 1 } },
+      description: "A plugin's check of the OAuth callback query before the code is exchanged.",
     },
     reauth_errors: {
       type: 'array',
