@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import {
+  DAEMON_UNAUTHORIZED,
   INTERNAL,
   OAUTH_ACCESS_DENIED,
   OAUTH_CALLBACK_INVALID,
@@ -81,8 +82,8 @@ describe('OAuth result pages', () => {
     expect(vendor.status).toBe(502);
     expect(visibleText(vendor.html)).toContain('did not accept the request to finish connecting');
 
-    const pluginRefusal = defineError({ code: 'CONNECTD_ERR_TEST_REFUSED', httpStatus: 401, meaning: 'm', fix: 'f', message: () => 'x' });
-    const refused = oauthErrorPage(pluginRefusal({}));
+    // Any registered 4xx error without a page of its own.
+    const refused = oauthErrorPage(DAEMON_UNAUTHORIZED({}));
     expect(refused.status).toBe(401);
     expect(visibleText(refused.html)).toContain('Sign-in did not complete');
 

@@ -26,7 +26,7 @@ export const CONNECTION_REQUEST_INVALID = defineError<{ reason: string }>({
   exitCode: 2,
   httpStatus: 400,
   meaning: 'An admin API request to create or change a connection is malformed.',
-  fix: 'Send JSON like {"connector":"storq","tenant":"acme","config":{},"secrets":{"api_key":"…"}}; ids and tenants are letters, digits, ".", "_" and "-".',
+  fix: 'Send JSON like {"connector":"<connector>","tenant":"acme","config":{},"secrets":{"api_key":"…"}}; ids and tenants are letters, digits, ".", "_" and "-".',
   message: (d) => `invalid connection request: ${d.reason}`,
 });
 
