@@ -1,5 +1,5 @@
 import { runAction, validateActionInput, type ActionResult, type CompiledAction } from '../actions/index.js';
-import { ACTION_NOT_FOUND, SYNC_UNKNOWN_CONNECTOR, didYouMean, isConnectdError, type ConnectdError } from '../errors/index.js';
+import { ACTION_NOT_FOUND, SYNC_NO_CONNECTION, SYNC_UNKNOWN_CONNECTOR, didYouMean, isConnectdError, type ConnectdError } from '../errors/index.js';
 import type { JobContext, JobOutcome, Worker } from '../jobs/index.js';
 import { createJobRepository, type JobRecord, type Store } from '../store/index.js';
 import type { ConnectionRuntime } from './connection-runtimes.js';
@@ -38,7 +38,10 @@ export function resolveAction(project: Project, connector: string, name: string)
 export async function runActionJob(project: Project, runtime: ConnectionRuntime | undefined, job: JobRecord, ctx: JobContext): Promise<ActionResult> {
   const payload = job.payload as unknown as ActionPayload;
   const action = resolveAction(project, payload.connector, payload.action);
-  if (runtime === undefined) throw ACTION_NOT_FOUND({ connector: payload.connector, action: payload.action, known: [] });
+  // The connection was disabled or deleted since the job was enqueued (or is not set up here).
+  if (runtime === undefined) {
+    throw SYNC_NO_CONNECTION({ connector: payload.connector, connection: job.connectionId ?? '', reason: 'it is not running in this daemon (disabled, deleted or not set up)' });
+  }
   return runAction({ action, connection: runtime, input: payload.input, signal: ctx.signal, log: ctx.log });
 }
 
@@ -85,7 +88,7 @@ export async function invokeAction(
   const { job, created } = await repository.enqueue({
     kind: ACTION_JOB_KIND,
     connectionId: runtime.connection.id,
-    payload: { connector: action.connector, action: action.name, input: checked as never },
+    payload: { connector: action.connector, action: action.name, input: checked },
     maxAttempts: ACTION_JOB_MAX_ATTEMPTS,
     runAt: new Date(Date.now() + ACTION_CLAIM_GRACE_MS),
     ...(typeof key === 'string' || typeof key === 'number' ? { uniqueKey: `action:${runtime.connection.id}:${action.name}:${String(key)}` } : {}),

@@ -3,7 +3,7 @@ import type { OAuth2Options, Vault } from '../auth/index.js';
 import type { VaultSetup } from './vault-setup.js';
 import type { ConnectionInfo, OAuthCallbackCheckRuntime } from '../connector/index.js';
 import { createComponent, type ComponentUse } from './components.js';
-import { OAUTH_CALLBACK_INVALID, VAULT_NO_KEY } from '../errors/index.js';
+import { INTERNAL, OAUTH_CALLBACK_INVALID, VAULT_NO_KEY } from '../errors/index.js';
 import { createConnectionClient, type ConnectionClient, type HttpMetrics } from '../http/index.js';
 import type { Logger } from '../log/index.js';
 import {
@@ -97,7 +97,8 @@ export function createOAuthServices(options: OAuthServicesOptions): OAuthService
   };
   const endpointFor = (connector: string, config: Readonly<Record<string, unknown>>): TokenEndpoint => {
     const found = settings.get(connector);
-    if (found === undefined) throw new Error(`connector ${connector} has no oauth2 auth`);
+    // Callers only ask for connectors in `settings`; anything else is a bug here, not bad input.
+    if (found === undefined) throw INTERNAL({ message: `connector ${connector} has no oauth2 auth` });
     return createTokenEndpoint(found, clientFor(connector), config);
   };
   // Plugins' callback checks (a vendor's HMAC over the callback query), one per connector.
