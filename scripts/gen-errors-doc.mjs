@@ -3,7 +3,7 @@
 // A test in packages/core/src/errors checks the doc and the registry agree, so rerun this after
 // adding a code: `node scripts/gen-errors-doc.mjs`.
 import { writeFileSync } from 'node:fs';
-import { ERROR_REGISTRY } from '../packages/core/dist/errors/index.js';
+import { ERROR_REGISTRY, RETIRED_CODES } from '../packages/core/dist/errors/index.js';
 
 const cell = (text) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 const lines = [
@@ -25,5 +25,15 @@ for (const { area: a, factory } of ERROR_REGISTRY) {
   const next = ERROR_REGISTRY[ERROR_REGISTRY.findIndex((e) => e.factory === factory) + 1];
   if (!next || next.area !== a) lines.push('');
 }
+lines.push(
+  '## Retired codes',
+  '',
+  'No longer raised, and never given to another error.',
+  '',
+  '| Code | Replaced by | Why |',
+  '| --- | --- | --- |',
+  ...RETIRED_CODES.map((r) => `| \`${r.code}\` | \`${r.replacedBy}\` | ${cell(r.why)} |`),
+  '',
+);
 writeFileSync(new URL('../docs/errors.md', import.meta.url), lines.join('\n'));
 console.log(`docs/errors.md: ${ERROR_REGISTRY.length} codes`);

@@ -3,9 +3,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createFakeHttpServer, reply, type FakeHttpServer } from '../packages/core/src/testing/fake-http-server.js';
+import { createFakeHttpServer, reply, type FakeHttpServer } from '@connectd/core/testing';
 import { runCli, startDaemonProcess, type DaemonProcess } from './support/daemon-process.js';
-import { waitFor } from './support/wait-for.js';
+import { waitFor } from '@connectd/core/testing';
 
 // Issue 6, the admin API's connections: a tenant's API-key connection is created at run time, its
 // key encrypted and used by the scheduled stream, and the connection is listed, disabled,

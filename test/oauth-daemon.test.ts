@@ -4,13 +4,20 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { createVault, keyIdOf, parseKeyRing } from '../packages/core/src/auth/index.js';
-import { saveTokenSet } from '../packages/core/src/oauth/index.js';
-import { saveConnection, type Queryable } from '../packages/core/src/store/index.js';
-import { createTestDatabases, storeBackends } from '../packages/core/src/store/testing.js';
-import { startFakeOAuthProvider, type FakeOAuthProvider } from '../packages/core/src/testing/fake-oauth-provider.js';
+import {
+  createTestDatabases,
+  createVault,
+  keyIdOf,
+  parseKeyRing,
+  saveConnection,
+  saveTokenSet,
+  startFakeOAuthProvider,
+  storeBackends,
+  type FakeOAuthProvider,
+  type Queryable,
+} from '@connectd/core/testing';
 import { childEnv, connectdBin, repoRoot, runCli, startDaemonProcess, type DaemonProcess } from './support/daemon-process.js';
-import { waitFor } from './support/wait-for.js';
+import { waitFor } from '@connectd/core/testing';
 import { freshTarget, withStore, type SyncTarget } from './support/sync-project.js';
 
 // Issue 6 acceptance, from the outside: `connectd run` children and `connectd sync`/`rotate-key`

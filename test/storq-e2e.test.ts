@@ -2,10 +2,10 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { startFakeStorq, type FakeStorq } from '@connectd/connector-storq/testing';
-import { createTestDatabases, storeBackends } from '../packages/core/src/store/testing.js';
+import { createTestDatabases, storeBackends } from '@connectd/core/testing';
 import { bundledConfig, repoRoot, runCli, startDaemonProcess, type DaemonProcess } from './support/daemon-process.js';
 import { freshTarget, withStore, type SyncTarget } from './support/sync-project.js';
-import { waitFor } from './support/wait-for.js';
+import { waitFor } from '@connectd/core/testing';
 
 // Issue 7 acceptance: the bundled `storq` connector (storq/default preset) against the fake storq
 // server, through `connectd sync`, `connectd run` (webhooks and actions) and `connectd action`.

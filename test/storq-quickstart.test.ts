@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createTestDatabases } from '../packages/core/src/store/testing.js';
+import { createTestDatabases } from '@connectd/core/testing';
 import { childEnv, repoRoot } from './support/daemon-process.js';
 import { freshTarget, withStore } from './support/sync-project.js';
 

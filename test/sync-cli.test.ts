@@ -168,7 +168,7 @@ describe('connectd sync arguments', () => {
     const target = await freshTarget('pglite', dbs);
     const result = await runCli(['sync', 'fakeshoq', '--config', config], syncEnv(target));
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain('CONNECTD_ERR_SYNC_UNKNOWN_CONNECTOR');
+    expect(result.stderr).toContain('CONNECTD_ERR_PROJECT_UNKNOWN_CONNECTOR');
     expect(result.stderr).toContain('fakeshop');
     expect(vendor.log).toEqual([]);
   }, 60_000);

@@ -14,7 +14,7 @@ import {
   withStore,
   writeSyncConfig,
 } from './support/sync-project.js';
-import { waitFor } from './support/wait-for.js';
+import { waitFor } from '@connectd/core/testing';
 
 // Issue 4 acceptance: a `connectd run` child killed with SIGKILL in the middle of a scheduled
 // multi-page sync is started again; its job is taken over once the lease expires and the run

@@ -4,7 +4,7 @@ import type { Store } from '@connectd/core';
 import { runCli, startDaemonProcess, type DaemonProcess } from './support/daemon-process.js';
 import { createFakeRecordsVendor, fakeProducts, type FakeRecordsVendor } from './support/fake-vendor.js';
 import { ADMIN_TOKEN, FAKESHOP_TOKEN, freshTarget, streamStatus, syncEnv, writeSyncConfig } from './support/sync-project.js';
-import { waitFor } from './support/wait-for.js';
+import { waitFor } from '@connectd/core/testing';
 
 // Issue 4 acceptance: several daemons on one Postgres enqueue each cron tick of a stream once.
 // The embedded store is single-process, so there the promise is that a second daemon refuses it.

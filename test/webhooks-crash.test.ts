@@ -3,11 +3,11 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { openStore, type Queryable, type Store } from '../packages/core/src/store/index.js';
-import { createTestDatabases, storeBackends, type StoreBackend } from '../packages/core/src/store/testing.js';
+import { createLogger, openStore, type Queryable, type Store } from '@connectd/core';
+import { createTestDatabases, storeBackends, waitFor, type StoreBackend } from '@connectd/core/testing';
 import { startDaemonProcess, type DaemonProcess } from './support/daemon-process.js';
-import { silentLog } from './support/webhooks-processing.js';
-import { waitFor } from './support/wait-for.js';
+
+const silentLog = createLogger({ level: 'silent', destination: { write: () => undefined } });
 
 // Issue 5 acceptance: 2,000 signed, distinct webhooks are sent to a `connectd run` child that is
 // SIGKILLed once midway and started again on the same store. The sender retries what got no answer.

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startDaemonProcess, type DaemonProcess } from './support/daemon-process.js';
-import { fuzzCases, runFuzz, summary, violations } from './webhooks-intake-fuzz.js';
+import { fuzzCases, fuzzSummary as summary, fuzzViolations as violations, runFuzz } from '@connectd/core/testing';
 
 const SECRET = 'fuzz-daemon-secret-73b';
 const FUZZ_REQUESTS = 10_000;

@@ -3,8 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createLogger } from '../packages/core/src/log/index.js';
-import { openStore } from '../packages/core/src/store/index.js';
+import { createLogger, openStore } from '@connectd/core';
 import { startDaemonProcess, tempDataDir, type DaemonProcess } from './support/daemon-process.js';
 
 const SECRET = 'intake-daemon-secret-41c';

@@ -2,10 +2,11 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { insertDeadLetters, openStore, upsertDeclaredConnection } from '../packages/core/src/store/index.js';
-import { createTestDatabases } from '../packages/core/src/store/testing.js';
+import { createLogger, openStore } from '@connectd/core';
+import { createTestDatabases, insertDeadLetters, upsertDeclaredConnection, webhookProcessingYaml as projectYaml } from '@connectd/core/testing';
 import { runCli } from './support/daemon-process.js';
-import { projectYaml, silentLog } from './support/webhooks-processing.js';
+
+const silentLog = createLogger({ level: 'silent', destination: { write: () => undefined } });
 
 const dbs = createTestDatabases();
 afterAll(() => dbs.dispose());

@@ -106,7 +106,7 @@ async function main() {
   const { createConnectionClient } = await import('../dist/http/index.js');
   const { bearerAuth } = await import('../dist/auth/index.js');
   const { createLogger } = await import('../dist/log/index.js');
-  const { createSyncStore } = await import('../dist/daemon/index.js');
+  const { createEntityWriter, createSyncStore } = await import('../dist/persist/index.js');
 
   // As in the daemon: info level, here written to /dev/null.
   const log = createLogger({ level: 'info', destination: pino.destination({ dest: '/dev/null', sync: true }) });
@@ -140,7 +140,7 @@ async function main() {
         },
         catalog,
         functions: [],
-        paginators: (type, options) => BUILTIN_PAGINATORS[type].create(options, ctx),
+        paginators: ({ type, ...options }) => BUILTIN_PAGINATORS[type].create(options, ctx),
       });
     const product = catalog.get('product');
     const jsMapper = {
@@ -176,7 +176,7 @@ async function main() {
     const http = createConnectionClient({ name: 'bench:bench', log, auth: bearerAuth.create({ token: TOKEN }, ctx) });
     const client = { send: timed('fetch', (request) => http.send(request)) };
     const connection = { connector: 'bench', connection: { id: 'bench', tenant: 'default', config: {} }, client, templateValues: {}, log };
-    const plainStore = createSyncStore(store, createEntityCatalog());
+    const plainStore = createSyncStore(store.db, createEntityWriter(catalog));
     const syncStore = { ...plainStore, applyPage: timed('write', (page) => plainStore.applyPage(page)) };
     const withTimedMapper = (stream) => ({ ...stream, mapper: { map: timed('map', (page, bindings) => stream.mapper.map(page, bindings)) } });
 

@@ -78,17 +78,18 @@ async function serveBaseline(databaseUrl) {
 async function serveApp(databaseUrl) {
   const { buildHttpServer, createMetrics } = await import('../dist/daemon/index.js');
   const { createLogger } = await import('../dist/log/index.js');
-  const { openStore, createInboxIntake } = await import('../dist/store/index.js');
-  const { createWebhookMetrics, hmacVerifier, registerWebhookIntake } = await import('../dist/webhooks/index.js');
+  const { openStore } = await import('../dist/store/index.js');
+  const { createInboxWriter } = await import('../dist/persist/index.js');
+  const { compileDeliveryKeys, createWebhookMetrics, hmacVerifier, registerWebhookIntake } = await import('../dist/webhooks/index.js');
   const log = createLogger({ level: 'warn' });
   const store = await openStore({ databaseUrl, dataDir: tmpdir(), log });
   await store.migrate();
   const metrics = createMetrics('bench');
   const ctx = { log, signal: AbortSignal.any([]), now: () => new Date() };
-  const connectors = new Map([[CONNECTOR, { verifier: hmacVerifier.create({ header: 'Storq-Signature', secret: SECRET }, ctx), eventId: '$.id', eventType: '$.type' }]]);
+  const connectors = new Map([[CONNECTOR, { verifier: hmacVerifier.create({ header: 'Storq-Signature', secret: SECRET }, ctx), keys: compileDeliveryKeys({ event_id: '$.id', event_type: '$.type' }, `connectors.${CONNECTOR}.webhooks`) }]]);
   const app = buildHttpServer({
     log, metrics, adminToken: undefined, isReady: () => store.isReady(), status: async () => ({}),
-    routes: [(scope) => registerWebhookIntake(scope, { connectors, inbox: createInboxIntake(store.db), log, metrics: createWebhookMetrics(metrics.registry) })],
+    routes: [(scope) => registerWebhookIntake(scope, { connectors, inbox: createInboxWriter(store.db), log, metrics: createWebhookMetrics(metrics.registry) })],
   });
   const url = await app.listen({ port: 0, host: '127.0.0.1' });
   process.send({ url });

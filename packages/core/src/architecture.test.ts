@@ -4,29 +4,45 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 /**
- * The import rules of DESIGN.md section 5 and STYLE.md section 3: which folder of
- * packages/core/src may import which. `types` lists folders that may be imported for types only.
+ * The import rules of docs/architecture.md: which folder of packages/core/src may import which.
+ * `types` lists folders that may be imported for types only. Lower layers never import higher ones.
  */
 const RULES: Record<string, { may: string[]; types?: string[] }> = {
   errors: { may: [] },
+  'json-schema': { may: [] },
   log: { may: ['errors'] },
-  config: { may: ['errors'], types: ['connector'] },
-  connector: { may: ['errors'], types: ['log'] },
-  mapping: { may: ['errors'] },
-  pagination: { may: ['errors', 'connector'] },
+  config: { may: ['errors', 'log', 'json-schema'], types: ['connector'] },
+  connector: { may: ['errors', 'json-schema'], types: ['log'] },
+  mapping: { may: ['errors', 'json-schema'] },
+  pagination: { may: ['errors', 'log', 'connector', 'json-schema'] },
   http: { may: ['errors', 'log'], types: ['connector'] },
-  auth: { may: ['errors', 'log', 'http', 'connector'], types: ['store'] },
+  auth: { may: ['errors', 'log', 'http', 'connector', 'json-schema'], types: ['store'] },
   store: { may: ['errors', 'log'] },
   jobs: { may: ['errors', 'log'], types: ['store'] },
-  webhooks: { may: ['errors', 'log', 'connector', 'mapping'], types: ['store'] },
+  webhooks: { may: ['errors', 'log', 'connector', 'mapping', 'json-schema'], types: ['store'] },
   sync: { may: ['errors', 'log', 'connector', 'http', 'auth', 'pagination', 'mapping', 'jobs'], types: ['store'] },
   oauth: { may: ['errors', 'log', 'connector', 'http', 'auth', 'store'] },
-  actions: { may: ['errors', 'log', 'connector', 'http', 'auth', 'mapping', 'jobs'], types: ['store'] },
+  actions: { may: ['errors', 'log', 'connector', 'http', 'auth', 'mapping', 'jobs', 'json-schema'], types: ['store'] },
+  project: { may: ['errors', 'log', 'config', 'connector', 'mapping', 'pagination', 'auth', 'webhooks', 'sync', 'actions', 'json-schema'] },
+  connections: { may: ['errors', 'log', 'connector', 'http', 'auth'], types: ['project', 'store', 'webhooks'] },
+  replay: { may: ['errors', 'log', 'mapping', 'webhooks'], types: ['connector', 'store', 'sync'] },
+  status: { may: ['jobs'], types: ['connections', 'project', 'store'] },
+  persist: { may: ['errors', 'store', 'connections', 'webhooks'], types: ['mapping', 'sync', 'replay', 'status'] },
   daemon: {
-    may: ['errors', 'log', 'config', 'connector', 'mapping', 'pagination', 'http', 'auth', 'store', 'jobs', 'webhooks', 'sync', 'actions', 'oauth'],
+    may: ['errors', 'log', 'config', 'connector', 'mapping', 'http', 'auth', 'store', 'jobs', 'webhooks', 'sync', 'actions', 'oauth', 'project', 'connections', 'replay', 'status', 'persist'],
   },
-  cli: { may: ['daemon', 'config', 'errors', 'log'] },
+  cli: { may: ['daemon', 'project', 'replay', 'config', 'errors', 'log'], types: ['status', 'jobs'] },
 };
+
+/** SQL statements in string literals: only store/ may hold them (and testing/, whose kits inspect a test's store). */
+const SQL = /\b(select\s[\s\S]{0,200}?\sfrom\s|insert\s+into\s|update\s+[\w."]+\s+set\s|delete\s+from\s|create\s+(table|index)\s|alter\s+table\s)/i;
+
+function sqlOutsideStore(root: string): string[] {
+  return files(root)
+    .filter((file) => !['store', 'testing'].includes(relative(root, file).split('/')[0]!))
+    .filter((file) => [...readFileSync(file, 'utf8').matchAll(/`[^`]*`|'[^'\n]*'|"[^"\n]*"/g)].some((m) => SQL.test(m[0])))
+    .map((file) => relative(root, file));
+}
 
 const srcRoot = import.meta.dirname;
 
@@ -94,7 +110,11 @@ describe('architecture of packages/core/src', () => {
     expect(deepImports(all)).toEqual([]);
   });
 
-  it('catches a forbidden import, a value import of a types-only layer, and a deep import', () => {
+  it('runs SQL only in store/', () => {
+    expect(sqlOutsideStore(srcRoot)).toEqual([]);
+  });
+
+  it('catches a forbidden import, a value import of a types-only layer, a deep import, and SQL outside store/', () => {
     const root = mkdtempSync(join(tmpdir(), 'connectd-arch-'));
     const write = (file: string, text: string): void => {
       mkdirSync(dirname(join(root, file)), { recursive: true });
@@ -104,13 +124,20 @@ describe('architecture of packages/core/src', () => {
     write('store/x.ts', "import { client } from '../http/index.js';\nexport const x = client;\n");
     write('config/a.ts', "import { REGISTRY } from '../connector/index.js';\nimport type { Slot } from '../connector/index.js';\n");
     write('sync/b.ts', "import { helper } from '../store/x.js';\n");
+    write('persist/c.ts', "import { Engine } from '../daemon/index.js';\n");
+    write('project/d.ts', "import { ConnectionAdmin } from '../connections/index.js';\n");
+    write('connections/e.ts', "export const purge = (db) => db.query(`delete from connectd_engine.connections where id = $1`);\n");
+    write('store/f.ts', "export const rows = (db) => db.query('select id from connectd_engine.jobs');\n");
     const found = edges(root);
     expect(layerViolations(found)).toEqual([
       'config/a.ts imports ../connector/index.js (config → connector)',
+      'persist/c.ts imports ../daemon/index.js (persist → daemon)',
+      'project/d.ts imports ../connections/index.js (project → connections)',
       'store/x.ts imports ../http/index.js (store → http)',
       'sync/b.ts imports ../store/x.js (sync → store)',
     ]);
     expect(deepImports(found)).toEqual(['sync/b.ts imports ../store/x.js']);
+    expect(sqlOutsideStore(root)).toEqual(['connections/e.ts']);
   });
 
   it('keeps plugins on the public plugin contract', () => {

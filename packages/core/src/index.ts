@@ -11,6 +11,9 @@ export { parseConfigFile, parseConfigText, validateConfig, formatConfigIssue } f
 export type { ConfigIssue, ConnectdConfig, ConnectorConfig, ParsedConfig } from './config/index.js';
 export { openStore } from './store/index.js';
 export type { Store, Database, Queryable } from './store/index.js';
-export { loadProject, startDaemon, readSettings, readStatus, migrateOnce } from './daemon/index.js';
-export type { Project, RunningDaemon, DaemonSettings, StatusReport } from './daemon/index.js';
+export { startDaemon, readSettings, readStatus, migrateOnce } from './daemon/index.js';
+export type { RunningDaemon, DaemonSettings } from './daemon/index.js';
+export { loadProject, Project } from './project/index.js';
+export type { ConnectorSummary } from './project/index.js';
+export type { StatusReport } from './status/index.js';
 export { main } from './cli/index.js';

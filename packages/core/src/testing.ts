@@ -31,3 +31,12 @@ export type {
   FakeOAuthProviderOptions,
   TokenRequestRecord,
 } from './testing/fake-oauth-provider.js';
+export { waitFor } from './testing/wait-for.js';
+export { fuzzCases, runFuzz, summary as fuzzSummary, violations as fuzzViolations } from './testing/webhook-fuzz.js';
+export type { FuzzCase, FuzzResult, FuzzTarget } from './testing/webhook-fuzz.js';
+// Seeding a store in tests the way the daemon writes it: connections, encrypted tokens, dead letters.
+export { insertDeadLetters, saveConnection, upsertDeclaredConnection } from './store/index.js';
+export type { Queryable } from './store/index.js';
+export { createVault, keyIdOf, parseKeyRing } from './auth/index.js';
+export { saveTokenSet } from './oauth/index.js';
+export { projectYaml as webhookProcessingYaml } from './testing/webhook-processing.js';

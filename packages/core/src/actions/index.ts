@@ -1,7 +1,7 @@
 /**
  * actions/: declarative outbound operations (create an order, create a product). An action is
- * compiled once at load (`compileAction`) and run per invocation (`runAction`); the job kind, the
- * admin route and the CLI that invoke it live in the daemon.
+ * compiled once at load (`compileAction`), invoked as a durable job (`invokeAction`, the `action`
+ * job kind) and run per attempt (`runAction`); the admin route and the CLI only parse and delegate.
  */
 export { compileAction } from './compile-action.js';
 export type { CompileActionOptions } from './compile-action.js';
@@ -27,3 +27,13 @@ export type {
 export { validateActionInput } from './validate-input.js';
 export { readVendorError, VENDOR_ERROR_JSON_MAX_BYTES, VENDOR_ERROR_SUMMARY_MAX_CHARS, VENDOR_ERROR_TEXT_MAX_CHARS } from './vendor-error.js';
 export type { VendorError } from './vendor-error.js';
+export {
+  ACTION_CLAIM_GRACE_MS,
+  ACTION_JOB_KIND,
+  ACTION_JOB_MAX_ATTEMPTS,
+  DEFAULT_ACTION_WAIT_MS,
+  actionJobHandler,
+  invokeAction,
+  readActionPayload,
+} from './invoke.js';
+export type { ActionInvocation, ActionJobDeps, ActionJobPayload, InvocationDeps } from './invoke.js';

@@ -3,15 +3,9 @@
  * error is reported at once, as a JSON pointer into the input and a short message that names only
  * schema words, never the caller's values.
  */
-import { Ajv, type ErrorObject, type Options as AjvOptions, type ValidateFunction } from 'ajv';
-import { Ajv2020 } from 'ajv/dist/2020.js';
-import addFormatsModule from 'ajv-formats';
+import type { ErrorObject, Options as AjvOptions, ValidateFunction } from 'ajv';
 import type { ActionInputFieldError } from '../errors/index.js';
-
-// ajv-formats is CommonJS with `exports.default`; under NodeNext the default import is typed as the
-// module record, while at run time it is the plugin function itself. Accept both shapes.
-const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ??
-  addFormatsModule) as unknown as (ajv: Ajv | Ajv2020) => unknown;
+import { createAjv, dialectOf } from '../json-schema/index.js';
 
 /**
  * allErrors: a caller fixes every field in one go. useDefaults: schema defaults (e.g. a quantity
@@ -45,10 +39,8 @@ export type InputValidator = (
  */
 export function compileInputValidator(schema: Readonly<Record<string, unknown>> | undefined): InputValidator {
   if (schema === undefined) return (input) => ({ ok: true, input });
-  const dialect = schema['$schema'];
   // One ajv per action: schemas from YAML may carry $ids, and two actions must not share them.
-  const ajv = typeof dialect === 'string' && dialect.includes('2020-12') ? new Ajv2020(AJV_OPTIONS) : new Ajv(AJV_OPTIONS);
-  addFormats(ajv);
+  const ajv = createAjv(dialectOf(schema), AJV_OPTIONS);
   const validate: ValidateFunction = ajv.compile(schema);
   return (input) => {
     // A copy: defaults are written into the value, and the caller's object stays as sent.

@@ -129,11 +129,23 @@ function describe(error: ErrorObject, parent: Record<string, unknown>, params: R
     case 'not':
     case 'false schema':
       return 'is not allowed here';
-    case 'oneOf':
+    case 'oneOf': {
+      // `oneOf: [{ required: [a] }, { required: [b] }]`: exactly one of two keys.
+      const keys = Array.isArray(error.schema) ? error.schema.map((branch: unknown) => requiredOnly(branch)) : [];
+      if (keys.length > 1 && keys.every((key) => key !== undefined)) return `give either ${keys.map((k) => `"${k}"`).join(' or ')}, not both`;
       return 'matches more than one of the allowed forms; keep only one';
+    }
     default:
       return error.message ?? `fails "${error.keyword}"`;
   }
+}
+
+/** The one key a `{ required: [key] }` branch asks for, or undefined for any other branch. */
+function requiredOnly(branch: unknown): string | undefined {
+  if (typeof branch !== 'object' || branch === null) return undefined;
+  const entries = Object.entries(branch);
+  const required = (branch as { required?: unknown }).required;
+  return entries.length === 1 && Array.isArray(required) && required.length === 1 ? String(required[0]) : undefined;
 }
 
 function typeWords(type: unknown): string {

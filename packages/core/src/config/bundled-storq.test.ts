@@ -7,11 +7,10 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import storq from '../../../connector-storq/src/index.js';
 import { compileAction, type ActionConnection, type ActionDeclaration } from '../actions/index.js';
-import { createComponentRegistry, type ComponentCatalog } from '../connector/index.js';
 import { isConnectdError } from '../errors/index.js';
 import { compileMapping, compileRecordsPath, createEntityCatalog, mapRecords, type MappingBindings } from '../mapping/index.js';
 import { compileWebhooks, type WebhookDeclaration } from '../webhooks/index.js';
-import { BUILTIN_COMPONENT_IDS } from './builtins.js';
+import { validationContext } from '../testing/validation-context.js';
 import { formatConfigIssue } from './issues.js';
 import { parseConfigFile } from './parse.js';
 import type { ConnectorConfig } from './types.js';
@@ -20,13 +19,7 @@ import { validateConfig } from './validate.js';
 const ROOT = join(import.meta.dirname, '../../../..');
 const ENV = { STORQ_API_KEY: 'fsk_test_abcdefgh1234', STORQ_WEBHOOK_SECRET: 'storq-hook-secret', STORQ_BASE_URL: 'http://127.0.0.1:4010/api/v1' };
 
-const registry = createComponentRegistry({}, [{ spec: storq.meta.name, index: 0, entry: 'src/index.ts', meta: storq.meta, plugin: storq }]);
-const catalog: ComponentCatalog = {
-  ids: (slot) => [...BUILTIN_COMPONENT_IDS[slot], ...registry.ids(slot)],
-  schemaOf: (slot, id) => registry.schemaOf(slot, id),
-  preset: (id) => registry.preset(id),
-  presetIds: () => registry.presetIds(),
-};
+const catalog = validationContext({ plugins: [{ spec: storq.meta.name, index: 0, entry: 'src/index.ts', meta: storq.meta, plugin: storq }] });
 const entities = createEntityCatalog();
 const bindings: MappingBindings = { connection: { id: 'storq-main', tenant: 'acme', config: {} }, lookups: { store: () => undefined, product: () => undefined } };
 
@@ -146,13 +139,13 @@ describe('the bundled storq connector', () => {
   });
 
   it('maps stock.updated to an inventory level and order.shipped to a shipped order with tracking', async () => {
-    const declaration = connector.webhooks as unknown as WebhookDeclaration & { event_id: string };
+    const declaration: WebhookDeclaration = connector.webhooks!;
     expect(declaration.event_id).toBe('$.id');
     const { connectors, issues } = compileWebhooks({ storq: declaration }, { catalog: entities });
     expect(issues).toEqual([]);
     const hooks = connectors.get('storq')!;
     const deliver = async (event: { type: string }): Promise<Array<Record<string, unknown>>> => {
-      expect(await hooks.eventTypeOf?.({}, event)).toBe(event.type);
+      expect(hooks.keys.eventType?.({}, event)).toBe(event.type);
       const compiled = hooks.events.get(event.type)!;
       const page = await mapRecords(await compiled.records(event), compiled.mapping, compiled.entity, entities, bindings);
       expect(page.failures.map((f) => f.reason)).toEqual([]);

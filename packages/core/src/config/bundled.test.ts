@@ -4,23 +4,15 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 // The storq plugin's sources: the bundled file extends its preset and uses its webhook verifier.
 import storq from '../../../connector-storq/src/index.js';
-import { createComponentRegistry, type ComponentCatalog } from '../connector/index.js';
-import { BUILTIN_COMPONENT_IDS } from './builtins.js';
+import { validationContext } from '../testing/validation-context.js';
 import { formatConfigIssue } from './issues.js';
 import { parseConfigFile } from './parse.js';
-import { loadConnectorsSchema } from './schema-compiler.js';
 import { validateConfig } from './validate.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../../../..');
 
 /** Built-in ids plus the components and presets of the plugins the shipped files use. */
-const storqRegistry = createComponentRegistry({}, [{ spec: storq.meta.name, index: 0, entry: 'src/index.ts', meta: storq.meta, plugin: storq }]);
-const withPlugins: ComponentCatalog = {
-  ids: (slot) => [...BUILTIN_COMPONENT_IDS[slot], ...storqRegistry.ids(slot)],
-  schemaOf: (slot, id) => storqRegistry.schemaOf(slot, id),
-  preset: (id) => storqRegistry.preset(id),
-  presetIds: () => storqRegistry.presetIds(),
-};
+const withPlugins = validationContext({ plugins: [{ spec: storq.meta.name, index: 0, entry: 'src/index.ts', meta: storq.meta, plugin: storq }] });
 
 async function exampleConfigs(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { withFileTypes: true, recursive: true });
@@ -74,13 +66,3 @@ describe('shipped configs', () => {
   });
 });
 
-describe('the JSON Schema file', () => {
-  it('has an $id, a draft, and a description on every connector-level key for editor hovers', () => {
-    const schema = loadConnectorsSchema() as { $id?: string; $schema?: string; definitions: Record<string, { properties?: Record<string, { description?: string; $ref?: string }> }> };
-    expect(schema.$id).toMatch(/^https:\/\//);
-    expect(schema.$schema).toContain('draft-07');
-    const connector = schema.definitions.connector?.properties ?? {};
-    const undocumented = Object.entries(connector).filter(([, p]) => p.description === undefined && p.$ref === undefined);
-    expect(undocumented.map(([key]) => key)).toEqual([]);
-  });
-});

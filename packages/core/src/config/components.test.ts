@@ -1,20 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import type { ComponentCatalog, ComponentSlot, JsonSchema } from '../connector/index.js';
-import { BUILTIN_COMPONENT_IDS } from './builtins.js';
+import type { ComponentSlot, JsonSchema } from '../connector/index.js';
+import { validationContext } from '../testing/validation-context.js';
 import type { ConfigIssue } from './issues.js';
 import { parseConfigText } from './parse.js';
 import { SchemaCompiler } from './schema-compiler.js';
 import { validateConfig } from './validate.js';
 
-/** A tiny catalog as the plugin registry would build it: built-ins plus plugin components. */
-function catalogWith(components: Partial<Record<ComponentSlot, Record<string, JsonSchema>>>): ComponentCatalog {
-  return {
-    ids: (slot) => [...BUILTIN_COMPONENT_IDS[slot], ...Object.keys(components[slot] ?? {})],
-    schemaOf: (slot, id) => components[slot]?.[id],
-    preset: () => undefined,
-    presetIds: () => [],
-  };
-}
+/** Core's built-ins plus plugin components, as the plugin registry would hold them. */
+const catalogWith = (components: Partial<Record<ComponentSlot, Record<string, JsonSchema>>>) => validationContext({ components });
 
 const PAGE_CURSOR: JsonSchema = {
   type: 'object',

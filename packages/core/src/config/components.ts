@@ -1,74 +1,83 @@
 import type { ComponentCatalog, ComponentSlot } from '../connector/index.js';
-import { CONFIG_SCHEMA, CONFIG_UNKNOWN_TYPE } from '../errors/index.js';
+import { CONFIG_SCHEMA, CONFIG_UNKNOWN_TYPE, didYouMean } from '../errors/index.js';
+import { COMPONENT_SLOT_KEYWORD } from '../json-schema/index.js';
 import { issuesFromAjv } from './ajv-issues.js';
-import { BUILTIN_COMPONENT_IDS, SLOT_LABELS } from './builtins.js';
-import { didYouMean } from '../errors/index.js';
 import { issueAt, type ConfigIssue, type IssueContext, type YamlPath } from './issues.js';
 import type { SchemaCompiler } from './schema-compiler.js';
 
 type Plain = Record<string, unknown>;
 
-/** A `{ type: ..., ...options }` mapping in a component slot. */
-export interface ComponentUse {
+/** A place in the config where `type:` picks a component: its slot, its YAML path and the mapping. */
+export interface ComponentSite {
   readonly slot: ComponentSlot;
   readonly path: YamlPath;
   readonly node: Plain;
 }
 
-const isPlain = (value: unknown): value is Plain => typeof value === 'object' && value !== null && !Array.isArray(value);
+/** How each slot is named in messages. */
+export const SLOT_LABELS: Readonly<Record<ComponentSlot, string>> = {
+  auth: 'auth',
+  paginators: 'pagination',
+  webhookVerifiers: 'webhook verifier',
+  errorClassifiers: 'error classifier',
+  rateLimitAdapters: 'rate-limit adapter',
+  oauthCallbackChecks: 'OAuth callback check',
+};
 
-/** Every component mapping in the config, with its slot: the places a `type:` picks an implementation. */
-export function findComponents(config: unknown): ComponentUse[] {
-  const uses: ComponentUse[] = [];
-  const add = (slot: ComponentSlot, node: unknown, path: YamlPath): void => {
-    if (isPlain(node)) uses.push({ slot, path, node });
-  };
-  if (!isPlain(config) || !isPlain(config.connectors)) return uses;
-  for (const [name, connector] of Object.entries(config.connectors)) {
-    if (!isPlain(connector)) continue;
-    const base = ['connectors', name];
-    add('auth', connector.auth, [...base, 'auth']);
-    if (isPlain(connector.auth)) add('oauthCallbackChecks', connector.auth.callback_check, [...base, 'auth', 'callback_check']);
-    add('paginators', connector.pagination, [...base, 'pagination']);
-    add('errorClassifiers', connector.error_classifier, [...base, 'error_classifier']);
-    if (isPlain(connector.rate_limit)) add('rateLimitAdapters', connector.rate_limit.adapter, [...base, 'rate_limit', 'adapter']);
-    if (isPlain(connector.webhooks)) add('webhookVerifiers', connector.webhooks.verify, [...base, 'webhooks', 'verify']);
-    if (isPlain(connector.streams)) {
-      for (const [stream, body] of Object.entries(connector.streams)) {
-        if (!isPlain(body)) continue;
-        add('paginators', body.pagination, [...base, 'streams', stream, 'pagination']);
-        add('errorClassifiers', body.error_classifier, [...base, 'streams', stream, 'error_classifier']);
-      }
+const isPlain = (value: unknown): value is Plain => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isSlot = (value: unknown): value is ComponentSlot => typeof value === 'string' && value in SLOT_LABELS;
+
+/**
+ * Every component mapping in the config, found by walking the data along the schema: a schema
+ * marked as a component slot is a site, and a component's own options schema is walked too (an
+ * `oauth2` auth holds a `callback_check` component). So where components may stand is said once,
+ * in the schemas, for core's shapes and plugins' alike.
+ * @example
+ * findComponents(config, ConnectdConfigSchema, registry); // [{ slot: 'auth', path: ['connectors', 'storq', 'auth'], node }]
+ */
+export function findComponents(config: unknown, schema: object, catalog: ComponentCatalog): ComponentSite[] {
+  const sites: ComponentSite[] = [];
+  const walk = (at: unknown, data: unknown, path: YamlPath): void => {
+    if (!isPlain(at)) return;
+    const slot = at[COMPONENT_SLOT_KEYWORD];
+    if (isSlot(slot)) {
+      if (!isPlain(data)) return;
+      sites.push({ slot, path, node: data });
+      const options = typeof data.type === 'string' ? catalog.schemaOf(slot, data.type) : undefined;
+      if (options !== undefined) walk(options, data, path);
+      return;
     }
-  }
-  return uses;
+    if (Array.isArray(data)) {
+      if (isPlain(at.items)) data.forEach((item, i) => walk(at.items, item, [...path, i]));
+      return;
+    }
+    if (!isPlain(data)) return;
+    const properties = isPlain(at.properties) ? at.properties : {};
+    for (const [key, value] of Object.entries(data)) {
+      if (Object.hasOwn(properties, key)) walk(properties[key], value, [...path, key]);
+      else if (isPlain(at.additionalProperties)) walk(at.additionalProperties, value, [...path, key]);
+    }
+  };
+  walk(schema, config, []);
+  return sites;
 }
 
 /**
- * Checks each component's `type` against the built-ins and the catalog of loaded plugins, and a
- * plugin component's options against the schema its plugin declares. Built-in options are
- * validated by the shipped JSON Schema, so they are not validated twice.
+ * Checks each component's `type` against the catalog (core's built-ins and loaded plugins alike)
+ * and its options against the schema the component declares: core's components are validated
+ * exactly as plugins' are, by their own `meta.schema`.
  */
-export function checkComponents(
-  uses: readonly ComponentUse[],
-  catalog: ComponentCatalog,
-  compiler: SchemaCompiler,
-  ctx: IssueContext,
-): ConfigIssue[] {
+export function checkComponents(sites: readonly ComponentSite[], catalog: ComponentCatalog, compiler: SchemaCompiler, ctx: IssueContext): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
-  for (const { slot, path, node } of uses) {
+  for (const { slot, path, node } of sites) {
     const type = node.type;
     const typePath = [...path, 'type'];
     if (typeof type !== 'string' || ctx.skip(typePath)) continue;
-    const builtin = BUILTIN_COMPONENT_IDS[slot];
-    const known = [...new Set([...builtin, ...catalog.ids(slot)])];
-    if (!known.includes(type)) {
-      issues.push(unknownType(ctx, slot, typePath, type, known));
+    const schema = catalog.schemaOf(slot, type);
+    if (schema === undefined) {
+      issues.push(unknownType(ctx, slot, typePath, type, catalog.ids(slot)));
       continue;
     }
-    if (builtin.includes(type)) continue;
-    const schema = catalog.schemaOf(slot, type);
-    if (schema === undefined) continue;
     const { type: _type, ...options } = node;
     let validate;
     try {

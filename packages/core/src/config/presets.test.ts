@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { ComponentCatalog, ConnectorPreset } from '../connector/index.js';
-import { BUILTIN_COMPONENT_IDS } from './builtins.js';
+import type { ConnectorPreset } from '../connector/index.js';
+import { validationContext } from '../testing/validation-context.js';
 import { parseConfigText } from './parse.js';
 import { validateConfig, type ValidationResult } from './validate.js';
 
@@ -18,14 +18,9 @@ const PRESETS: Record<string, ConnectorPreset> = {
   'storq/broken': { description: 'a preset with a typo', config: { retry: { max_attemps: 2 } } },
 };
 
-const catalog: ComponentCatalog = {
-  ids: (slot) => BUILTIN_COMPONENT_IDS[slot],
-  schemaOf: () => undefined,
-  preset: (id) => PRESETS[id],
-  presetIds: () => Object.keys(PRESETS),
-};
+const context = validationContext({ presets: PRESETS });
 
-const check = (text: string): ValidationResult => validateConfig(parseConfigText(text, 'connectors.yaml', {}), catalog);
+const check = (text: string): ValidationResult => validateConfig(parseConfigText(text, 'connectors.yaml', {}), context);
 
 describe('presets (extends)', () => {
   it("merges the preset's config under the connector's own keys", () => {

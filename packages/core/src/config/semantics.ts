@@ -1,5 +1,4 @@
 import { CONFIG_MISSING_KEY, CONFIG_SCHEMA, CONFIG_UNKNOWN_ENTITY } from '../errors/index.js';
-import { BUILTIN_ENTITY_NAMES } from './builtins.js';
 import { cronProblem } from './cron.js';
 import { didYouMean } from '../errors/index.js';
 import { issueAt, type ConfigIssue, type IssueContext, type YamlPath } from './issues.js';
@@ -15,18 +14,15 @@ const entries = (value: unknown): Array<[string, Plain]> =>
  * syntax, one-of-two keys, unique connection ids. Runs on the preset-merged config; wrong types are
  * left to the schema, so each rule only looks at values of the right type.
  */
-export function checkSemantics(config: unknown, ctx: IssueContext): ConfigIssue[] {
+export function checkSemantics(config: unknown, ctx: IssueContext, canonicalEntities: readonly string[]): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
   if (!isPlain(config)) return issues;
-  const entityNames = [...BUILTIN_ENTITY_NAMES, ...checkEntities(config.entities, ctx, issues)];
+  const entityNames = [...canonicalEntities, ...checkEntities(config.entities, ctx, issues, canonicalEntities)];
 
   for (const [name, connector] of entries(config.connectors)) {
     const base: YamlPath = ['connectors', name];
     checkEndpoints(connector, base, ctx, issues);
     checkConnections(connector.connections, [...base, 'connections'], ctx, issues);
-    if (isPlain(connector.auth) && connector.auth.type === 'oauth2' && connector.auth.pkce !== true && !('client_secret' in connector.auth)) {
-      push(issues, ctx, CONFIG_MISSING_KEY.code, [...base, 'auth'], 'key', 'missing required key "client_secret" (needed unless pkce: true)');
-    }
     for (const [stream, body] of entries(connector.streams)) {
       const path = [...base, 'streams', stream];
       checkEntityRef(body.entity, [...path, 'entity'], entityNames, ctx, issues);
@@ -42,13 +38,6 @@ export function checkSemantics(config: unknown, ctx: IssueContext): ConfigIssue[
       for (const [event, body] of entries(hooks.events)) {
         checkEntityRef(body.entity, [...base, 'webhooks', 'events', event, 'entity'], entityNames, ctx, issues);
       }
-      if (isPlain(hooks.verify) && hooks.verify.type === 'hmac') {
-        const hasOne = 'secret' in hooks.verify;
-        const hasMany = 'secrets' in hooks.verify;
-        const path = [...base, 'webhooks', 'verify'];
-        if (!hasOne && !hasMany) push(issues, ctx, CONFIG_MISSING_KEY.code, path, 'key', 'missing required key "secret" (or "secrets" while rotating)');
-        if (hasOne && hasMany) push(issues, ctx, CONFIG_SCHEMA.code, [...path, 'secrets'], 'key', 'give either "secret" or "secrets", not both');
-      }
     }
   }
   return issues;
@@ -59,12 +48,12 @@ function push(issues: ConfigIssue[], ctx: IssueContext, code: string, path: Yaml
 }
 
 /** Validates custom entities and returns their names. */
-function checkEntities(entities: unknown, ctx: IssueContext, issues: ConfigIssue[]): string[] {
+function checkEntities(entities: unknown, ctx: IssueContext, issues: ConfigIssue[], canonicalEntities: readonly string[]): string[] {
   const names: string[] = [];
   for (const [name, entity] of entries(entities)) {
     const path = ['entities', name];
     names.push(name);
-    if (BUILTIN_ENTITY_NAMES.includes(name)) {
+    if (canonicalEntities.includes(name)) {
       push(issues, ctx, CONFIG_SCHEMA.code, path, 'key', `"${name}" is a canonical entity already; choose another name`);
     }
     const schema = entity.schema;

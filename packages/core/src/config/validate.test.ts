@@ -2,18 +2,12 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { ComponentCatalog } from '../connector/index.js';
-import { BUILTIN_COMPONENT_IDS } from './builtins.js';
+import { validationContext } from '../testing/validation-context.js';
 import { formatConfigIssue, type ConfigIssue } from './issues.js';
 import { parseConfigText } from './parse.js';
 import { loadConfig, validateConfig, type ValidationResult } from './validate.js';
 
-const builtinsOnly: ComponentCatalog = {
-  ids: (slot) => BUILTIN_COMPONENT_IDS[slot],
-  schemaOf: () => undefined,
-  preset: () => undefined,
-  presetIds: () => [],
-};
+const builtinsOnly = validationContext();
 
 function check(text: string, env: Record<string, string> = {}): ValidationResult {
   return validateConfig(parseConfigText(text, 'connectors.yaml', env), builtinsOnly);
@@ -194,7 +188,7 @@ connectors:
       ['SCHEMA', 'connectors.a.connections[1].id', undefined],
       ['UNKNOWN_ENTITY', 'connectors.a.streams.s.entity', 'inventory_level'],
       ['SCHEMA', 'connectors.a.streams.s.schedule', undefined],
-      ['SCHEMA', 'connectors.a.webhooks.verify.secrets', undefined],
+      ['SCHEMA', 'connectors.a.webhooks.verify', undefined],
       ['UNKNOWN_ENTITY', 'connectors.a.webhooks.events.e.entity', 'member'],
     ]);
   });

@@ -8,8 +8,9 @@ import { parseConfigFile, type IdleConnector, type ParsedConfig } from './parse.
 import { positionOf, valuePositionOf } from './positions.js';
 import { applyPresets } from './presets.js';
 import { defaultSchemaCompiler, type SchemaCompiler } from './schema-compiler.js';
+import { ConnectdConfigSchema } from './schema/index.js';
 import { checkSemantics } from './semantics.js';
-import type { ConnectdConfig, ConnectorConfig } from './types.js';
+import type { ConfigShape, ConnectdConfig } from './types.js';
 
 /** A config that passed validation, with what the daemon needs beside it. */
 export interface ValidConfig {
@@ -34,16 +35,26 @@ export interface InvalidConfig {
 
 export type ValidationResult = ValidConfig | InvalidConfig;
 
+/** What the validator knows besides the file: the catalog of components and presets, and the canonical entities. */
+export interface ValidationContext {
+  readonly catalog: ComponentCatalog;
+  /** Names of the built-in entities (mapping/ owns them); custom ones may not reuse them. */
+  readonly canonicalEntities: readonly string[];
+  readonly compiler?: SchemaCompiler;
+}
+
 /**
  * Validates a parsed config against the shipped JSON Schema and the loaded plugins: presets are
  * merged, the schema is checked with every error collected, component `type`s are looked up in the
  * catalog and plugin options checked against their schemas, then cross-references (entities, cron,
  * ids). Values that lack a variable in an optional connector are not judged.
  * @example
- * const result = validateConfig(parsed, catalog);
+ * const result = validateConfig(parsed, { catalog: registry, canonicalEntities: ['store', 'product'] });
  * if (!result.ok) for (const issue of result.issues) console.error(formatConfigIssue(issue));
  */
-export function validateConfig(parsed: ParsedConfig, catalog: ComponentCatalog, compiler: SchemaCompiler = defaultSchemaCompiler()): ValidationResult {
+export function validateConfig(parsed: ParsedConfig, context: ValidationContext): ValidationResult {
+  const { catalog, canonicalEntities } = context;
+  const compiler = context.compiler ?? defaultSchemaCompiler();
   const idleConnectors = parsed.idleConnectors;
   if (parsed.hasSyntaxErrors) return { ok: false, issues: parsed.issues, idleConnectors };
 
@@ -53,24 +64,16 @@ export function validateConfig(parsed: ParsedConfig, catalog: ComponentCatalog, 
   fromPreset = presets.fromPreset;
   const config = presets.value;
 
-  const uses = findComponents(config);
-  const typePaths = new Set(uses.map((use) => pathKey([...use.path, 'type'])));
   const validate = compiler.core();
-  const schemaIssues = validate(config)
-    ? []
-    : issuesFromAjv(validate.errors ?? [], ctx, {
-        data: config,
-        base: [],
-        // The catalog check reports unknown types with suggestions over every loaded plugin.
-        ignore: (error, path) => error.keyword !== 'type' && typePaths.has(pathKey(path)),
-      });
+  const schemaIssues = validate(config) ? [] : issuesFromAjv(validate.errors ?? [], ctx, { data: config, base: [] });
+  const sites = findComponents(config, ConnectdConfigSchema, catalog);
 
   const issues = sortIssues([
     ...parsed.issues,
     ...presets.issues,
     ...schemaIssues,
-    ...checkComponents(uses, catalog, compiler, ctx),
-    ...checkSemantics(config, ctx),
+    ...checkComponents(sites, catalog, compiler, ctx),
+    ...checkSemantics(config, ctx, canonicalEntities),
   ]).map((issue) => scrub(issue, parsed.secretValues));
 
   if (issues.length > 0) return { ok: false, issues, idleConnectors };
@@ -81,11 +84,11 @@ export function validateConfig(parsed: ParsedConfig, catalog: ComponentCatalog, 
  * Parses and validates a file in one step, throwing `CONNECTD_ERR_CONFIG_INVALID` (exit code 2)
  * with every issue when it is not valid.
  * @example
- * const { config, idleConnectors, secretValues } = await loadConfig('connectors.yaml', process.env, catalog);
+ * const { config, idleConnectors, secretValues } = await loadConfig('connectors.yaml', process.env, { catalog: registry, canonicalEntities });
  */
-export async function loadConfig(path: string, env: Env, catalog: ComponentCatalog): Promise<ValidConfig> {
+export async function loadConfig(path: string, env: Env, context: ValidationContext): Promise<ValidConfig> {
   const parsed = await parseConfigFile(path, env);
-  const result = validateConfig(parsed, catalog);
+  const result = validateConfig(parsed, context);
   if (!result.ok) throw configInvalidError(parsed.file, result.issues);
   return result;
 }
@@ -126,8 +129,11 @@ function scrub(issue: ConfigIssue, secrets: readonly string[]): ConfigIssue {
   return suggestion === undefined ? { ...issue, message } : { ...issue, message, suggestion };
 }
 
+/**
+ * The validated file with its optional lists filled in. Every value passed the schema except those
+ * of idle connectors that lack a variable (left as empty strings, never run), hence the one cast.
+ */
 function toModel(value: unknown): ConnectdConfig {
-  const raw = value as { version: 1; plugins?: string[]; server?: ConnectdConfig['server']; entities?: ConnectdConfig['entities']; connectors: Record<string, ConnectorConfig> };
-  const model: ConnectdConfig = { version: 1, plugins: raw.plugins ?? [], entities: raw.entities ?? {}, connectors: raw.connectors };
-  return raw.server === undefined ? model : { ...model, server: raw.server };
+  const raw = value as ConfigShape;
+  return { ...raw, plugins: raw.plugins ?? [], entities: raw.entities ?? {} };
 }

@@ -3,15 +3,9 @@
  * reported when the daemon starts (CONNECTD_ERR_PLUGIN_SCHEMA_INVALID) instead of when a config
  * first uses the component.
  */
-import { Ajv, type Options as AjvOptions } from 'ajv';
-import { Ajv2020 } from 'ajv/dist/2020.js';
-import addFormatsModule from 'ajv-formats';
-import { COMPONENT_SLOTS, type ConnectorPlugin, type JsonSchema } from './contract.js';
-
-// ajv-formats is CommonJS with `exports.default`; under NodeNext the default import is typed as the
-// module record, while at run time it is the plugin function itself. Accept both shapes.
-const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ??
-  addFormatsModule) as unknown as (ajv: Ajv | Ajv2020) => unknown;
+import type { Options as AjvOptions } from 'ajv';
+import { ajvByDialect } from '../json-schema/index.js';
+import { COMPONENT_SLOTS, type ConnectorPlugin } from './contract.js';
 
 /**
  * strictSchema: a misspelt keyword ("requried") or an unknown format is a schema bug, and ajv's
@@ -28,8 +22,6 @@ const AJV_OPTIONS: AjvOptions = {
   logger: false,
 };
 
-const DRAFT_2020_URI = /json-schema\.org\/draft\/2020-12\/schema/;
-
 /** A component whose schema did not compile; `component` is `slot.key`. */
 export interface SchemaProblem {
   readonly component: string;
@@ -45,16 +37,7 @@ export interface SchemaProblem {
  * for (const p of compileComponentSchemas(plugin)) errors.push(PLUGIN_SCHEMA_INVALID({ plugin: spec, index, ...p }));
  */
 export function compileComponentSchemas(plugin: ConnectorPlugin): SchemaProblem[] {
-  const instances: { draft07?: Ajv; draft2020?: Ajv2020 } = {};
-  const ajvFor = (schema: JsonSchema): Ajv | Ajv2020 => {
-    const dialect = schema['$schema'];
-    if (typeof dialect === 'string' && DRAFT_2020_URI.test(dialect)) {
-      instances.draft2020 ??= withFormats(new Ajv2020(AJV_OPTIONS));
-      return instances.draft2020;
-    }
-    instances.draft07 ??= withFormats(new Ajv(AJV_OPTIONS));
-    return instances.draft07;
-  };
+  const ajvFor = ajvByDialect(AJV_OPTIONS);
   const problems: SchemaProblem[] = [];
   for (const slot of COMPONENT_SLOTS) {
     for (const [key, component] of Object.entries(plugin[slot] ?? {})) {
@@ -67,9 +50,4 @@ export function compileComponentSchemas(plugin: ConnectorPlugin): SchemaProblem[
     }
   }
   return problems;
-}
-
-function withFormats<T extends Ajv | Ajv2020>(ajv: T): T {
-  addFormats(ajv);
-  return ajv;
 }

@@ -17,3 +17,6 @@ export { isPackageName } from './resolve-plugin.js';
 export { createComponentRegistry, CORE_PLUGIN_NAME } from './registry.js';
 export type { ComponentRegistry, RegisteredComponent, RegisteredFunction, SlotComponent } from './registry.js';
 export { callPlugin, callPluginAsync, wrapRuntime } from './wrap-plugin-call.js';
+export { createComponent } from './create-component.js';
+export type { ComponentScope, ComponentUse, RuntimeOf } from './create-component.js';
+export { optionsOf } from './options-of.js';

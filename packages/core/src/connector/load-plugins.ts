@@ -8,6 +8,7 @@ import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import semver from 'semver';
 import {
+  INTERNAL,
   PLUGIN_DUPLICATE_NAMESPACE,
   PLUGIN_ENGINE_MISMATCH,
   PLUGIN_INVALID_EXPORT,
@@ -56,7 +57,7 @@ interface Outcome {
  */
 export function coreVersion(): string {
   const manifest = createRequire(import.meta.url)('../../package.json') as { version?: unknown };
-  if (typeof manifest.version !== 'string') throw new TypeError('@connectd/core package.json has no version');
+  if (typeof manifest.version !== 'string') throw INTERNAL({ message: '@connectd/core package.json has no version' });
   return manifest.version;
 }
 

@@ -1,29 +1,30 @@
-export { startDaemon, migrateOnce } from './compose.js';
+/**
+ * daemon/: the composition root and the edges. `compose.ts` assembles `connectd run`, `core.ts`
+ * what every command shares, `engine.ts` wires connections, the worker and the scheduler; `http/`
+ * holds the routes (they parse and delegate), `commands/` the CLI's one-shot use cases.
+ */
+export { startDaemon } from './compose.js';
 export type { RunningDaemon, StartDaemonOptions } from './compose.js';
-export { loadProject, describeConnectors } from './project.js';
-export type { Project } from './project.js';
+export { openCore } from './core.js';
+export type { Core, CoreOptions } from './core.js';
+export { Engine, CONNECTIONS_RELOAD_MS } from './engine.js';
+export type { EngineOptions } from './engine.js';
 export { readSettings, DEFAULT_PORT, DEFAULT_DATA_DIR, DEFAULT_SHUTDOWN_DEADLINE_MS } from './settings.js';
 export type { DaemonSettings } from './settings.js';
 export { stopOnSignal } from './lifecycle.js';
-export { readStatus, formatStatus, buildStatus } from './status.js';
-export type { StatusReport, ConnectorStatus } from './status.js';
-export { buildHttpServer } from './http-server.js';
-export { createMetrics } from './metrics.js';
-export { buildConnectionRuntimes, declaredConnections, DEFAULT_TENANT } from './connection-runtimes.js';
-export type { ConnectionRuntime, ConnectionRuntimes } from './connection-runtimes.js';
-export { createHttpMetrics } from './http-metrics.js';
-export { syncOnce } from './sync-once.js';
-export type { StreamOutcome, SyncOnceOptions } from './sync-once.js';
-export { Engine } from './engine.js';
-export { createSyncStore } from './sync-store.js';
-export type { StreamStatus } from './stream-status.js';
-export { createWebhookProcessing, createProcessingMetrics, replayOnce, webhookDeclarations } from './webhooks.js';
-export type { WebhookProcessing, WebhookProcessingOptions, ReplayOnceOptions } from './webhooks.js';
-export { DeadLetterReplayer, parseReplaySelection } from './dead-letter-replay.js';
-export type { ReplaySelection, ReplayCounts, ReplaySummary } from './dead-letter-replay.js';
-export { consentStartUrl } from './connect-url.js';
-export { rotateKeyOnce } from './rotate-key.js';
-export type { KeyRotationReport } from './rotate-key.js';
-export { actionOnce } from './action-once.js';
-export type { ActionOnceOptions } from './action-once.js';
-export type { ActionInvocation } from './action-jobs.js';
+export { buildHttpServer } from './http/server.js';
+export type { HttpServerDeps } from './http/server.js';
+export { createMetrics } from './http/metrics.js';
+export type { DaemonMetrics } from './http/metrics.js';
+export { migrateOnce } from './commands/migrate.js';
+export { syncOnce } from './commands/sync.js';
+export type { StreamOutcome, SyncOnceOptions } from './commands/sync.js';
+export type { JobWait } from '../jobs/index.js';
+export { actionOnce } from './commands/action.js';
+export type { ActionOnceOptions } from './commands/action.js';
+export { replayOnce } from './commands/replay.js';
+export type { ReplayOnceOptions } from './commands/replay.js';
+export { connectUrl } from './commands/connect.js';
+export { readStatus, STATUS_DAEMON_TIMEOUT_MS } from './commands/status.js';
+export { rotateKeyOnce } from './commands/rotate-key.js';
+export type { KeyRotationReport } from './commands/rotate-key.js';

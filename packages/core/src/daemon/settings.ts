@@ -1,13 +1,14 @@
 import { resolve } from 'node:path';
 import { DAEMON_ENV_INVALID } from '../errors/index.js';
+import { DEFAULT_JOB_LEASE_MS, DEFAULT_JOB_POLL_INTERVAL_MS } from '../jobs/index.js';
+import { DEFAULT_DATA_DIR } from '../store/index.js';
 
-/** Defaults of the daemon's environment (DESIGN.md section 2). */
+export { DEFAULT_DATA_DIR };
+
+/** Defaults of the daemon's environment (the contracts in docs/architecture.md). */
 export const DEFAULT_PORT = 3000;
 export const DEFAULT_HOST = '0.0.0.0';
-export const DEFAULT_DATA_DIR = './.connectd';
 export const DEFAULT_SHUTDOWN_DEADLINE_MS = 10_000;
-export const DEFAULT_JOB_LEASE_MS = 30_000;
-export const DEFAULT_WORKER_POLL_MS = 1_000;
 
 /** The daemon's settings, read once from the environment. */
 export interface DaemonSettings {
@@ -74,7 +75,7 @@ export function readSettings(env: Readonly<Record<string, string | undefined>>, 
     logLevel,
     shutdownDeadlineMs: integer(env, 'CONNECTD_SHUTDOWN_DEADLINE_MS', DEFAULT_SHUTDOWN_DEADLINE_MS, 600_000),
     jobLeaseMs: Math.max(500, integer(env, 'CONNECTD_JOB_LEASE_MS', DEFAULT_JOB_LEASE_MS, 3_600_000)),
-    workerPollMs: Math.max(50, integer(env, 'CONNECTD_WORKER_POLL_MS', DEFAULT_WORKER_POLL_MS, 60_000)),
+    workerPollMs: Math.max(50, integer(env, 'CONNECTD_WORKER_POLL_MS', DEFAULT_JOB_POLL_INTERVAL_MS, 60_000)),
     publicUrl: httpUrl(env, 'CONNECTD_PUBLIC_URL') ?? `http://localhost:${integer(env, 'PORT', DEFAULT_PORT, 65_535)}`,
     oauthSuccessUrl: httpUrl(env, 'CONNECTD_OAUTH_SUCCESS_URL'),
   };

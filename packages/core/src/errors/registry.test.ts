@@ -1,11 +1,13 @@
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ERROR_REGISTRY, isConnectdError } from './index.js';
+import { ERROR_REGISTRY, RETIRED_CODES, isConnectdError } from './index.js';
 
 const repoRoot = join(import.meta.dirname, '../../../..');
+const RETIRED_HEADING = '## Retired codes';
+/** Codes documented as current: every table before the retired ones. */
 const docCodes = (): string[] =>
-  [...readFileSync(join(repoRoot, 'docs/errors.md'), 'utf8').matchAll(/^\| `(CONNECTD_ERR_[A-Z0-9_]+)` \|/gm)].map((m) => m[1]!);
+  [...readFileSync(join(repoRoot, 'docs/errors.md'), 'utf8').split(RETIRED_HEADING)[0]!.matchAll(/^\| `(CONNECTD_ERR_[A-Z0-9_]+)` \|/gm)].map((m) => m[1]!);
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -29,6 +31,15 @@ describe('error registry', () => {
     expect(registered.filter((c) => !documented.includes(c))).toEqual([]);
   });
 
+  it('never reuses a retired code, and lists each retired code in docs/errors.md with its replacement', () => {
+    expect(registered.filter((c) => RETIRED_CODES.some((r) => r.code === c))).toEqual([]);
+    const doc = readFileSync(join(repoRoot, 'docs/errors.md'), 'utf8');
+    for (const retired of RETIRED_CODES) {
+      expect(registered, retired.code).toContain(retired.replacedBy);
+      expect(doc).toContain(`| \`${retired.code}\` | \`${retired.replacedBy}\` |`);
+    }
+  });
+
   it('gives every code a meaning and a way to fix it', () => {
     for (const { factory } of ERROR_REGISTRY) {
       expect(factory.definition.meaning.length, factory.code).toBeGreaterThan(10);
@@ -44,7 +55,8 @@ describe('error registry', () => {
         ),
       ),
     );
-    expect([...mentioned].filter((c) => !registered.includes(c as never))).toEqual([]);
+    const retired = RETIRED_CODES.map((r) => r.code as string);
+    expect([...mentioned].filter((c) => !registered.includes(c as never) && !retired.includes(c))).toEqual([]);
   });
 
   it('creates errors recognised by code, with their cause chained', () => {

@@ -18,9 +18,10 @@ import * as oauthConsent from './codes/oauth-consent.js';
 import * as oauthRefresh from './codes/oauth-refresh.js';
 import * as connections from './codes/connections.js';
 import * as actions from './codes/actions.js';
+import * as project from './codes/project.js';
 
 const areas = { core, config, plugin, store, daemon, auth, pagination, http, jobs, mapping, sync, webhooks, webhook_processing: webhookProcessing, vault,
-  oauth_token: oauthToken, oauth_consent: oauthConsent, oauth_refresh: oauthRefresh, connections, actions };
+  oauth_token: oauthToken, oauth_consent: oauthConsent, oauth_refresh: oauthRefresh, connections, actions, project };
 
 function isFactory(value: unknown): value is ErrorFactory<Record<string, unknown>> {
   return typeof value === 'function' && typeof (value as { code?: unknown }).code === 'string';

@@ -13,7 +13,7 @@ import {
 import { ConnectionBreaker } from './breaker.js';
 import { DEFAULT_BODY_LIMIT_BYTES, resolveBreakerPolicy, resolveRetryPolicy, resolveTimeouts, type RetryPolicy, type Timeouts } from './policies.js';
 import type { RateLimitPermit } from './rate-limiter.js';
-import { createUrlRedactor } from './redact-url.js';
+import { createUrlRedactor } from '../log/index.js';
 import { createRequestLog, type RequestLog } from './request-log.js';
 import { BufferedResponse, toReceivedPage } from './response.js';
 import { classifyStatus, decideRetry, mayRetry, transportErrorCode, type AttemptVerdict } from './retry.js';

@@ -28,10 +28,13 @@ export { ConnectionBreaker } from './breaker.js';
 export { fullJitterDelayMs } from './backoff.js';
 export { parseRetryAfterMs } from './retry-after.js';
 export { classifyStatus, decideRetry, mayRetry, RETRYABLE_ERROR_CODES, transportErrorCode } from './retry.js';
-export { createUrlRedactor, redactUrl, REDACTED_VALUE, SECRET_QUERY_PARAM } from './redact-url.js';
+
 export { createRequestLog } from './request-log.js';
 export type { AttemptRecord, RequestLog } from './request-log.js';
 export { sleep } from './sleep.js';
 export type { Sleep } from './sleep.js';
 export { compileRequestTemplate, TemplateString } from './request-template.js';
 export type { CompiledRequestTemplate, RequestTemplate, TemplateValues } from './request-template.js';
+export { httpPoliciesOf } from './policy-declaration.js';
+export type { HttpPolicies, HttpPolicyDeclaration } from './policy-declaration.js';
+export { BREAKER_STATE_VALUE, createHttpMetrics } from './prometheus.js';

@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { createLogger, SecretValues } from '../log/index.js';
-import { redactUrl } from './redact-url.js';
+import { redactUrl } from '../log/index.js';
 import { createRequestLog } from './request-log.js';
 
 function capture(level = 'info', secrets?: SecretValues) {

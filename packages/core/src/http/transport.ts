@@ -1,3 +1,5 @@
+import { HTTP_INVALID_URL } from '../errors/index.js';
+import { redactUrl } from '../log/index.js';
 import type { Dispatcher } from 'undici';
 import type { OutgoingRequest } from '../connector/index.js';
 
@@ -41,7 +43,8 @@ function discard(body: Dispatcher.ResponseData['body']): void {
  */
 export async function sendOnce(dispatcher: Dispatcher, request: OutgoingRequest, options: SendOptions): Promise<RawResponse> {
   const target = splitUrl(request.url);
-  if (target === undefined) throw new TypeError('not an absolute http(s) URL'); // checked before; a plugin may have changed it
+  // Checked before sending; an auth plugin may still have rewritten the URL.
+  if (target === undefined) throw HTTP_INVALID_URL({ url: redactUrl(request.url) });
   const response = await dispatcher.request({
     origin: target.origin,
     path: target.path,

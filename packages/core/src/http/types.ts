@@ -38,8 +38,8 @@ export interface HttpResponse {
 export type BreakerState = 'closed' | 'open' | 'half_open';
 
 /**
- * What the client reports for `/metrics`. Defined here, implemented by the daemon with prom-client,
- * so http/ stays free of a metrics library. Calls are synchronous and must be cheap.
+ * What the client reports for `/metrics`. Defined here; `createHttpMetrics` (prometheus.ts) implements it
+ * with prom-client. Calls are synchronous and must be cheap.
  */
 export interface HttpMetrics {
   /** One per attempt: a status when the vendor answered, an error code when it did not. */

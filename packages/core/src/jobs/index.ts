@@ -2,6 +2,8 @@
 // this folder defines what it needs from it (JobRepository, TickRepository) and the behaviour.
 export { Worker, DEFAULT_JOB_CONCURRENCY, DEFAULT_JOB_LEASE_MS, DEFAULT_JOB_POLL_INTERVAL_MS, DEFAULT_JOB_STOP_DEADLINE_MS, JOB_ABORT_GRACE_MS } from './worker.js';
 export type { WorkerOptions } from './worker.js';
+export { FOREGROUND_CLAIM_GRACE_MS } from './foreground.js';
+export type { ForegroundOutcome, JobBlocker, JobWait, JobWaitReason, RunOrFollowOptions, StoredJobError } from './foreground.js';
 export type { JobContext, JobHandler, JobOutcome } from './run-attempt.js';
 export type { JobRepository, TickRepository } from './repository.js';
 export { DEFAULT_JOB_RETRY, retryDelayMs } from './backoff.js';

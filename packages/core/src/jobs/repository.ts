@@ -18,6 +18,8 @@ export interface JobRepository {
   /** Inserts a job; with a unique key that has a live (queued or running) job, returns that job. */
   enqueue(job: NewJob): Promise<EnqueueResult>;
   get(id: string): Promise<JobRecord | undefined>;
+  /** The running job of a (connection, stream), if any: what a queued job of that stream waits for. */
+  runningJobOf(connectionId: string, stream: string): Promise<JobRecord | undefined>;
   /**
    * Claims one due job of the given kinds with `FOR UPDATE SKIP LOCKED`, leasing it for
    * `leaseMs`: a running job whose lease expired first, then a queued one whose (connection,

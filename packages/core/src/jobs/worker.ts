@@ -11,11 +11,12 @@ import {
 import type { Logger } from '../log/index.js';
 import type { JobRecord } from '../store/index.js';
 import { DEFAULT_JOB_RETRY, type JobRetryPolicy } from './backoff.js';
+import { runOrFollow, type ForegroundOutcome, type RunOrFollowOptions } from './foreground.js';
 import type { JobRepository } from './repository.js';
 import { runAttempt, type AttemptSettings, type JobHandler, type JobOutcome } from './run-attempt.js';
 
 /** A claimed job is ours for this long without a heartbeat; a dead worker's job is retaken after it. */
-export const DEFAULT_JOB_LEASE_MS = 60_000;
+export const DEFAULT_JOB_LEASE_MS = 30_000;
 /** How often an idle worker looks for due jobs (a finished job or `wake()` looks at once). */
 export const DEFAULT_JOB_POLL_INTERVAL_MS = 1_000;
 /** Jobs one worker runs at once; syncs are I/O-bound, but the mapping share is CPU on a small machine. */
@@ -134,7 +135,8 @@ export class Worker {
 
   /**
    * Runs one given job now, in the foreground, through the same claim, lease and bookkeeping as
-   * the background loop (due or not): `connectd sync` enqueues a job and runs it with this.
+   * the background loop (due or not). A caller that must not fail when a daemon runs beside it
+   * uses `runOrFollow` instead.
    * @throws CONNECTD_ERR_JOBS_NOT_FOUND, CONNECTD_ERR_JOBS_NOT_RUNNABLE (finished),
    *   CONNECTD_ERR_JOBS_HANDLER_MISSING, CONNECTD_ERR_JOBS_BUSY (it or its stream is running elsewhere)
    * @example
@@ -152,6 +154,37 @@ export class Worker {
     }
     if (found.status !== 'queued' && found.status !== 'running') throw JOBS_NOT_RUNNABLE({ jobId, status: found.status });
     throw JOBS_BUSY({ jobId, connectionId: found.connectionId ?? '-', stream: found.stream ?? '-' });
+  }
+
+  /**
+   * Runs one given job in the foreground, or follows it to its end when another worker has it:
+   * never fails because a daemon runs beside it. Another worker holding this job under a live lease
+   * is followed (`followed: true`, the outcome read from the job); another run of its stream is
+   * waited for; a running job whose lease expired (its worker died) is taken over and run here, and
+   * then this job. `onWait` hears each new wait, with the worker and lease end to show.
+   * Enqueue the job with `runAt` FOREGROUND_CLAIM_GRACE_MS ahead: background workers then leave it
+   * to the caller, and still run it if the caller dies before claiming it.
+   * @throws CONNECTD_ERR_JOBS_NOT_FOUND, CONNECTD_ERR_JOBS_HANDLER_MISSING,
+   *   CONNECTD_ERR_JOBS_WAIT_ABORTED (`signal` aborted while waiting)
+   * @example
+   * const { job } = await jobs.enqueue({ kind: 'sync', connectionId, stream, maxAttempts: 1,
+   *   runAt: new Date(Date.now() + FOREGROUND_CLAIM_GRACE_MS) });
+   * const outcome = await worker.runOrFollow(job.id, {
+   *   signal,
+   *   onWait: (w) => console.error(`waiting for job ${w.blocker.id} of worker ${w.blocker.workerId} (${w.reason}, lease until ${w.blocker.leaseUntil?.toISOString()})`),
+   * });
+   * process.exitCode = outcome.status === 'succeeded' ? 0 : 1;
+   */
+  runOrFollow(jobId: string, options: RunOrFollowOptions = {}): Promise<ForegroundOutcome> {
+    const runner = {
+      repository: this.#repository,
+      log: this.#log,
+      pollIntervalMs: this.#pollIntervalMs,
+      kinds: () => [...this.#handlers.keys()],
+      claim: (id: string) => this.#claim(id),
+      execute: (job: JobRecord) => this.#execute(job),
+    };
+    return runOrFollow(runner, jobId, options);
   }
 
   #claim(jobId?: string): Promise<JobRecord | undefined> {

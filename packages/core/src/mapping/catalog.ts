@@ -2,18 +2,13 @@
  * The entity catalog: the canonical entities plus the integrator's, each with its ajv validator
  * compiled once when the catalog is made (STYLE.md rule 7), never on the hot path.
  */
-import { Ajv, type Options as AjvOptions, type ValidateFunction } from 'ajv';
-import { Ajv2020 } from 'ajv/dist/2020.js';
-import addFormatsModule from 'ajv-formats';
+import type { Options as AjvOptions, ValidateFunction } from 'ajv';
 import { didYouMean, MAPPING_ENTITY_INVALID, MAPPING_UNKNOWN_ENTITY } from '../errors/index.js';
+import { ajvByDialect } from '../json-schema/index.js';
 import { CANONICAL_ENTITIES, type EntityDefinition } from './canonical/index.js';
 import { customEntity, type CustomEntityConfig } from './custom-entity.js';
 import { formatValidationErrors } from './validation-errors.js';
 
-// ajv-formats is CommonJS with `exports.default`; under NodeNext the default import is typed as the
-// module record, while at run time it is the plugin function itself. Accept both shapes.
-const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ??
-  addFormatsModule) as unknown as (ajv: Ajv | Ajv2020) => unknown;
 
 /**
  * allErrors: a dead letter lists every problem of a record at once. useDefaults 'empty': a missing
@@ -51,19 +46,9 @@ class Catalog implements EntityCatalog {
 
   constructor(custom: Readonly<Record<string, CustomEntityConfig>>) {
     // One ajv per catalog: schemas carry $ids, and two catalogs must not share registrations.
-    const draft07 = new Ajv(AJV_OPTIONS);
-    addFormats(draft07);
-    let draft2020: Ajv2020 | undefined;
-    const ajvFor = (schema: Readonly<Record<string, unknown>>): Ajv | Ajv2020 => {
-      if (typeof schema['$schema'] !== 'string' || !schema['$schema'].includes('2020-12')) return draft07;
-      if (draft2020 === undefined) {
-        draft2020 = new Ajv2020(AJV_OPTIONS);
-        addFormats(draft2020);
-      }
-      return draft2020;
-    };
+    const ajvFor = ajvByDialect(AJV_OPTIONS);
     for (const definition of CANONICAL_ENTITIES) {
-      this.#entries.set(definition.name, { definition, validate: draft07.compile(definition.schema) });
+      this.#entries.set(definition.name, { definition, validate: ajvFor(definition.schema).compile(definition.schema) });
     }
     for (const [name, config] of Object.entries(custom)) {
       if (this.#entries.has(name)) {

@@ -59,5 +59,6 @@ export function customEntity(name: string, config: CustomEntityConfig): EntityDe
       return parts.join('/');
     },
     columns: [],
+    custom: true,
   };
 }

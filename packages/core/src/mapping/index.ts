@@ -25,6 +25,8 @@ export { RESERVED_FUNCTION_NAMES } from './functions.js';
 export type { MappingFunctionEntry } from './functions.js';
 export type { IdLookups, LookupResult } from './lookups.js';
 export { MAP_CONCURRENCY, mapRecords } from './map-records.js';
+export { cachedLookups, mapToRows } from './rows.js';
+export type { EntityRow, MappedRows, RecordFailure, VendorIdLookup } from './rows.js';
 export type { MappedEntity, MappedPage, MappingFailure } from './map-records.js';
 export { compileRecordsPath } from './records-path.js';
 export type { RecordsPath } from './records-path.js';

@@ -3,7 +3,7 @@
 export { DEFAULT_REAUTH_ERRORS, DEFAULT_REFRESH_MARGIN_SECONDS, fillUrlTemplate, oauthClientSettings, urlTemplateNames } from './settings.js';
 export { ACCESS_TOKEN, REFRESH_TOKEN, readStoredTokens, saveTokenSet } from './token-storage.js';
 export type { StoredTokens } from './token-storage.js';
-export type { OAuthClientSettings, TokenEndpoint, TokenEndpointFactory, TokenSet } from './types.js';
+export type { OAuthClientSettings, TokenEndpoint, TokenSet } from './types.js';
 export { createTokenEndpoint } from './token-endpoint.js';
 export { FLOW_ID_BYTES, STATE_KEY_INFO, createFlowId, signState, stateKeyFrom, verifyState } from './state.js';
 export type { StateClaims } from './state.js';
@@ -20,3 +20,6 @@ export type { RefreshAheadPolicy } from './token-freshness.js';
 export { refreshLockName } from './renew-locked.js';
 export { DEFAULT_IDLE_REFRESH_DAYS, DEFAULT_SWEEP_BATCH_SIZE, DEFAULT_SWEEP_HORIZON_SECONDS, sweepTokens } from './refresh-sweep.js';
 export type { RefreshSweepOptions, SweepResult } from './refresh-sweep.js';
+export { createOAuthServices, DEFAULT_TOKEN_SWEEP_INTERVAL_MS } from './services.js';
+export type { OAuthConnector, OAuthServices, OAuthServicesOptions } from './services.js';
+export { consentStartUrl } from './connect-url.js';

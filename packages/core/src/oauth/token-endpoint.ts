@@ -6,6 +6,7 @@ import {
   type ConnectdError,
 } from '../errors/index.js';
 import type { ConnectionClient, HttpResponse } from '../http/index.js';
+import { isSecretFieldName } from '../log/index.js';
 import { fillUrlTemplate } from './settings.js';
 import type { OAuthClientSettings, TokenEndpoint, TokenSet } from './types.js';
 
@@ -13,8 +14,6 @@ import type { OAuthClientSettings, TokenEndpoint, TokenSet } from './types.js';
 const MAX_ERROR_DESCRIPTION_CHARS = 200;
 /** A vendor's `error` code is cut to this many characters (it is meant to be a short ASCII word). */
 const MAX_ERROR_CODE_CHARS = 64;
-/** Response fields whose names contain one of these never reach `TokenSet.extra`. */
-const SECRET_FIELD_NAME = /token|secret|code/i;
 /** Fields read into TokenSet's own properties. */
 const KNOWN_FIELDS = new Set(['access_token', 'refresh_token', 'expires_in', 'scope', 'token_type']);
 const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/;
@@ -129,7 +128,7 @@ export function createTokenEndpoint(
     const scope = Array.isArray(json.scope)
       ? json.scope.filter((s): s is string => typeof s === 'string').join(settings.scopeSeparator)
       : nonEmptyString(json.scope);
-    const extra = Object.fromEntries(Object.entries(json).filter(([name]) => !KNOWN_FIELDS.has(name) && !SECRET_FIELD_NAME.test(name)));
+    const extra = Object.fromEntries(Object.entries(json).filter(([name]) => !KNOWN_FIELDS.has(name) && !isSecretFieldName(name)));
     return {
       accessToken,
       refreshToken: nonEmptyString(json.refresh_token),

@@ -55,6 +55,3 @@ export interface TokenEndpoint {
   /** `grant_type=client_credentials`. */
   clientCredentials(): Promise<TokenSet>;
 }
-
-/** Makes the token endpoint of one connection (its config fills the URL template). */
-export type TokenEndpointFactory = (connectionConfig: Readonly<Record<string, unknown>>) => TokenEndpoint;

@@ -2,29 +2,22 @@
  * Stop conditions shared by every built-in paginator's options (`stop_on_empty`,
  * `stop_on_short_page`, `max_pages`), their defaults, and their schema fragment.
  */
-import type { JsonSchema } from '../connector/index.js';
+import { Type, type Static } from '../json-schema/index.js';
 
 /** Page cap per run; also what bounds a vendor that keeps answering with new cursors. */
 export const DEFAULT_MAX_PAGES = 10_000;
 export const DEFAULT_STOP_ON_EMPTY = true;
 export const DEFAULT_STOP_ON_SHORT_PAGE = false;
 
-/** The stop options as they appear in a paginator's YAML options. */
-export interface PageLimitOptions {
-  /** Stop when a page has no records. Default {@link DEFAULT_STOP_ON_EMPTY}. */
-  readonly stop_on_empty?: boolean;
-  /** Stop when a page has fewer records than the page size. Default {@link DEFAULT_STOP_ON_SHORT_PAGE}. */
-  readonly stop_on_short_page?: boolean;
-  /** Page cap per run. Default {@link DEFAULT_MAX_PAGES}. */
-  readonly max_pages?: number;
-}
-
 /** Properties every built-in paginator schema except `none` includes. */
-export const LIMIT_SCHEMA_PROPERTIES: Readonly<Record<string, JsonSchema>> = {
-  stop_on_empty: { type: 'boolean', description: 'Stop when a page has no records (default true).' },
-  stop_on_short_page: { type: 'boolean', description: 'Stop when a page has fewer records than the page size (default false).' },
-  max_pages: { type: 'integer', minimum: 1, description: 'Page cap per run; also the loop guard (default 10000).' },
+export const PAGE_LIMIT_PROPERTIES = {
+  stop_on_empty: Type.Optional(Type.Boolean({ description: 'Stop when a page has no records (default true).' })),
+  stop_on_short_page: Type.Optional(Type.Boolean({ description: 'Stop when a page has fewer records than the page size (default false).' })),
+  max_pages: Type.Optional(Type.Integer({ minimum: 1, description: 'Page cap per run; also the loop guard (default 10000).' })),
 };
+
+/** The stop options as they appear in a paginator's YAML options. */
+export type PageLimitOptions = Static<ReturnType<typeof Type.Object<typeof PAGE_LIMIT_PROPERTIES>>>;
 
 /** The walker options {@link walkLimits} derives from paginator options. */
 export interface WalkLimits {

@@ -4,10 +4,8 @@
  */
 import { createHash } from 'node:crypto';
 import type { OutgoingRequest } from '../connector/index.js';
+import { isSecretFieldName, REDACTED, redactUrl } from '../log/index.js';
 
-/** Query and JSON field names whose values are treated as secrets in messages. */
-const SECRET_NAME = /token|secret|passw|pwd|key|sig|auth|credential|session|code/i;
-const REDACTED = '[redacted]';
 const BODY_EXCERPT_MAX_CHARS = 200;
 
 function bodyText(body: OutgoingRequest['body']): string {
@@ -30,26 +28,6 @@ export function requestKey(request: OutgoingRequest): string {
 }
 
 /**
- * Replaces the values of query parameters whose names look secret (`api_key`, `access_token`,
- * `signature`...) with `[redacted]`.
- * @example
- * redactUrl('https://x.test/a?api_key=s3cr3t&cursor=abc'); // 'https://x.test/a?api_key=[redacted]&cursor=abc'
- */
-export function redactUrl(url: string): string {
-  return url.replace(/([?&])([^=&#]*)=([^&#]*)/g, (whole, sep: string, name: string) =>
-    SECRET_NAME.test(decodeSafe(name)) ? `${sep}${name}=${REDACTED}` : whole,
-  );
-}
-
-function decodeSafe(text: string): string {
-  try {
-    return decodeURIComponent(text);
-  } catch {
-    return text;
-  }
-}
-
-/**
  * Names a request for a message: method, redacted URL, and for a JSON body its `variables` (where
  * GraphQL cursors live) or its start, with secret-looking fields redacted. `redact` runs last
  * (e.g. a scrubber of known secret values).
@@ -64,7 +42,7 @@ export function describeRequest(request: OutgoingRequest, redact: (text: string)
     const variables = typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, unknown>)['variables'] : undefined;
     const shown = variables ?? parsed;
     const json = JSON.stringify(shown, (key, value: unknown) =>
-      key !== '' && SECRET_NAME.test(key) && (typeof value !== 'object' || value === null) ? REDACTED : value,
+      key !== '' && isSecretFieldName(key) && (typeof value !== 'object' || value === null) ? REDACTED : value,
     );
     excerpt = variables === undefined ? `body ${json}` : `variables ${json}`;
   } catch {

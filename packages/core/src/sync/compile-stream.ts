@@ -1,23 +1,29 @@
-import type { ComponentSlot, ConnectionInfo, PaginatorRuntime } from '../connector/index.js';
+import type { ConnectionInfo, PaginatorRuntime } from '../connector/index.js';
 import { compileRequestTemplate, type RequestTemplate } from '../http/index.js';
-import { compileMapping, compileRecordsPath, mapRecords, type EntityCatalog, type MappingFunctionEntry } from '../mapping/index.js';
+import { compileMapping, compileRecordsPath, mapToRows, type EntityCatalog, type IdLookups, type MappingFunctionEntry } from '../mapping/index.js';
 import { walkLimits } from '../pagination/index.js';
 import type { IncrementalSpec } from './incremental.js';
-import type { CompiledStream, IdLookups, RecordMapper } from './run-stream.js';
+import type { CompiledStream, RecordMapper } from './run-stream.js';
 
-/** A stream as connectors.yaml declares it (the fields the runtime reads). */
+/** A paginator as YAML declares it: its type id plus its options. */
+export interface PaginatorUse {
+  readonly type: string;
+  readonly [option: string]: unknown;
+}
+
+/** A stream as connectors.yaml declares it (the fields the runtime reads); the config model fits it. */
 export interface StreamDeclaration {
   readonly request: RequestTemplate;
   readonly records?: string | undefined;
-  readonly pagination?: { readonly type: string; readonly [option: string]: unknown } | undefined;
+  readonly pagination?: PaginatorUse | undefined;
   readonly entity: string;
   readonly map?: string | undefined;
   readonly schedule?: string | undefined;
   readonly incremental?: IncrementalSpec | undefined;
 }
 
-/** Creates a paginator component by id (the registry, with plugin calls wrapped). */
-export type PaginatorFactory = (type: string, options: Readonly<Record<string, unknown>>) => PaginatorRuntime;
+/** Creates a paginator component (through the registry, with plugin calls wrapped). */
+export type PaginatorFactory = (use: PaginatorUse) => PaginatorRuntime;
 
 export interface CompileStreamOptions {
   readonly connector: string;
@@ -31,9 +37,6 @@ export interface CompileStreamOptions {
   readonly paginators: PaginatorFactory;
 }
 
-/** Slot a stream's paginator comes from. */
-export const PAGINATOR_SLOT: ComponentSlot = 'paginators';
-
 /**
  * Compiles a declared stream once at load: request template, records path, JSONata mapping and
  * paginator options. Throws the mapping's coded compile error (exit 2) for a bad expression.
@@ -46,22 +49,17 @@ export function compileStream(options: CompileStreamOptions): CompiledStream {
   const request = compileRequestTemplate(options.baseUrl, declaration.request);
   const records = compileRecordsPath(declaration.records, { label: `${label}.records` });
   const mapping = compileMapping(declaration.map, { functions: options.functions, label: `${label}.map` });
-  const { type, ...paginatorOptions } = declaration.pagination ?? options.defaultPagination ?? { type: 'none' };
+  const pagination = declaration.pagination ?? options.defaultPagination ?? { type: 'none' };
+  const { type: _type, ...paginatorOptions } = pagination;
   const mapper: RecordMapper = {
-    async map(pageRecords, bindings: { connection: ConnectionInfo; lookups: IdLookups }) {
-      const mapped = await mapRecords(pageRecords, mapping, declaration.entity, options.catalog, bindings);
-      return {
-        rows: mapped.entities.map((e) => ({ naturalKey: e.naturalKey, value: e.value })),
-        failures: mapped.failures.map((f) => ({ record: f.record, code: f.code, reason: f.reason })),
-      };
-    },
+    map: (pageRecords, bindings: { connection: ConnectionInfo; lookups: IdLookups }) => mapToRows(pageRecords, mapping, declaration.entity, options.catalog, bindings),
   };
   return {
     connector: options.connector,
     name: options.name,
     entity: declaration.entity,
     request,
-    createPaginator: () => options.paginators(type, paginatorOptions),
+    createPaginator: () => options.paginators(pagination),
     limits: walkLimits(paginatorOptions),
     records: (page) => records(page.body),
     mapper,

@@ -1,16 +1,11 @@
 import type { ConnectionInfo, OutgoingRequest, PaginatorRuntime, ReceivedPage } from '../connector/index.js';
 import { SYNC_VENDOR_STATUS } from '../errors/index.js';
 import type { CompiledRequestTemplate, HttpRequest, HttpResponse } from '../http/index.js';
-import type { Logger } from '../log/index.js';
+import { redactUrl, type Logger } from '../log/index.js';
+import { cachedLookups, type EntityRow, type IdLookups, type RecordFailure } from '../mapping/index.js';
 import { paginate, type WalkLimits } from '../pagination/index.js';
 import { highWater, incrementalStart, withIncrementalStart, type IncrementalSpec } from './incremental.js';
-import type { EntityRow, RecordFailure, StreamCheckpoint, SyncMode, SyncProgress, SyncStore, SyncSummary } from './types.js';
-
-/** Resolves vendor ids to natural keys for `$store()` and `$product()` in mappings. */
-export interface IdLookups {
-  store(vendorLocationId: string): Promise<string | undefined>;
-  product(vendorVariantId: string): Promise<string | undefined>;
-}
+import type { StreamCheckpoint, SyncMode, SyncProgress, SyncStore, SyncSummary } from './types.js';
 
 /** Maps a page of vendor records onto entity rows; failures are per record, never thrown. */
 export interface RecordMapper {
@@ -55,23 +50,11 @@ export interface RunStreamOptions {
   readonly redact?: ((text: string) => string) | undefined;
 }
 
-function cachedLookups(store: SyncStore, connector: string, tenant: string): IdLookups {
-  const caches = new Map<string, Map<string, string | undefined>>();
-  const lookup = (kind: string) => async (vendorId: string): Promise<string | undefined> => {
-    let cache = caches.get(kind);
-    if (cache === undefined) caches.set(kind, (cache = new Map()));
-    const key = String(vendorId);
-    if (!cache.has(key)) cache.set(key, (await store.lookupVendorIds(tenant, connector, kind, [key])).get(key));
-    return cache.get(key);
-  };
-  return { store: lookup('store'), product: lookup('product') };
-}
-
 function sender(connection: StreamConnection, streamName: string, signal: AbortSignal | undefined, redact: (t: string) => string) {
   return async (request: OutgoingRequest): Promise<ReceivedPage> => {
     const response = await connection.client.send({ method: request.method, url: request.url, headers: request.headers, body: request.body, signal });
     if (response.status >= 300) {
-      throw SYNC_VENDOR_STATUS({ connector: connection.connector, stream: streamName, status: response.status, url: redact(request.url) });
+      throw SYNC_VENDOR_STATUS({ connector: connection.connector, stream: streamName, status: response.status, url: redact(redactUrl(request.url)) });
     }
     const body = response.body.length === 0 ? null : response.json();
     return { request, status: response.status, headers: response.headers, body };
@@ -103,7 +86,7 @@ export async function runStream(options: RunStreamOptions): Promise<SyncSummary>
   const log = connection.log.child({ stream: stream.name, runId });
   log.info({ mode, resumed: resumeFrom !== undefined }, 'sync started');
 
-  const lookups = cachedLookups(store, connection.connector, connection.connection.tenant);
+  const lookups = cachedLookups((t, c, k, ids) => store.lookupVendorIds(t, c, k, ids), connection.connector, connection.connection.tenant);
   const totals = { pages: 0, records: 0, failed: 0, inserted: 0, updated: 0, skippedOlder: 0 };
   try {
     const walk = paginate({

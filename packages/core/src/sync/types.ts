@@ -1,4 +1,5 @@
 import type { ConnectionInfo, OutgoingRequest } from '../connector/index.js';
+import type { EntityRow, RecordFailure } from '../mapping/index.js';
 
 /** Full runs ignore the checkpoint; incremental runs start after the last high-water mark. */
 export type SyncMode = 'incremental' | 'full';
@@ -11,19 +12,6 @@ export interface StreamCheckpoint {
   readonly runHighWater?: string | undefined;
   /** The largest cursor-field value of the last finished run: where the next incremental run starts. */
   readonly highWaterMark?: string | undefined;
-}
-
-/** One entity ready to write: natural key plus the mapped value (with its source fields). */
-export interface EntityRow {
-  readonly naturalKey: string;
-  readonly value: Readonly<Record<string, unknown>>;
-}
-
-/** A record that could not be mapped or failed its entity's schema. */
-export interface RecordFailure {
-  readonly record: unknown;
-  readonly code: string;
-  readonly reason: string;
 }
 
 /** One page as the sync hands it to the store, applied in one transaction. */

@@ -1,8 +1,12 @@
 /**
  * webhooks/: verified, durable, deduplicated intake (verify/, intake/) and asynchronous
- * processing of the inbox. Imports errors, log, connector, mapping, and store types only; the
- * daemon wires the concrete store, registry and metrics.
+ * processing of the inbox (process/), both reading a connector's webhooks compiled once at load
+ * (compile.ts, keys.ts). No SQL: the inbox and the entity tables are ports implemented in persist/.
  */
 export * from './verify/index.js';
 export * from './intake/index.js';
 export * from './process/index.js';
+export { compileDeliveryKeys, compileKeyExtractor, dedupeKeyOf, labelKeyOf, MAX_DEDUPE_KEY_CHARS, MAX_LABEL_KEY_CHARS } from './keys.js';
+export type { DeliveryKeyDeclaration, DeliveryKeys, KeyExtractor } from './keys.js';
+export { compileWebhooks } from './compile.js';
+export type { CompiledWebhookEvent, CompiledWebhooks, CompileWebhooksOptions, WebhookCompileIssue, WebhookDeclaration, WebhookEventDeclaration } from './compile.js';

@@ -1,31 +1,22 @@
-import { defineAuth, type ComponentDefinition, type AuthRuntime, type JsonSchema } from '../../connector/index.js';
+import { defineAuth, type ComponentDefinition, type AuthRuntime } from '../../connector/index.js';
+import { Type, words, type Static } from '../../json-schema/index.js';
 import { checkHeaderName, checkHeaderValue, withHeader } from '../headers.js';
 import { withQueryParam } from '../query-param.js';
 
-/** Options of the `api_key` strategy (the YAML `auth` mapping minus `type`). */
-export interface ApiKeyOptions {
-  /** Where the key goes. Default {@link DEFAULT_API_KEY_IN}. */
-  readonly in?: 'header' | 'query';
-  /** Header or query parameter name, e.g. `X-Api-Key` or `api_key`. */
-  readonly name: string;
-  readonly value: string;
-  /** Text put before the value, e.g. `"Token "`. Default none. */
-  readonly prefix?: string;
-}
-
 export const DEFAULT_API_KEY_IN = 'header';
 
-const SCHEMA: JsonSchema = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['name', 'value'],
-  properties: {
-    in: { enum: ['header', 'query'], description: 'Where the key goes (default header).' },
-    name: { type: 'string', minLength: 1, description: 'Header or query parameter name, e.g. X-Api-Key.' },
-    value: { type: 'string', description: 'The key; use ${VAR}.' },
-    prefix: { type: 'string', description: 'Text put before the value, e.g. "Token ".' },
+const SCHEMA = Type.Object(
+  {
+    in: Type.Optional(words(['header', 'query'], { description: 'Where the key goes (default header).' })),
+    name: Type.String({ minLength: 1, description: 'Header or query parameter name, e.g. X-Api-Key.' }),
+    value: Type.String({ description: 'The key; use ${VAR}.' }),
+    prefix: Type.Optional(Type.String({ description: 'Text put before the value, e.g. "Token ".' })),
   },
-};
+  { additionalProperties: false },
+);
+
+/** Options of the `api_key` strategy (the YAML `auth` mapping minus `type`). */
+export type ApiKeyOptions = Static<typeof SCHEMA>;
 
 /**
  * `api_key`: a key in any header, or in a query parameter. The value is built once, at create.

@@ -1,22 +1,15 @@
 import { AUTH_BASIC_USERNAME_COLON } from '../../errors/index.js';
-import { defineAuth, type AuthRuntime, type ComponentDefinition, type JsonSchema } from '../../connector/index.js';
+import { defineAuth, type AuthRuntime, type ComponentDefinition } from '../../connector/index.js';
+import { Type, type Static } from '../../json-schema/index.js';
 import { withHeader } from '../headers.js';
 
-/** Options of the `basic` strategy. */
-export interface BasicOptions {
-  readonly username: string;
-  readonly password: string;
-}
+const SCHEMA = Type.Object(
+  { username: Type.String(), password: Type.String({ description: 'Use ${VAR}.' }) },
+  { additionalProperties: false },
+);
 
-const SCHEMA: JsonSchema = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['username', 'password'],
-  properties: {
-    username: { type: 'string' },
-    password: { type: 'string', description: 'Use ${VAR}.' },
-  },
-};
+/** Options of the `basic` strategy. */
+export type BasicOptions = Static<typeof SCHEMA>;
 
 /**
  * `basic`: `Authorization: Basic base64(username:password)`, UTF-8 encoded (RFC 7617).

@@ -1,17 +1,14 @@
-import { defineAuth, type AuthRuntime, type ComponentDefinition, type JsonSchema } from '../../connector/index.js';
+import { defineAuth, type AuthRuntime, type ComponentDefinition } from '../../connector/index.js';
+import { Type, type Static } from '../../json-schema/index.js';
 import { checkHeaderValue, withHeader } from '../headers.js';
 
-/** Options of the `bearer` strategy. */
-export interface BearerOptions {
-  readonly token: string;
-}
+const SCHEMA = Type.Object(
+  { token: Type.String({ description: 'Sent as Authorization: Bearer <token>; use ${VAR}.' }) },
+  { additionalProperties: false },
+);
 
-const SCHEMA: JsonSchema = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['token'],
-  properties: { token: { type: 'string', description: 'Sent as Authorization: Bearer <token>; use ${VAR}.' } },
-};
+/** Options of the `bearer` strategy. */
+export type BearerOptions = Static<typeof SCHEMA>;
 
 /**
  * `bearer`: a static token sent as `Authorization: Bearer <token>` (RFC 6750).

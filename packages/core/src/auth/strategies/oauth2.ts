@@ -3,89 +3,67 @@ import {
   defineAuth,
   type AuthRuntime,
   type ComponentDefinition,
-  type JsonSchema,
   type OutgoingRequest,
   type TokenProvider,
 } from '../../connector/index.js';
 import type { Logger } from '../../log/index.js';
+import { componentSlot, listOrString, mapOf, Type, words, type Static } from '../../json-schema/index.js';
 import { checkHeaderName, headerValueProblem, withHeader } from '../headers.js';
-
-/**
- * Options of the `oauth2` strategy, as in the config. Only `header` and `prefix` matter here; the
- * rest (URLs, client, scopes, refresh margin) drive the consent flow and the token provider.
- */
-export interface OAuth2Options {
-  readonly grant?: 'authorization_code' | 'client_credentials';
-  readonly authorize_url?: string;
-  readonly token_url: string;
-  readonly client_id: string;
-  readonly client_secret?: string;
-  readonly scopes?: readonly string[] | string;
-  readonly scope_separator?: string;
-  readonly pkce?: boolean;
-  readonly client_auth?: 'body' | 'basic';
-  readonly token_request_format?: 'json' | 'form';
-  readonly refresh_margin_seconds?: number;
-  readonly extra_authorize_params?: Readonly<Record<string, string>>;
-  /** A plugin component (`oauthCallbackChecks` slot) that checks the callback query first. */
-  readonly callback_check?: Readonly<{ type: string } & Record<string, unknown>>;
-  /** Token-endpoint `error` codes meaning the grant is gone (default `["invalid_grant"]`). */
-  readonly reauth_errors?: readonly string[];
-  /** Header carrying the access token. Default {@link DEFAULT_OAUTH2_HEADER}. */
-  readonly header?: string;
-  /** Text before the token. Default {@link DEFAULT_OAUTH2_PREFIX}; `""` for none. */
-  readonly prefix?: string;
-}
 
 export const DEFAULT_OAUTH2_HEADER = 'Authorization';
 export const DEFAULT_OAUTH2_PREFIX = 'Bearer ';
 
-const HTTP_URL = { type: 'string', pattern: '^https?://\\S+$' };
-
-const SCHEMA: JsonSchema = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['token_url', 'client_id'],
-  properties: {
-    grant: { enum: ['authorization_code', 'client_credentials'], description: 'OAuth grant (default authorization_code).' },
-    authorize_url: { ...HTTP_URL, description: 'Consent page; may hold {shop}-style placeholders filled from the start request.' },
-    token_url: { ...HTTP_URL, description: 'Token endpoint for code exchange and refresh.' },
-    client_id: { type: 'string', minLength: 1 },
-    client_secret: { type: 'string', description: 'Use ${VAR}. May be omitted with pkce: true.' },
-    scopes: {
-      type: ['array', 'string'],
-      items: { type: 'string', minLength: 1 },
-      description: 'Scopes to request: a list, or one string split on scope_separator.',
-    },
-    scope_separator: { type: 'string', description: 'Joins scopes in the authorize URL (default a space).' },
-    pkce: { type: 'boolean', description: 'Use PKCE (S256) in the code flow (default false).' },
-    client_auth: { enum: ['body', 'basic'], description: 'How the client authenticates at the token endpoint (default body).' },
-    token_request_format: { enum: ['json', 'form'], description: 'Body format of token requests (default form).' },
-    refresh_margin_seconds: { type: 'integer', minimum: 0, description: 'Refresh this long before expiry (default 300).' },
-    extra_authorize_params: {
-      type: 'object',
-      additionalProperties: { type: 'string' },
-      description: 'Extra query parameters for the authorize URL.',
-    },
-    callback_check: {
-      type: 'object',
-      required: ['type'],
-      properties: { type: { type: 'string', minLength: 1 } },
-      description: "A plugin's check of the OAuth callback query before the code is exchanged.",
-    },
-    reauth_errors: {
-      type: 'array',
-      items: { type: 'string', minLength: 1 },
-      minItems: 1,
-      description: 'Token-endpoint error codes that mean the user must reconnect (default ["invalid_grant"]).',
-    },
-    header: { type: 'string', minLength: 1, description: 'Header that carries the access token (default Authorization).' },
-    prefix: { type: 'string', description: 'Text before the token in that header (default "Bearer "; "" for none).' },
-  },
-  if: { properties: { grant: { const: 'client_credentials' } }, required: ['grant'] },
-  then: {},
-  else: { required: ['authorize_url'] },
+const HTTP_URL = {
+  pattern: '^https?://\\S+$',
+  patternErrorMessage: 'must be an http:// or https:// URL (placeholders such as {shop} are allowed)',
 };
+
+/**
+ * Options of `auth: { type: oauth2 }`. Only `header` and `prefix` matter to the strategy; the rest
+ * (URLs, client, scopes, refresh margin, reconnect errors, callback check) drive the consent flow
+ * and the token provider, which read them from the same validated options.
+ */
+export const OAUTH2_OPTIONS_SCHEMA = Type.Object(
+  {
+    grant: Type.Optional(words(['authorization_code', 'client_credentials'], { description: 'OAuth grant (default authorization_code).' })),
+    authorize_url: Type.Optional(Type.String({ ...HTTP_URL, description: 'Consent page; may hold {shop}-style placeholders filled from the start request.' })),
+    token_url: Type.String({ ...HTTP_URL, description: 'Token endpoint for code exchange and refresh.' }),
+    client_id: Type.String({ minLength: 1 }),
+    client_secret: Type.Optional(Type.String({ description: 'Use ${VAR}. May be omitted with pkce: true.' })),
+    scopes: Type.Optional(listOrString({ minLength: 1 }, { description: 'Scopes to request: a list, or one string split on scope_separator.' })),
+    scope_separator: Type.Optional(Type.String({ description: 'Joins scopes in the authorize URL (default a space).' })),
+    pkce: Type.Optional(Type.Boolean({ description: 'Use PKCE (S256) in the code flow (default false).' })),
+    client_auth: Type.Optional(words(['body', 'basic'], { description: 'How the client authenticates at the token endpoint (default body).' })),
+    token_request_format: Type.Optional(words(['json', 'form'], { description: 'Body format of token requests (default form).' })),
+    refresh_margin_seconds: Type.Optional(Type.Integer({ minimum: 0, description: 'Refresh this long before expiry (default 300).' })),
+    extra_authorize_params: Type.Optional(mapOf(Type.String(), { description: 'Extra query parameters for the authorize URL.' })),
+    callback_check: Type.Optional(
+      componentSlot('oauthCallbackChecks', {
+        description: "A plugin's check of the OAuth callback query before the code is exchanged (e.g. a vendor's HMAC over it).",
+      }),
+    ),
+    reauth_errors: Type.Optional(
+      Type.Array(Type.String({ minLength: 1 }), {
+        minItems: 1,
+        description: 'Token-endpoint error codes that mean the user must reconnect (default ["invalid_grant"]).',
+      }),
+    ),
+    header: Type.Optional(Type.String({ minLength: 1, description: 'Header that carries the access token (default Authorization).' })),
+    prefix: Type.Optional(Type.String({ description: 'Text before the token in that header (default "Bearer "; "" for none).' })),
+  },
+  {
+    additionalProperties: false,
+    allOf: [
+      // A code grant sends the user to a consent page.
+      { if: { properties: { grant: { const: 'client_credentials' } }, required: ['grant'] }, else: { required: ['authorize_url'] } },
+      // Only a PKCE client may go without a secret.
+      { if: { properties: { pkce: { const: true } }, required: ['pkce'] }, else: { required: ['client_secret'] } },
+    ],
+  },
+);
+
+/** Options of the `oauth2` strategy, derived from its schema. */
+export type OAuth2Options = Static<typeof OAUTH2_OPTIONS_SCHEMA>;
 
 /** Stops message text from a provider failure carrying anything long (it may echo a response). */
 const REASON_MAX_CHARS = 200;
@@ -169,7 +147,7 @@ class OAuth2Auth implements AuthRuntime {
  * await auth.refresh?.();                          // after a 401
  */
 export const oauth2Auth: ComponentDefinition<OAuth2Options, AuthRuntime> = defineAuth<OAuth2Options>({
-  meta: { type: 'oauth2', description: "The connection's OAuth 2.0 access token, refreshed on 401.", schema: SCHEMA },
+  meta: { type: 'oauth2', description: "The connection's OAuth 2.0 access token, refreshed on 401.", schema: OAUTH2_OPTIONS_SCHEMA },
   create(options, ctx) {
     if (ctx.tokens === undefined) throw AUTH_NO_TOKEN_PROVIDER({ connection: ctx.connection?.id });
     const header = options.header ?? DEFAULT_OAUTH2_HEADER;

@@ -5,3 +5,5 @@ export { VAULT_FORMAT_VERSION, createVault, credentialAad } from './vault.js';
 export type { Vault } from './vault.js';
 export { rotateCredentials } from './rotate.js';
 export type { CredentialRotationRepo, RotateOptions, RotationResult } from './rotate.js';
+export { resolveVault } from './setup.js';
+export type { VaultSetup } from './setup.js';

@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { CONNECTION_REQUEST_INVALID } from '../../errors/index.js';
-import { consentStartUrl, loadProject, readSettings } from '../../daemon/index.js';
+import { connectUrl, readSettings } from '../../daemon/index.js';
 import { EXIT_OK } from '../exit-codes.js';
 import { configPathOf, type CommandFactory } from './shared.js';
 
@@ -21,8 +21,16 @@ export const connectCommand: CommandFactory = (ctx, global, setExit) => {
   command.action(async (connector: string) => {
     const opts = command.opts<{ tenant: string; connection?: string; param: Record<string, string> }>();
     const settings = readSettings(ctx.env, ctx.cwd);
-    const project = await loadProject(configPathOf(command, global, ctx), ctx.env);
-    ctx.output.out(consentStartUrl(project, settings.publicUrl, connector, { tenant: opts.tenant, connection: opts.connection, config: opts.param }));
+    const url = await connectUrl({
+      configPath: configPathOf(command, global, ctx),
+      env: ctx.env,
+      publicUrl: settings.publicUrl,
+      connector,
+      tenant: opts.tenant,
+      connection: opts.connection,
+      params: opts.param,
+    });
+    ctx.output.out(url);
     setExit(EXIT_OK);
   });
   return command;

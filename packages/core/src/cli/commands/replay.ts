@@ -1,5 +1,6 @@
 import { Command } from 'commander';
-import { parseReplaySelection, readSettings, replayOnce } from '../../daemon/index.js';
+import { readSettings, replayOnce } from '../../daemon/index.js';
+import { parseReplaySelection } from '../../replay/index.js';
 import { EXIT_OK } from '../exit-codes.js';
 import { configPathOf, type CommandFactory } from './shared.js';
 

@@ -1,5 +1,6 @@
 import { Command } from 'commander';
-import { formatStatus, readSettings, readStatus } from '../../daemon/index.js';
+import { readSettings, readStatus } from '../../daemon/index.js';
+import { formatStatus } from '../format.js';
 import { EXIT_OK } from '../exit-codes.js';
 import { configPathOf, type CommandFactory } from './shared.js';
 

@@ -1,5 +1,6 @@
 import { Command } from 'commander';
-import { describeConnectors, loadProject } from '../../daemon/index.js';
+import { loadProject } from '../../project/index.js';
+import { formatConnectors } from '../format.js';
 import { formatConfigIssue, type ConfigIssue } from '../../config/index.js';
 import { isConnectdError } from '../../errors/index.js';
 import { EXIT_BAD_INPUT, EXIT_OK } from '../exit-codes.js';
@@ -12,7 +13,7 @@ export const validateCommand: CommandFactory = (ctx, global, setExit) => {
     const configPath = configPathOf(command, global, ctx);
     try {
       const project = await loadProject(configPath, ctx.env);
-      for (const line of describeConnectors(project)) ctx.output.out(line);
+      for (const line of formatConnectors(project.summaries(), project.plugins.map((p) => p.meta))) ctx.output.out(line);
       setExit(EXIT_OK);
     } catch (err) {
       if (!isConnectdError(err, 'CONNECTD_ERR_CONFIG_INVALID')) throw err;

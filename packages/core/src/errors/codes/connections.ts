@@ -56,3 +56,12 @@ export const CONNECTION_NOT_OAUTH = defineError<{ connector: string; auth: strin
   fix: 'Use a connector whose auth is `type: oauth2` (grant authorization_code); API-key connections are declared in connectors.yaml or created with POST /api/connections.',
   message: (d) => `connector "${d.connector}" does not use an OAuth code grant (its auth is ${d.auth}); there is no consent URL to print`,
 });
+
+export const CONNECTION_UNAVAILABLE = defineError<{ connector: string; connection: string; reason: string }>({
+  code: 'CONNECTD_ERR_CONNECTION_UNAVAILABLE',
+  exitCode: 2,
+  httpStatus: 409,
+  meaning: 'The connector has no usable connection for this sync or action: idle for missing variables, none declared, not set up, disabled or deleted.',
+  fix: "Set the connector's environment variables, declare or create a connection, or enable it; `connectd status` shows why it is unavailable.",
+  message: (d) => `connector "${d.connector}" has no usable connection${d.connection ? ` "${d.connection}"` : ''}: ${d.reason}`,
+});

@@ -76,3 +76,10 @@ export const JOBS_SCHEDULE_INVALID = defineError<{ scheduleKey: string; schedule
   fix: 'Write 5 fields (minute hour day-of-month month day-of-week) or 6 with seconds first, e.g. "*/5 * * * *".',
   message: (d) => `schedule "${d.schedule}" of ${d.scheduleKey} is not valid cron: ${d.reason}`,
 });
+
+export const JOBS_WAIT_ABORTED = defineError<{ jobId: string }>({
+  code: 'CONNECTD_ERR_JOBS_WAIT_ABORTED',
+  meaning: 'A foreground run (such as `connectd sync`) stopped waiting for its job, which was running on another worker or waiting for another run of its stream, because its caller cancelled the wait (Ctrl-C, a timeout).',
+  fix: 'Nothing is lost: the job stays in the queue and a worker runs it, or the run elsewhere goes on; see `connectd status`, or run the command again to wait for it.',
+  message: (d) => `stopped waiting for job ${d.jobId}: the wait was cancelled; the job stays in the queue`,
+});

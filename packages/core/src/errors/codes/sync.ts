@@ -17,20 +17,3 @@ export const SYNC_UNKNOWN_STREAM = defineError<{ connector: string; stream: stri
   fix: 'Use one of the names listed in the message (see `connectd validate`).',
   message: (d) => `unknown stream "${d.stream}" of connector "${d.connector}"; known: ${d.known}`,
 });
-
-export const SYNC_UNKNOWN_CONNECTOR = defineError<{ connector: string; known: string }>({
-  code: 'CONNECTD_ERR_SYNC_UNKNOWN_CONNECTOR',
-  exitCode: 2,
-  httpStatus: 404,
-  meaning: 'A sync names a connector the config does not declare.',
-  fix: 'Use one of the connector names listed in the message.',
-  message: (d) => `unknown connector "${d.connector}"; known: ${d.known}`,
-});
-
-export const SYNC_NO_CONNECTION = defineError<{ connector: string; connection: string; reason: string }>({
-  code: 'CONNECTD_ERR_SYNC_NO_CONNECTION',
-  exitCode: 2,
-  meaning: 'The connector has no usable connection to sync (idle for missing variables, none declared, or not set up).',
-  fix: 'Set the connector\'s environment variables or declare a connection; `connectd status` shows why it is unavailable.',
-  message: (d) => `connector "${d.connector}" has no usable connection${d.connection ? ` "${d.connection}"` : ''}: ${d.reason}`,
-});

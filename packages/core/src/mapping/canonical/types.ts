@@ -43,6 +43,8 @@ export interface EntityDefinition {
   readonly columns: readonly EntityColumn[];
   /** Set for `store` and `product`: the vendor ids to record in the vendor-id map. */
   readonly idMap?: VendorIdMapping;
+  /** Declared under `entities:` in YAML; its table is created at start (canonical ones come with the migrations). */
+  readonly custom?: boolean;
 }
 
 /**

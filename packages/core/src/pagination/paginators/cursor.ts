@@ -8,51 +8,33 @@ import {
 } from '../../connector/index.js';
 import { compileBodyPath, kindOf, readPath, writableKeys } from '../body-path.js';
 import { withJsonBodyValue } from '../json-body.js';
-import { LIMIT_SCHEMA_PROPERTIES, type PageLimitOptions } from '../limits.js';
+import { Type, words, type Static } from '../../json-schema/index.js';
+import { PAGE_LIMIT_PROPERTIES } from '../limits.js';
 import { setQueryParams } from '../query-params.js';
 
-/** Options of the `cursor` paginator. */
-export interface CursorOptions extends PageLimitOptions {
-  /** Where the next cursor is read. Default `body`. */
-  readonly from?: 'body' | 'header';
-  /** Body path of the next cursor (`from: body`), e.g. `$.cursor` or `data.products.pageInfo.endCursor`. */
-  readonly path?: string;
-  /** Response header of the next cursor (`from: header`). */
-  readonly header?: string;
-  /** Query parameter the cursor is sent under (`in: query`). */
-  readonly param: string;
-  /** Where the cursor is sent. Default `query`. */
-  readonly in?: 'query' | 'body';
-  /** Where in the JSON body the cursor goes (`in: body`), e.g. `variables.after`. */
-  readonly body_path?: string;
-}
-
-const SCHEMA = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['param'],
-  properties: {
-    from: { enum: ['body', 'header'], description: 'Where the next cursor is read (default body).' },
-    path: { type: 'string', minLength: 1, description: 'Body path of the next cursor, e.g. $.cursor (when from: body).' },
-    header: { type: 'string', minLength: 1, description: 'Response header of the next cursor (when from: header).' },
-    param: { type: 'string', minLength: 1, description: 'Name the cursor is sent under.' },
-    in: { enum: ['query', 'body'], description: 'Where the cursor is sent (default query).' },
-    body_path: {
-      type: 'string',
-      minLength: 1,
-      description: 'Where in the JSON body the cursor goes (when in: body), e.g. cursor or variables.after.',
-    },
-    ...LIMIT_SCHEMA_PROPERTIES,
+const SCHEMA = Type.Object(
+  {
+    from: Type.Optional(words(['body', 'header'], { description: 'Where the next cursor is read (default body).' })),
+    path: Type.Optional(Type.String({ minLength: 1, description: 'Body path of the next cursor, e.g. $.cursor (when from: body).' })),
+    header: Type.Optional(Type.String({ minLength: 1, description: 'Response header of the next cursor (when from: header).' })),
+    param: Type.String({ minLength: 1, description: 'Name the cursor is sent under.' }),
+    in: Type.Optional(words(['query', 'body'], { description: 'Where the cursor is sent (default query).' })),
+    body_path: Type.Optional(
+      Type.String({ minLength: 1, description: 'Where in the JSON body the cursor goes (when in: body), e.g. cursor or variables.after.' }),
+    ),
+    ...PAGE_LIMIT_PROPERTIES,
   },
-  allOf: [
-    {
-      if: { properties: { from: { const: 'header' } }, required: ['from'] },
-      then: { required: ['header'] },
-      else: { required: ['path'] },
-    },
-    { if: { properties: { in: { const: 'body' } }, required: ['in'] }, then: { required: ['body_path'] } },
-  ],
-};
+  {
+    additionalProperties: false,
+    allOf: [
+      { if: { properties: { from: { const: 'header' } }, required: ['from'] }, then: { required: ['header'] }, else: { required: ['path'] } },
+      { if: { properties: { in: { const: 'body' } }, required: ['in'] }, then: { required: ['body_path'] } },
+    ],
+  },
+);
+
+/** Options of the `cursor` paginator. */
+export type CursorOptions = Static<typeof SCHEMA>;
 
 type Read = (page: ReceivedPage) => unknown;
 type Write = (request: OutgoingRequest, cursor: string) => OutgoingRequest;

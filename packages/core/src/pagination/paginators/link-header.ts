@@ -1,15 +1,18 @@
 import { PAGINATION_CROSS_ORIGIN } from '../../errors/index.js';
 import { definePaginator, type ComponentDefinition, type PaginatorRuntime } from '../../connector/index.js';
-import { LIMIT_SCHEMA_PROPERTIES, type PageLimitOptions } from '../limits.js';
+import { Type, type Static } from '../../json-schema/index.js';
+import { PAGE_LIMIT_PROPERTIES } from '../limits.js';
 import { findLink, parseLinkHeader } from '../link-header.js';
 
-/** Options of the `link_header` paginator. */
-export interface LinkHeaderOptions extends PageLimitOptions {
-  /** Link relation to follow. Default {@link DEFAULT_LINK_REL}. */
-  readonly rel?: string;
-}
-
 export const DEFAULT_LINK_REL = 'next';
+
+const SCHEMA = Type.Object(
+  { rel: Type.Optional(Type.String({ minLength: 1, description: 'Link relation to follow (default next).' })), ...PAGE_LIMIT_PROPERTIES },
+  { additionalProperties: false },
+);
+
+/** Options of the `link_header` paginator. */
+export type LinkHeaderOptions = Static<typeof SCHEMA>;
 
 /**
  * `link_header`: follows the `Link` response header's `rel="next"` link (RFC 8288), resolving a
@@ -23,14 +26,7 @@ export const linkHeaderPaginator: ComponentDefinition<LinkHeaderOptions, Paginat
   meta: {
     type: 'link_header',
     description: 'Follows the Link response header (RFC 8288), rel="next" by default.',
-    schema: {
-      type: 'object',
-      additionalProperties: false,
-      properties: {
-        rel: { type: 'string', minLength: 1, description: 'Link relation to follow (default next).' },
-        ...LIMIT_SCHEMA_PROPERTIES,
-      },
-    },
+    schema: SCHEMA,
   },
   create(options) {
     const rel = options.rel ?? DEFAULT_LINK_REL;

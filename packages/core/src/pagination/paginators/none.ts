@@ -1,4 +1,5 @@
 import { definePaginator, type ComponentDefinition, type PaginatorRuntime } from '../../connector/index.js';
+import { Type } from '../../json-schema/index.js';
 
 /**
  * `none`: the stream is one request.
@@ -9,7 +10,7 @@ export const nonePaginator: ComponentDefinition<Record<string, never>, Paginator
   meta: {
     type: 'none',
     description: 'One request, no further pages.',
-    schema: { type: 'object', additionalProperties: false, properties: {} },
+    schema: Type.Object({}, { additionalProperties: false }),
   },
   create: () => ({ next: () => null }),
 });

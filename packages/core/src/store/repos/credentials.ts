@@ -91,6 +91,15 @@ export async function deleteCredentials(db: Queryable, connectionId: string, kin
   return rowCount;
 }
 
+/**
+ * Deletes a connection's credentials whose kind starts with `prefix` (e.g. every `setting:*`
+ * secret before a connection's settings are replaced). Resolves with how many went.
+ */
+export async function deleteCredentialsWithPrefix(db: Queryable, connectionId: string, prefix: string): Promise<number> {
+  const { rowCount } = await db.query(`delete from connectd_engine.credentials where connection_id = $1 and starts_with(kind, $2)`, [connectionId, prefix]);
+  return rowCount;
+}
+
 /** How many credentials each key id encrypts: `connectd rotate-key` reports it, and an old key may go once its count is 0. */
 export async function listCredentialKeys(db: Queryable): Promise<Array<{ keyId: string; count: number }>> {
   const { rows } = await db.query<{ key_id: string; n: string }>(

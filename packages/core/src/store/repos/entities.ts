@@ -3,8 +3,8 @@ import type { EntityTable } from './entity-tables.js';
 import { quoteIdentifier } from './identifiers.js';
 import { toJsonParam } from './json-param.js';
 
-/** One mapped entity, ready to be written. */
-export interface EntityRow {
+/** One mapped entity, ready to be written, with where it came from. */
+export interface EntityUpsertRow {
   readonly tenantId: string;
   readonly naturalKey: string;
   readonly connector: string;
@@ -43,7 +43,7 @@ export interface UpsertResult {
 export interface EntityUpsert {
   readonly target: EntityTable;
   /** Writes `rows` in one statement; call it inside the page's transaction. */
-  upsert(tx: Queryable, rows: readonly EntityRow[]): Promise<UpsertResult>;
+  upsert(tx: Queryable, rows: readonly EntityUpsertRow[]): Promise<UpsertResult>;
 }
 
 /**
@@ -53,7 +53,7 @@ export interface EntityUpsert {
  * out-of-order pages never move a row back in time; an identical row is left untouched.
  * @throws CONNECTD_ERR_STORE_IDENTIFIER_INVALID when the table or a column name is not a plain identifier
  * @example
- * const products = prepareEntityUpsert(CANONICAL_ENTITY_TABLES.product);
+ * const products = prepareEntityUpsert({ table: PRODUCT.table, columns: PRODUCT.columns });
  * await db.transaction((tx) => products.upsert(tx, [{ tenantId: 't1', naturalKey: 'SKU-1', connector: 'storq', data: { sku: 'SKU-1', price: 9.5 } }]));
  */
 export function prepareEntityUpsert(target: EntityTable, options: EntityUpsertOptions = {}): EntityUpsert {
@@ -98,9 +98,9 @@ export function prepareEntityUpsert(target: EntityTable, options: EntityUpsertOp
  * Writes one batch of entities; see {@link prepareEntityUpsert}, which callers on a hot path use
  * to build the statement once.
  * @example
- * const result = await db.transaction((tx) => upsertEntities(tx, CANONICAL_ENTITY_TABLES.inventory_level, rows));
+ * const result = await db.transaction((tx) => upsertEntities(tx, { table: INVENTORY_LEVEL.table, columns: INVENTORY_LEVEL.columns }, rows));
  */
-export function upsertEntities(tx: Queryable, target: EntityTable, rows: readonly EntityRow[]): Promise<UpsertResult> {
+export function upsertEntities(tx: Queryable, target: EntityTable, rows: readonly EntityUpsertRow[]): Promise<UpsertResult> {
   return prepareEntityUpsert(target).upsert(tx, rows);
 }
 
@@ -164,8 +164,8 @@ function buildUpsertSql(target: EntityTable, idMapKind?: string): string {
  * One row per (tenant, natural key): ON CONFLICT cannot touch a row twice in one statement. A later
  * row wins unless both carry vendor_updated_at and the later one is older.
  */
-function newestPerKey(rows: readonly EntityRow[]): EntityRow[] {
-  const byKey = new Map<string, EntityRow>();
+function newestPerKey(rows: readonly EntityUpsertRow[]): EntityUpsertRow[] {
+  const byKey = new Map<string, EntityUpsertRow>();
   for (const row of rows) {
     const key = `${row.tenantId}\u0000${row.naturalKey}`;
     const kept = byKey.get(key);

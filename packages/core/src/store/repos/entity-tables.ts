@@ -1,4 +1,3 @@
-import { STORE_IDENTIFIER_INVALID } from '../../errors/index.js';
 import { advisoryLockKey } from '../advisory-key.js';
 import type { Database } from '../database.js';
 import { quoteIdentifier } from './identifiers.js';
@@ -14,7 +13,8 @@ export interface EntityColumn {
 }
 
 /**
- * Where an entity's rows go: a table in schema `connectd` with the generic columns (tenant_id,
+ * Where an entity's rows go, as the entity's definition (mapping/) describes it: a table in schema
+ * `connectd` with the generic columns (tenant_id,
  * natural_key, connector, connection_id, vendor_id, vendor_updated_at, data, created_at,
  * updated_at) plus `columns`, typed copies of entity fields for SQL users.
  */
@@ -24,74 +24,15 @@ export interface EntityTable {
   readonly columns: readonly EntityColumn[];
 }
 
-const text = (field: string, column = field): EntityColumn => ({ column, field, type: 'text' });
-const numeric = (field: string): EntityColumn => ({ column: field, field, type: 'numeric' });
-const timestamp = (field: string): EntityColumn => ({ column: field, field, type: 'timestamptz' });
-
-/**
- * The tables of the canonical entities, by entity name, matching migration 0001. The column list
- * is the contract between a mapped entity (snake_case fields) and its public SQL table.
- * @example
- * await upsertEntities(tx, CANONICAL_ENTITY_TABLES.inventory_level, rows);
- */
-export const CANONICAL_ENTITY_TABLES: Readonly<Record<'store' | 'product' | 'inventory_level' | 'transaction' | 'order', EntityTable>> = {
-  store: {
-    table: 'stores',
-    columns: [
-      text('name'),
-      text('vendor_location_id'),
-      { column: 'address', field: 'address', type: 'jsonb' },
-      text('currency'),
-      text('timezone'),
-      { column: 'active', field: 'active', type: 'boolean' },
-    ],
-  },
-  product: {
-    table: 'products',
-    columns: [text('sku'), text('name'), numeric('price'), text('currency'), text('barcode'), text('vendor_variant_id')],
-  },
-  inventory_level: {
-    table: 'inventory_levels',
-    columns: [text('store', 'store_key'), text('product', 'product_key'), numeric('quantity'), timestamp('as_of')],
-  },
-  transaction: {
-    table: 'transactions',
-    columns: [
-      text('vendor_transaction_id'),
-      text('store', 'store_key'),
-      text('product', 'product_key'),
-      numeric('quantity'),
-      numeric('unit_price'),
-      text('currency'),
-      timestamp('occurred_at'),
-    ],
-  },
-  order: {
-    table: 'orders',
-    columns: [
-      text('external_id'),
-      text('customer_email'),
-      { column: 'lines', field: 'lines', type: 'jsonb' },
-      text('status'),
-      text('tracking_number'),
-      timestamp('shipped_at'),
-    ],
-  },
-};
-
-const CANONICAL_TABLE_NAMES = new Set(Object.values(CANONICAL_ENTITY_TABLES).map((t) => t.table));
-
 /**
  * The table of a custom (YAML-declared) entity: only the generic columns, the entity in `data`.
- * @throws CONNECTD_ERR_STORE_IDENTIFIER_INVALID for a bad name or a canonical table's name
+ * (The entity catalog makes sure no custom entity takes a canonical entity's table.)
+ * @throws CONNECTD_ERR_STORE_IDENTIFIER_INVALID for a name that is not a plain identifier
  * @example
  * const target = customEntityTable('loyalty_members');
  */
 export function customEntityTable(table: string): EntityTable {
   quoteIdentifier(table, 'table');
-  if (CANONICAL_TABLE_NAMES.has(table)) {
-    throw STORE_IDENTIFIER_INVALID({ kind: 'table', name: table, reason: 'it is the table of a canonical entity' });
-  }
   return { table, columns: [] };
 }
 

@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { createTestDatabases, storeBackends } from '../testing.js';
-import { createInboxIntake, insertInboxRows, type NewInboxRow } from './inbox-intake.js';
+import { insertInboxRows, keepUnparsableWebhook, type NewInboxRow } from './inbox-intake.js';
 
 const dbs = createTestDatabases();
 afterAll(() => dbs.dispose());
@@ -45,7 +45,7 @@ describe.each(storeBackends())('inbox intake on %s', (backend) => {
     expect(rows[1]!.status).toBe('ignored');
     expect(rows[1]!.processed_at).toBeInstanceOf(Date);
 
-    await createInboxIntake(store.db).keepUnparsable({ connector: 'storq', rawBody: Buffer.from('{oops'), errorCode: 'CONNECTD_ERR_WEBHOOK_BAD_JSON', reason: 'bad' });
+    await keepUnparsableWebhook(store.db, { connector: 'storq', rawBody: Buffer.from('{oops'), errorCode: 'CONNECTD_ERR_WEBHOOK_BAD_JSON', reason: 'bad' });
     const letters = await store.db.query<{ source_kind: string; raw: Buffer }>('select source_kind, raw from connectd_engine.dead_letters');
     expect(letters.rows).toHaveLength(1);
     expect(letters.rows[0]!.source_kind).toBe('webhook');

@@ -91,19 +91,3 @@ export async function keepUnparsableWebhook(db: Queryable, letter: UnparsableWeb
     { sourceKind: 'webhook', connector: letter.connector, raw: letter.rawBody, errorCode: letter.errorCode, reason: letter.reason },
   ]);
 }
-
-/**
- * The intake's inbox over one database: what `registerWebhookIntake` takes as its `inbox`
- * (it satisfies webhooks' `InboxWriter`).
- * @example
- * registerWebhookIntake(app, { inbox: createInboxIntake(store.db), ... });
- */
-export function createInboxIntake(db: Queryable): {
-  insert(rows: readonly NewInboxRow[]): Promise<InboxInsertOutcome[]>;
-  keepUnparsable(letter: UnparsableWebhook): Promise<void>;
-} {
-  return {
-    insert: (rows) => insertInboxRows(db, rows),
-    keepUnparsable: (letter) => keepUnparsableWebhook(db, letter),
-  };
-}

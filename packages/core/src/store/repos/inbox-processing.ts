@@ -10,8 +10,8 @@ export interface ClaimedInboxRow {
   readonly routingKey: string | null;
   readonly dedupeKey: string;
   readonly eventType: string | null;
-  /** The headers the intake kept (names as stored; look them up case-insensitively). */
-  readonly headers: Readonly<Record<string, unknown>>;
+  /** The headers the intake kept, lower-cased names with string values. */
+  readonly headers: Readonly<Record<string, string>>;
   readonly rawBody: Buffer;
   readonly receivedAt: Date;
   /** Attempts so far, this claim included. */
@@ -59,6 +59,12 @@ const COLUMNS = `w.id, w.connector, w.connection_id, w.routing_key, w.dedupe_key
  */
 const EVENT_DEAD_LETTER_PAYLOAD = `jsonb_build_object('kind', 'event', 'inbox_id', w.id::text, 'event_type', w.event_type, 'dedupe_key', w.dedupe_key)`;
 
+/** The stored headers; the intake only stores strings, anything else is left out. */
+function stringHeaders(value: unknown): Record<string, string> {
+  if (typeof value !== 'object' || value === null) return {};
+  return Object.fromEntries(Object.entries(value).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
+}
+
 function toRow(row: Record<string, unknown>): ClaimedInboxRow {
   return {
     id: String(row['id']),
@@ -67,7 +73,7 @@ function toRow(row: Record<string, unknown>): ClaimedInboxRow {
     routingKey: (row['routing_key'] as string | null) ?? null,
     dedupeKey: row['dedupe_key'] as string,
     eventType: (row['event_type'] as string | null) ?? null,
-    headers: (row['headers'] as Record<string, unknown> | null) ?? {},
+    headers: stringHeaders(row['headers']),
     rawBody: row['raw_body'] as Buffer,
     receivedAt: row['received_at'] as Date,
     attempts: Number(row['attempts']),

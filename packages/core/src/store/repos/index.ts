@@ -1,10 +1,10 @@
 // The store's repositories: the SQL of syncs (entities, checkpoints, runs, dead letters, vendor ids,
 // connections) and of the job queue. Each takes a Queryable or a Database, so callers choose the
 // transaction: a sync page writes rows, dead letters, run progress and its checkpoint in one.
-export { CANONICAL_ENTITY_TABLES, customEntityTable, ensureCustomEntityTable } from './entity-tables.js';
+export { customEntityTable, ensureCustomEntityTable } from './entity-tables.js';
 export type { EntityColumn, EntityColumnType, EntityTable } from './entity-tables.js';
 export { prepareEntityUpsert, upsertEntities } from './entities.js';
-export type { EntityRow, EntityUpsert, UpsertResult } from './entities.js';
+export type { EntityUpsert, EntityUpsertOptions, EntityUpsertRow, UpsertResult } from './entities.js';
 export { deleteCheckpoint, readCheckpoint, writeCheckpoint } from './checkpoints.js';
 export type { Checkpoint } from './checkpoints.js';
 export { INTERRUPTED_RUN_ERROR, finishRun, getRun, lastRuns, startRun, updateRunProgress } from './sync-runs.js';
@@ -28,12 +28,12 @@ export type {
   ScheduleTick,
   TickResult,
 } from './job-rows.js';
-export { createInboxIntake, insertInboxRows, keepUnparsableWebhook, type InboxInsertOutcome, type NewInboxRow, type UnparsableWebhook } from './inbox-intake.js';
+export { insertInboxRows, keepUnparsableWebhook, type InboxInsertOutcome, type NewInboxRow, type UnparsableWebhook } from './inbox-intake.js';
 export { claimInboxEvents, findRoutableConnections, getRoutableConnection, retryInboxEvents, settleInboxEvents } from './inbox-processing.js';
 export type { ClaimedInboxRow, InboxClaimRequest, InboxRetry, InboxSettlement, RoutableConnection } from './inbox-processing.js';
 export { claimDeadLetterReplay, lastDeadLetterId, listReplayCandidates, requeueInboxEvent, requeueJob } from './replay.js';
 export type { ReplayCandidateFilter, RequeuedJob } from './replay.js';
-export { deleteCredentials, listCredentialKeys, listCredentials, listCredentialsOf, readCredential, replaceCiphertext, saveCredential, type CiphertextReplacement, type CredentialKey, type CredentialWrite, type StoredCredential } from './credentials.js';
+export { deleteCredentials, deleteCredentialsWithPrefix, listCredentialKeys, listCredentials, listCredentialsOf, readCredential, replaceCiphertext, saveCredential, type CiphertextReplacement, type CredentialKey, type CredentialWrite, type StoredCredential } from './credentials.js';
 export { consumeOAuthState, deleteExpiredOAuthStates, insertOAuthState } from './oauth-states.js';
 export type { OAuthStateRow } from './oauth-states.js';
 export { listTokensToRefresh } from './token-sweep.js';

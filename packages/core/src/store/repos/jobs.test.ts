@@ -73,6 +73,21 @@ describe.each(storeBackends())('job repository on %s', (backend) => {
     expect((await claimOf(jobs, 'w3'))?.id).toBe(b.job.id);
   });
 
+  it('finds the running job of a (connection, stream), the one its queued jobs wait for', async () => {
+    const { jobs } = await setup(backend);
+    const running = await jobs.enqueue({ kind: 'sync', connectionId: 'c1', stream: 'stock' });
+    await jobs.enqueue({ kind: 'sync', connectionId: 'c1', stream: 'stock' });
+    await jobs.enqueue({ kind: 'sync', connectionId: 'c2', stream: 'stock' });
+    expect(await jobs.runningJobOf('c1', 'stock')).toBeUndefined();
+    const claimed = await claimOf(jobs, 'w1');
+    expect(claimed?.id).toBe(running.job.id);
+    expect(await jobs.runningJobOf('c1', 'stock')).toEqual(claimed);
+    expect(await jobs.runningJobOf('c1', 'orders')).toBeUndefined();
+    expect(await jobs.runningJobOf('c2', 'stock')).toBeUndefined();
+    await jobs.complete(claimed!, null);
+    expect(await jobs.runningJobOf('c1', 'stock')).toBeUndefined();
+  });
+
   it('retakes a job whose lease expired, counting the attempt, and the old claim can no longer finish it', async () => {
     const { jobs } = await setup(backend);
     const { job } = await jobs.enqueue({ kind: 'sync', connectionId: 'c1', stream: 'stock' });

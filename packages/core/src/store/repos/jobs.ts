@@ -67,6 +67,19 @@ export class SqlJobRepository {
   }
 
   /**
+   * The running job of one (connection, stream), if any: the run a queued job of that stream waits
+   * for (at most one runs at a time). A foreground run reports it and, when its lease expired, takes it over.
+   */
+  async runningJobOf(connectionId: string, stream: string): Promise<JobRecord | undefined> {
+    const { rows } = await this.#db.query(
+      `select ${JOB_COLUMNS} from connectd_engine.jobs
+       where connection_id = $1 and stream = $2 and status = 'running' order by id limit 1`,
+      [connectionId, stream],
+    );
+    return rows[0] === undefined ? undefined : toJob(rows[0]);
+  }
+
+  /**
    * Claims one due job: first a running job whose lease expired (its worker died; the stream's
    * run resumes), else the best queued one whose stream is free. Expired jobs with no attempts
    * left are made dead and dead-lettered on the way.

@@ -1,8 +1,4 @@
 // Webhook intake: the route, its group-committed inbox writes, key extraction and metrics.
-export { intakeConnectorsFromConfig } from './connectors.js';
-export type { WebhooksDeclaration } from './connectors.js';
-export { compileKeyExtractor, dedupeKeyOf, labelKeyOf, MAX_DEDUPE_KEY_CHARS, MAX_LABEL_KEY_CHARS } from './extract.js';
-export type { KeyExtractor } from './extract.js';
 export { DEFAULT_GROUP_COMMIT, GroupCommitter } from './group-commit.js';
 export type { GroupCommitOptions } from './group-commit.js';
 export { keptHeaderNames, pickHeaders } from './kept-headers.js';

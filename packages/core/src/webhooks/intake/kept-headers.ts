@@ -3,21 +3,19 @@
  * type and route headers, extra ones the connector names, and content-type) and never one that
  * could carry a credential or a signature, whatever the config says.
  */
+import { isSecretHeaderName } from '../../log/index.js';
 import type { HeaderBag } from '../verify/index.js';
 
-/** Header names that are never stored, even when declared. */
-const NEVER_KEPT = /authorization|cookie|signature|hmac|secret|token|api-key|apikey|password/i;
-
 /**
- * Picks the lower-cased header names worth keeping from the connector's declarations.
+ * The lower-cased header names worth keeping: content-type, the headers the delivery keys read,
+ * and extra ones the connector names; never a credential or signature header.
  * @example
- * keptHeaderNames(['header:X-Shopify-Topic', '$.id'], []); // ['content-type', 'x-shopify-topic']
+ * keptHeaderNames(['x-shopify-topic'], []); // ['content-type', 'x-shopify-topic']
  */
-export function keptHeaderNames(specs: ReadonlyArray<string | undefined>, extra: readonly string[] = []): string[] {
+export function keptHeaderNames(keyHeaders: readonly string[], extra: readonly string[] = []): string[] {
   const names = new Set<string>(['content-type']);
-  for (const spec of specs) if (spec?.startsWith('header:') === true) names.add(spec.slice('header:'.length).toLowerCase());
-  for (const name of extra) names.add(name.toLowerCase());
-  return [...names].filter((name) => !NEVER_KEPT.test(name));
+  for (const name of [...keyHeaders, ...extra]) names.add(name.toLowerCase());
+  return [...names].filter((name) => !isSecretHeaderName(name));
 }
 
 /** The kept headers of one request, as strings (repeated headers joined with ", "). */

@@ -1,6 +1,6 @@
 import { WEBHOOK_PATH_CONFLICT } from '../../errors/index.js';
 import type { WebhookVerifierRuntime } from '../../connector/index.js';
-import { compileKeyExtractor, type KeyExtractor } from './extract.js';
+import type { KeyExtractor } from '../keys.js';
 import { keptHeaderNames } from './kept-headers.js';
 import type { WebhookIntakeConnector } from './types.js';
 
@@ -22,9 +22,9 @@ export interface PreparedConnector {
 export const WEBHOOK_ROUTE = '/webhooks/:connector';
 
 /**
- * Compiles each connector's key paths and limits once, at registration. Throws
- * CONNECTD_ERR_WEBHOOK_KEY_PATH_INVALID for a key that is neither a header nor a plain body path,
- * and CONNECTD_ERR_WEBHOOK_PATH_CONFLICT when two connectors declare the same extra path.
+ * Prepares each connector's limits and kept headers once, at registration (its keys come compiled
+ * with the project). Throws CONNECTD_ERR_WEBHOOK_PATH_CONFLICT when two connectors declare the
+ * same extra path.
  */
 export function prepareConnectors(
   connectors: ReadonlyMap<string, WebhookIntakeConnector>,
@@ -33,9 +33,6 @@ export function prepareConnectors(
   const prepared = new Map<string, PreparedConnector>();
   const paths = new Map<string, string>();
   for (const [name, c] of connectors) {
-    const label = (key: string): string => `connectors.${name}.webhooks.${key}`;
-    const compile = (spec: string | undefined, key: string): KeyExtractor | undefined =>
-      spec === undefined ? undefined : compileKeyExtractor(spec, label(key));
     if (c.path !== undefined) {
       const other = paths.get(c.path);
       if (other !== undefined) throw WEBHOOK_PATH_CONFLICT({ path: c.path, connectors: [other, name] });
@@ -46,11 +43,11 @@ export function prepareConnectors(
       verifier: c.verifier,
       bodyLimitBytes: c.bodyLimitBytes ?? globalLimitBytes,
       path: c.path,
-      eventId: compile(c.eventId, 'event_id'),
-      eventType: compile(c.eventType, 'event_type'),
-      route: compile(c.route, 'route'),
+      eventId: c.keys.eventId,
+      eventType: c.keys.eventType,
+      route: c.keys.route,
       eventTypes: c.eventTypes,
-      keptHeaders: keptHeaderNames([c.eventId, c.eventType, c.route], c.keepHeaders ?? []),
+      keptHeaders: keptHeaderNames(c.keys.headerNames, c.keepHeaders ?? []),
     });
   }
   return prepared;

@@ -5,8 +5,10 @@ import { Registry } from 'prom-client';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { ComponentContext } from '../../connector/index.js';
 import { createLogger } from '../../log/index.js';
-import { createInboxIntake, type Store } from '../../store/index.js';
+import { createInboxWriter } from '../../persist/index.js';
+import type { Store } from '../../store/index.js';
 import { createTestDatabases, storeBackends } from '../../store/testing.js';
+import { compileDeliveryKeys } from '../keys.js';
 import { hmacVerifier } from '../verify/index.js';
 import { createWebhookMetrics } from './metrics.js';
 import { registerWebhookIntake } from './route.js';
@@ -26,9 +28,7 @@ function connectors(): Map<string, WebhookIntakeConnector> {
       'storq',
       {
         verifier: hmacVerifier.create({ header: 'Storq-Signature', secret: STORQ_SECRET }, ctx),
-        eventId: '$.id',
-        eventType: '$.type',
-        route: '$.account',
+        keys: compileDeliveryKeys({ event_id: '$.id', event_type: '$.type', route: '$.account' }, 'connectors.storq.webhooks'),
         eventTypes: new Set(['stock.updated']),
       },
     ],
@@ -36,15 +36,13 @@ function connectors(): Map<string, WebhookIntakeConnector> {
       'shop',
       {
         verifier: hmacVerifier.create({ header: 'X-Shop-Hmac-Sha256', encoding: 'base64', secret: SHOP_SECRET }, ctx),
-        eventId: 'header:X-Shop-Webhook-Id',
-        eventType: 'header:X-Shop-Topic',
-        route: 'header:X-Shop-Domain',
+        keys: compileDeliveryKeys({ event_id: 'header:X-Shop-Webhook-Id', event_type: 'header:X-Shop-Topic', route: 'header:X-Shop-Domain' }, 'connectors.shop.webhooks'),
         bodyLimitBytes: 2048,
         path: '/hooks/shop',
       },
     ],
-    ['nokey', { verifier: hmacVerifier.create({ header: 'Storq-Signature', secret: STORQ_SECRET }, ctx) }],
-    ['closed', { verifier: hmacVerifier.create({ header: 'Storq-Signature' }, ctx) }],
+    ['nokey', { verifier: hmacVerifier.create({ header: 'Storq-Signature', secret: STORQ_SECRET }, ctx), keys: compileDeliveryKeys({}, 'connectors.nokey.webhooks') }],
+    ['closed', { verifier: hmacVerifier.create({ header: 'Storq-Signature' }, ctx), keys: compileDeliveryKeys({}, 'connectors.closed.webhooks') }],
   ]);
 }
 
@@ -68,7 +66,7 @@ describe.each(storeBackends())('webhook intake on %s', (backend) => {
       registerWebhookIntake(scope, {
         connectors: connectors(),
         idleConnectors: new Set(['square']),
-        inbox: createInboxIntake(store.db),
+        inbox: createInboxWriter(store.db),
         log,
         metrics: createWebhookMetrics(registry),
         onAccepted: options.onAccepted ?? ((c) => woken.push(c)),

@@ -15,7 +15,7 @@ import {
   WEBHOOK_UNKNOWN_CONNECTOR,
   type ConnectdError,
 } from '../../errors/index.js';
-import { dedupeKeyOf, labelKeyOf } from './extract.js';
+import { dedupeKeyOf, labelKeyOf } from '../keys.js';
 import { GroupCommitter } from './group-commit.js';
 import { pickHeaders } from './kept-headers.js';
 import { prepareConnectors, WEBHOOK_ROUTE, type PreparedConnector } from './prepare.js';
@@ -75,7 +75,7 @@ function jsonProblem(err: unknown): string {
  * 503 so the vendor retries; nothing a client sends produces any other 5xx.
  * @example
  * buildHttpServer({ ...deps, routes: [(app) => registerWebhookIntake(app, {
- *   connectors, idleConnectors, inbox: createInboxIntake(store.db), log, metrics: createWebhookMetrics(registry),
+ *   connectors, idleConnectors, inbox: createInboxWriter(store.db), log, metrics: createWebhookMetrics(registry),
  *   bodyLimitBytes: config.server?.body_limit_bytes, onAccepted: () => worker.wake(),
  * })] });
  */

@@ -1,10 +1,10 @@
 /**
  * The interfaces webhook intake consumes. They are defined here, by the consumer, and implemented
- * by the composition root: the inbox by store/repos/inbox-intake.ts, the metrics by
- * `createWebhookMetrics` (prom-client) or anything else with the same shape.
+ * elsewhere: the inbox by persist/ over the store, the metrics by `createWebhookMetrics`
+ * (prom-client) or anything else with the same shape.
  */
-import type { InboxInsertOutcome, NewInboxRow } from '../../store/index.js';
 import type { WebhookVerifierRuntime } from '../../connector/index.js';
+import type { DeliveryKeys } from '../keys.js';
 import type { Logger } from '../../log/index.js';
 import type { GroupCommitOptions } from './group-commit.js';
 
@@ -12,12 +12,8 @@ import type { GroupCommitOptions } from './group-commit.js';
 export interface WebhookIntakeConnector {
   /** The connector's verifier runtime (`webhooks.verify`), created once. */
   readonly verifier: WebhookVerifierRuntime;
-  /** Dedupe key: `header:<Name>` or a body path such as `$.id`; absent: sha256 of the raw body. */
-  readonly eventId?: string | undefined;
-  /** Event type: `header:<Name>` or a body path such as `$.type`. */
-  readonly eventType?: string | undefined;
-  /** Routing key that finds the connection: `header:<Name>` or a body path such as `$.merchant_id`. */
-  readonly route?: string | undefined;
+  /** Dedupe key (absent: sha256 of the raw body), event type and routing key, compiled once. */
+  readonly keys: DeliveryKeys;
   /** Largest body accepted (`webhooks.body_limit_bytes`); default: the global limit. */
   readonly bodyLimitBytes?: number | undefined;
   /** Extra route besides `/webhooks/<connector>` (`webhooks.path`). */
@@ -31,13 +27,24 @@ export interface WebhookIntakeConnector {
   readonly keepHeaders?: readonly string[] | undefined;
 }
 
-/** A row for the inbox (the store's own row type: webhooks/ may import store types). */
-export type InboxRow = NewInboxRow;
+/** A verified delivery, as the intake hands it to the inbox. */
+export interface InboxRow {
+  /** The connector's YAML key. */
+  readonly connector: string;
+  readonly dedupeKey: string;
+  readonly eventType: string | null;
+  readonly routingKey: string | null;
+  /** The kept headers (never credentials or signatures). */
+  readonly headers: Readonly<Record<string, string>>;
+  readonly rawBody: Buffer;
+  /** `ignored` for a type the connector does not map (acknowledged, never processed); default `received`. */
+  readonly status?: 'received' | 'ignored';
+}
 
 /** Per row, in input order: the stored row's id, or a duplicate of a row stored before. */
-export type InboxOutcome = InboxInsertOutcome;
+export type InboxOutcome = { readonly duplicate: false; readonly id: string } | { readonly duplicate: true };
 
-/** Where verified deliveries go. Implemented by `createInboxIntake(db)` in store/repos. */
+/** Where verified deliveries go. Implemented over the store by `createInboxWriter(db)` in persist/. */
 export interface InboxWriter {
   /**
    * Inserts the rows in one statement and resolves once they are COMMITTED, one outcome per row

@@ -3,11 +3,6 @@
 // daemon implements. Replay of dead letters reads the payload shapes in dead-letter-payload.ts.
 export { InboxProcessor, DEFAULT_INBOX_BATCH_SIZE, DEFAULT_INBOX_LEASE_MS, DEFAULT_INBOX_POLL_INTERVAL_MS, DEFAULT_INBOX_STOP_DEADLINE_MS } from './processor.js';
 export type { BatchSummary, InboxProcessorOptions } from './processor.js';
-export { compileWebhooks } from './compile.js';
-export type { CompiledWebhookEvent, CompiledWebhooks, CompileWebhooksOptions, WebhookCompileIssue, WebhookDeclaration, WebhookEventDeclaration } from './compile.js';
-export { compileFieldPath, headerValue } from './field-path.js';
-export type { FieldReader } from './field-path.js';
-export { cachedLookups } from './prepare-event.js';
 export { DEFAULT_WEBHOOK_MAX_ATTEMPTS, DEFAULT_WEBHOOK_RETRY, webhookRetryDelayMs } from './backoff.js';
 export type { WebhookRetryPolicy } from './backoff.js';
 export { readWebhookDeadLetter, webhookRecordDeadLetter } from './dead-letter-payload.js';
@@ -19,8 +14,7 @@ export type {
   EventRetry,
   EventSettlement,
   InboxEvent,
-  MappedRow,
-  EventRecordFailure,
   WebhookEventStore,
   WebhookProcessingMetrics,
 } from './types.js';
+export { createProcessingMetrics, PROCESSING_LATENCY_BUCKETS_SECONDS } from './metrics.js';

@@ -13,8 +13,8 @@ import {
   WEBHOOK_PROCESSING_UNKNOWN_CONNECTOR,
   type ConnectdError,
 } from '../../errors/index.js';
-import { mapRecords, type EntityCatalog, type IdLookups, type MappingBindings } from '../../mapping/index.js';
-import type { CompiledWebhooks } from './compile.js';
+import { mapToRows, type EntityCatalog, type MappingBindings } from '../../mapping/index.js';
+import type { CompiledWebhooks } from '../compile.js';
 import type { ConnectionDirectory, DeadLetterReason, EventSettlement, InboxEvent } from './types.js';
 
 /** What preparing an event needs; lookups and bindings are shared by the events of one batch. */
@@ -67,12 +67,13 @@ async function prepare(event: InboxEvent, ctx: PrepareContext): Promise<Prepared
   if (!parsed.ok) return dead(event, 'invalid_json', WEBHOOK_PROCESSING_INVALID_JSON({ connector: event.connector, inboxId: event.id }));
   const { body } = parsed;
 
-  const eventType = event.eventType ?? (await compiled.eventTypeOf?.(event.headers, body));
+  // The intake stored the keys it could read; a row from before a key was declared reads it now.
+  const eventType = event.eventType ?? compiled.keys.eventType?.(event.headers, body);
   const declared = eventType === undefined ? undefined : compiled.events.get(eventType);
-  const routingKey = compiled.routeOf === undefined ? undefined : (event.routingKey ?? (await compiled.routeOf(event.headers, body)));
+  const routingKey = compiled.keys.route === undefined ? undefined : (event.routingKey ?? compiled.keys.route(event.headers, body));
   if (eventType === undefined || declared === undefined) return { settlement: { kind: 'ignored', event, eventType, routingKey } };
 
-  if (compiled.routeOf !== undefined && routingKey === undefined) {
+  if (compiled.keys.route !== undefined && routingKey === undefined) {
     const error = WEBHOOK_PROCESSING_UNKNOWN_CONNECTION({ connector: event.connector, routingKey: '', reason: 'the event carries no value at webhooks.route' });
     return dead(event, 'unknown_connection', error, eventType);
   }
@@ -90,7 +91,7 @@ async function prepare(event: InboxEvent, ctx: PrepareContext): Promise<Prepared
     return dead(event, 'records_path', WEBHOOK_PROCESSING_RECORDS_PATH({ connector: event.connector, eventType, reason }, { cause: err }), eventType, routingKey);
   }
   // mapRecords rejects only for failures of the run (the vendor-id map unreadable): a retry.
-  const mapped = await mapRecords(records, declared.mapping, declared.entity, ctx.catalog, ctx.bindingsFor(event.connector, resolved.connection));
+  const { rows, failures } = await mapToRows(records, declared.mapping, declared.entity, ctx.catalog, ctx.bindingsFor(event.connector, resolved.connection));
   return {
     settlement: {
       kind: 'processed',
@@ -99,28 +100,8 @@ async function prepare(event: InboxEvent, ctx: PrepareContext): Promise<Prepared
       routingKey,
       connection: resolved.connection,
       entity: declared.entity,
-      rows: mapped.entities.map((e) => ({ naturalKey: e.naturalKey, value: e.value })),
-      failures: mapped.failures.map((f) => ({ record: f.record, code: f.code, reason: f.reason })),
+      rows,
+      failures,
     },
   };
-}
-
-/** `$store()`/`$product()` lookups through the store, cached per tenant and connector for one batch. */
-export function cachedLookups(
-  lookup: (tenant: string, connector: string, kind: string, ids: readonly string[]) => Promise<ReadonlyMap<string, string>>,
-  connector: string,
-  tenant: string,
-): IdLookups & { store(vendorId: string): Promise<string | undefined>; product(vendorId: string): Promise<string | undefined> } {
-  const caches = new Map<string, Map<string, Promise<string | undefined>>>();
-  const find = (kind: string) => (vendorId: string): Promise<string | undefined> => {
-    let cache = caches.get(kind);
-    if (cache === undefined) caches.set(kind, (cache = new Map()));
-    let found = cache.get(vendorId);
-    if (found === undefined) {
-      found = lookup(tenant, connector, kind, [vendorId]).then((map) => map.get(vendorId));
-      cache.set(vendorId, found);
-    }
-    return found;
-  };
-  return { store: find('store'), product: find('product') };
 }

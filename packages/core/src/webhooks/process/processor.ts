@@ -2,10 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { ConnectionInfo } from '../../connector/index.js';
 import type { Logger } from '../../log/index.js';
-import type { EntityCatalog, MappingBindings } from '../../mapping/index.js';
+import { cachedLookups, type EntityCatalog, type MappingBindings } from '../../mapping/index.js';
 import { DEFAULT_WEBHOOK_MAX_ATTEMPTS, DEFAULT_WEBHOOK_RETRY, webhookRetryDelayMs, type WebhookRetryPolicy } from './backoff.js';
-import type { CompiledWebhooks } from './compile.js';
-import { cachedLookups, prepareEvent, type PrepareContext } from './prepare-event.js';
+import type { CompiledWebhooks } from '../compile.js';
+import { prepareEvent, type PrepareContext } from './prepare-event.js';
 import { settleBatch } from './settle-batch.js';
 import type { ConnectionDirectory, EventRetry, EventSettlement, WebhookEventStore, WebhookProcessingMetrics } from './types.js';
 

@@ -4,6 +4,7 @@
  * no SQL and its tests can use any implementation.
  */
 import type { ConnectionInfo } from '../../connector/index.js';
+import type { EntityRow, RecordFailure } from '../../mapping/index.js';
 
 /** One stored delivery, claimed for processing. */
 export interface InboxEvent {
@@ -14,25 +15,12 @@ export interface InboxEvent {
   /** As the intake stored them; undefined/null when the intake left them for processing to read. */
   readonly eventType: string | null;
   readonly routingKey: string | null;
-  /** The headers the intake kept; names are matched case-insensitively. */
-  readonly headers: Readonly<Record<string, unknown>>;
+  /** The headers the intake kept (lower-cased names, string values). */
+  readonly headers: Readonly<Record<string, string>>;
   readonly rawBody: Buffer;
   readonly receivedAt: Date;
   /** Attempts so far, this one included. */
   readonly attempts: number;
-}
-
-/** One mapped entity, ready to write. */
-export interface MappedRow {
-  readonly naturalKey: string;
-  readonly value: Readonly<Record<string, unknown>>;
-}
-
-/** A record of an event that could not be mapped (evaluation, lookup, schema or key failure). */
-export interface EventRecordFailure {
-  readonly record: unknown;
-  readonly code: string;
-  readonly reason: string;
 }
 
 /** How one event ends; the store applies a batch of these in one transaction. */
@@ -44,9 +32,9 @@ export type EventSettlement =
       readonly routingKey: string | undefined;
       readonly connection: ConnectionInfo;
       readonly entity: string;
-      readonly rows: readonly MappedRow[];
+      readonly rows: readonly EntityRow[];
       /** Dead-lettered with the event's id and type, so replay can map them again. */
-      readonly failures: readonly EventRecordFailure[];
+      readonly failures: readonly RecordFailure[];
     }
   | { readonly kind: 'ignored'; readonly event: InboxEvent; readonly eventType: string | undefined; readonly routingKey: string | undefined }
   | {

@@ -1,32 +1,45 @@
 import { createHmac, createSecretKey, timingSafeEqual, type KeyObject } from 'node:crypto';
-import { defineWebhookVerifier, type JsonSchema, type WebhookRejectReason, type WebhookVerifierRuntime } from '../../connector/index.js';
+import { defineWebhookVerifier, type WebhookRejectReason, type WebhookVerifierRuntime } from '../../connector/index.js';
+import { Type, words, type Static } from '../../json-schema/index.js';
 import { decodeSignatures, headerValues, type SignatureEncoding } from './signature-header.js';
 import { DEFAULT_TOLERANCE_SECONDS, isWithinTolerance, parseEpochSeconds } from './timestamp.js';
 
-export type HmacAlgorithm = 'sha256' | 'sha1' | 'sha512';
-export type SignedPayload = 'body' | 'url_body' | 'timestamp_body';
+/** The options of `verify: { type: hmac, … }`: its schema, from which its type is derived. */
+export const HMAC_OPTIONS_SCHEMA = Type.Object(
+  {
+    header: Type.String({ minLength: 1, description: 'Header carrying the signature (matched case-insensitively).' }),
+    algorithm: Type.Optional(words(['sha256', 'sha1', 'sha512'], { description: 'Default sha256.' })),
+    encoding: Type.Optional(words(['hex', 'base64'], { description: 'Default hex.' })),
+    prefix: Type.Optional(Type.String({ description: 'Text before the signature in the header, e.g. "sha256=".' })),
+    signed_payload: Type.Optional(words(['body', 'url_body', 'timestamp_body'], { description: 'What is signed (default body).' })),
+    url: Type.Optional(
+      Type.String({
+        pattern: '^https?://\\S+$',
+        patternErrorMessage: 'must be an http:// or https:// URL',
+        description: 'The notification URL as registered at the vendor (for url_body).',
+      }),
+    ),
+    timestamp_header: Type.Optional(Type.String({ minLength: 1, description: 'Header with the signing timestamp (for timestamp_body).' })),
+    separator: Type.Optional(Type.String({ description: 'Between timestamp and body (default ".").' })),
+    tolerance_seconds: Type.Optional(Type.Integer({ minimum: 0, description: 'Largest clock difference accepted for timestamp_body (default 300).' })),
+    secret: Type.Optional(Type.String({ description: 'The signing secret; use ${VAR}.' })),
+    secrets: Type.Optional(Type.Array(Type.String(), { minItems: 1, description: 'Several secrets during rotation; any one may match.' })),
+  },
+  {
+    additionalProperties: false,
+    // One secret, or several while rotating; never both.
+    oneOf: [{ required: ['secret'] }, { required: ['secrets'] }],
+    allOf: [
+      { if: { properties: { signed_payload: { const: 'url_body' } }, required: ['signed_payload'] }, then: { required: ['url'] } },
+      { if: { properties: { signed_payload: { const: 'timestamp_body' } }, required: ['signed_payload'] }, then: { required: ['timestamp_header'] } },
+    ],
+  },
+);
 
-/** Options of `verify: { type: hmac, ... }`, exactly as the `verify_hmac` schema of connectors.yaml. */
-export interface HmacVerifierOptions {
-  /** Header carrying the signature (matched case-insensitively). */
-  readonly header: string;
-  readonly algorithm?: HmacAlgorithm;
-  readonly encoding?: SignatureEncoding;
-  /** Text before the signature in the header value, e.g. `sha256=`. */
-  readonly prefix?: string;
-  readonly signed_payload?: SignedPayload;
-  /** The notification URL as registered at the vendor; signed before the body for `url_body`. */
-  readonly url?: string;
-  /** Header with the signing timestamp (epoch seconds or milliseconds) for `timestamp_body`. */
-  readonly timestamp_header?: string;
-  /** Between the timestamp and the body for `timestamp_body`. */
-  readonly separator?: string;
-  /** Largest difference to the daemon's clock, past or future, for `timestamp_body`. */
-  readonly tolerance_seconds?: number;
-  readonly secret?: string;
-  /** Several secrets during a rotation; any one may match. */
-  readonly secrets?: readonly string[];
-}
+/** Options of `verify: { type: hmac, ... }`. */
+export type HmacVerifierOptions = Static<typeof HMAC_OPTIONS_SCHEMA>;
+export type HmacAlgorithm = NonNullable<HmacVerifierOptions['algorithm']>;
+export type SignedPayload = NonNullable<HmacVerifierOptions['signed_payload']>;
 
 export const DEFAULT_HMAC_ALGORITHM: HmacAlgorithm = 'sha256';
 export const DEFAULT_HMAC_ENCODING: SignatureEncoding = 'hex';
@@ -34,30 +47,6 @@ export const DEFAULT_SIGNED_PAYLOAD: SignedPayload = 'body';
 export const DEFAULT_TIMESTAMP_SEPARATOR = '.';
 
 const DIGEST_BYTES: Readonly<Record<HmacAlgorithm, number>> = { sha1: 20, sha256: 32, sha512: 64 };
-
-/** The options schema: the `verify_hmac` definition of connectors.schema.json without `type`. */
-export const HMAC_OPTIONS_SCHEMA: JsonSchema = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['header'],
-  properties: {
-    header: { type: 'string', minLength: 1 },
-    algorithm: { enum: ['sha256', 'sha1', 'sha512'] },
-    encoding: { enum: ['hex', 'base64'] },
-    prefix: { type: 'string' },
-    signed_payload: { enum: ['body', 'url_body', 'timestamp_body'] },
-    url: { type: 'string', pattern: '^https?://' },
-    timestamp_header: { type: 'string', minLength: 1 },
-    separator: { type: 'string' },
-    tolerance_seconds: { type: 'integer', minimum: 0 },
-    secret: { type: 'string' },
-    secrets: { type: 'array', minItems: 1, items: { type: 'string' } },
-  },
-  allOf: [
-    { if: { properties: { signed_payload: { const: 'url_body' } }, required: ['signed_payload'] }, then: { required: ['url'] } },
-    { if: { properties: { signed_payload: { const: 'timestamp_body' } }, required: ['signed_payload'] }, then: { required: ['timestamp_header'] } },
-  ],
-};
 
 type Verdict = ReturnType<WebhookVerifierRuntime['verify']>;
 const reject = (reason: WebhookRejectReason): Verdict => ({ ok: false, reason });

@@ -1,0 +1,70 @@
+/** The whole of connectors.yaml: its root, the daemon's server block and custom entities. */
+import { anyObject, mapOf, Type } from '../../json-schema/index.js';
+import { Connector } from './connector.js';
+import { Description, HttpUrl, PositiveInt, SnakeName } from './parts.js';
+
+export const Server = Type.Object(
+  {
+    port: Type.Optional(Type.Integer({ minimum: 0, maximum: 65535, description: 'Port to listen on (default 3000).' })),
+    host: Type.Optional(Type.String({ minLength: 1, description: 'Address to bind (default 0.0.0.0).' })),
+    body_limit_bytes: Type.Optional(PositiveInt('Largest request body accepted, in bytes (default 1048576).')),
+    public_url: Type.Optional(Type.String({ ...HttpUrl, description: 'The URL vendors reach this daemon at; OAuth redirect URLs are built from it.' })),
+  },
+  { title: 'HTTP server', description: "Settings of the daemon's HTTP server. PORT in the environment wins over port here.", additionalProperties: false },
+);
+
+export const Entity = Type.Object(
+  {
+    description: Type.Optional(Description),
+    schema: anyObject({ description: 'JSON Schema (type: object) every mapped record must satisfy; failures go to dead letters.' }),
+    natural_key: Type.Array(Type.String({ minLength: 1 }), {
+      minItems: 1,
+      uniqueItems: true,
+      description: 'Fields that identify a row within a tenant, e.g. [member_id].',
+    }),
+  },
+  { title: 'Custom entity', additionalProperties: false },
+);
+
+/** The root of connectors.yaml: what the validator checks before each component's own options. */
+export const ConnectdConfigSchema = Type.Object(
+  {
+    version: Type.Literal(1, { title: 'Config format version', description: 'Always 1. Lets later releases migrate old files.' }),
+    plugins: Type.Optional(
+      Type.Array(
+        Type.String({
+          pattern: '^(@[a-z0-9][a-z0-9._-]*/)?[a-z0-9][a-z0-9._-]*$',
+          patternErrorMessage: 'must be an npm package name such as "@connectd/connector-storq"',
+        }),
+        {
+          title: 'Plugins',
+          description: 'Connector packages to load, by npm package name. Only these are loaded; their components and presets become usable in this file.',
+          uniqueItems: true,
+          examples: [['@connectd/connector-storq', '@connectd/connector-square', '@connectd/connector-shopify']],
+        },
+      ),
+    ),
+    server: Type.Optional(Server),
+    entities: Type.Optional(
+      mapOf(Entity, {
+        title: 'Custom entities',
+        description: 'Entities beyond the canonical five (store, product, inventory_level, transaction, order). Each gets a table connectd.<name>s.',
+        propertyNames: SnakeName,
+      }),
+    ),
+    connectors: mapOf(Connector, {
+      title: 'Connectors',
+      description: 'One block per vendor integration. The key (snake_case) names it in URLs (/webhooks/<key>), the CLI and the source columns.',
+      propertyNames: SnakeName,
+    }),
+  },
+  {
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    $id: 'https://connectd.dev/schema/connectors.schema.json',
+    title: 'connectd configuration',
+    description:
+      'connectors.yaml: the plugins to load, the canonical entities to add, and one block per connector. Strings may use ${VAR} and ${VAR:-default}; $${ is a literal ${. Reference: docs/config-reference.md.',
+    additionalProperties: false,
+    patternProperties: { '^x-': { description: 'Extension field, ignored by connectd: a place for YAML anchors shared by connectors.' } },
+  },
+);

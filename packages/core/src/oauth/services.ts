@@ -1,0 +1,188 @@
+import { Counter, type Registry } from 'prom-client';
+import type { Vault, VaultSetup } from '../auth/index.js';
+import type { ConnectionInfo, OAuthCallbackCheckRuntime } from '../connector/index.js';
+import { INTERNAL, OAUTH_CALLBACK_INVALID, VAULT_NO_KEY } from '../errors/index.js';
+import { createConnectionClient, type ConnectionClient, type HttpMetrics } from '../http/index.js';
+import type { Logger } from '../log/index.js';
+import type { Database } from '../store/index.js';
+import { createConnectionTokens, type ConnectionTokens } from './connection-tokens.js';
+import { createConsentFlow, type ConsentFlow } from './consent.js';
+import { sweepTokens } from './refresh-sweep.js';
+import { stateKeyFrom } from './state.js';
+import { createTokenEndpoint } from './token-endpoint.js';
+import type { OAuthClientSettings, TokenEndpoint } from './types.js';
+
+/** How often the daemon looks for tokens to refresh ahead of use. */
+export const DEFAULT_TOKEN_SWEEP_INTERVAL_MS = 60_000;
+
+/** The OAuth side of the engine: token endpoints, per-connection token providers, the consent flow. */
+export interface OAuthServices {
+  /** Connectors whose auth is oauth2, by name. */
+  readonly settings: ReadonlyMap<string, OAuthClientSettings>;
+  /** Undefined when no vault key is configured: then OAuth connections cannot be used. */
+  readonly vault: Vault | undefined;
+  /** The token provider of one connection (one per connection id, shared by every caller). */
+  tokensFor(connector: string, connection: ConnectionInfo): ConnectionTokens | undefined;
+  /** Drops a connection's provider (disconnected, deleted, or reconnected with new tokens). */
+  forget(connectionId: string): void;
+  /** The consent flow; it throws CONNECTD_ERR_VAULT_NO_KEY without a vault. */
+  readonly consent: ConsentFlow;
+  /** Refreshes what expires soon or was not refreshed for long, every `intervalMs`. */
+  startSweep(intervalMs?: number): void;
+  close(): Promise<void>;
+}
+
+/** A connector that authenticates with OAuth 2.0, as the services need it. */
+export interface OAuthConnector {
+  readonly settings: OAuthClientSettings;
+  /** A plugin's check of the consent callback (Shopify's HMAC over the query), created by the caller. */
+  readonly callbackCheck?: OAuthCallbackCheckRuntime | undefined;
+}
+
+export interface OAuthServicesOptions {
+  /** The active connectors whose auth is oauth2. */
+  readonly connectors: readonly OAuthConnector[];
+  readonly db: Database;
+  readonly vault: VaultSetup | undefined;
+  readonly log: Logger;
+  /** Where vendors send users back: `${publicUrl}/oauth/${connector}/callback`. */
+  readonly publicUrl: string;
+  readonly registry?: Registry | undefined;
+  readonly httpMetrics?: HttpMetrics | undefined;
+  readonly redact?: ((text: string) => string) | undefined;
+}
+
+/**
+ * Composes the OAuth services of a daemon (or of a one-off `connectd sync`): a token endpoint
+ * client per connector, a token provider per connection, the consent flow and the refresh sweep.
+ * @example
+ * const oauth = createOAuthServices({ connectors, db, vault, log, publicUrl });
+ * const tokens = oauth.tokensFor('square', connection);
+ */
+export function createOAuthServices(options: OAuthServicesOptions): OAuthServices {
+  const { db, log } = options;
+  const vault = options.vault?.vault;
+  const settings = new Map(options.connectors.map((c) => [c.settings.connector, c.settings]));
+  const checks = new Map(options.connectors.flatMap((c) => (c.callbackCheck === undefined ? [] : [[c.settings.connector, c.callbackCheck] as const])));
+  const oauthLog = log.child({ component: 'oauth' });
+  const refreshes =
+    options.registry === undefined
+      ? undefined
+      : new Counter({
+          name: 'connectd_oauth_token_refreshes_total',
+          help: 'OAuth token refreshes by connector and outcome (refreshed, reused, failed, needs_reauth)',
+          labelNames: ['connector', 'outcome'],
+          registers: [options.registry],
+        });
+  // Token calls go through the HTTP runtime like every vendor call, on a client of their own: no
+  // auth, and no breaker shared with the API calls a refresh is trying to unblock.
+  const clients = new Map<string, ConnectionClient>();
+  const clientFor = (connector: string): ConnectionClient => {
+    let client = clients.get(connector);
+    if (client === undefined) {
+      client = createConnectionClient({
+        name: `${connector}:oauth`,
+        log: log.child({ connector, component: 'oauth-http' }),
+        metrics: options.httpMetrics,
+        redact: options.redact,
+      });
+      clients.set(connector, client);
+    }
+    return client;
+  };
+  const endpointFor = (connector: string, config: Readonly<Record<string, unknown>>): TokenEndpoint => {
+    const found = settings.get(connector);
+    // Callers only ask for connectors in `settings`; anything else is a bug here, not bad input.
+    if (found === undefined) throw INTERNAL({ message: `connector ${connector} has no oauth2 auth` });
+    return createTokenEndpoint(found, clientFor(connector), config);
+  };
+  const providers = new Map<string, ConnectionTokens>();
+  let sweepTimer: NodeJS.Timeout | undefined;
+  let sweeping: Promise<unknown> | undefined;
+
+  const tokensFor = (connector: string, connection: ConnectionInfo): ConnectionTokens | undefined => {
+    const found = settings.get(connector);
+    if (found === undefined || vault === undefined) return undefined;
+    let provider = providers.get(connection.id);
+    if (provider === undefined) {
+      provider = createConnectionTokens({
+        db,
+        vault,
+        connectionId: connection.id,
+        settings: found,
+        endpoint: endpointFor(connector, connection.config),
+        log: oauthLog.child({ connector, connection: connection.id }),
+        ...(refreshes === undefined ? {} : { metrics: { refreshed: (c: string, outcome: string) => refreshes.inc({ connector: c, outcome }) } }),
+      });
+      providers.set(connection.id, provider);
+    }
+    return provider;
+  };
+
+  // Derived on first use, so a daemon that never starts a consent flow never loads a development key.
+  let stateKey: Buffer | undefined;
+  const consent = createConsentFlow({
+    db,
+    get vault(): Vault {
+      if (vault === undefined) throw VAULT_NO_KEY({ operation: 'store OAuth tokens' });
+      return vault;
+    },
+    get stateKey(): Buffer {
+      if (options.vault === undefined) throw VAULT_NO_KEY({ operation: 'start an OAuth consent flow' });
+      stateKey ??= stateKeyFrom(options.vault.keys);
+      return stateKey;
+    },
+    log: oauthLog,
+    settingsFor: (connector) => {
+      const found = settings.get(connector);
+      return found?.grant === 'authorization_code' ? found : undefined;
+    },
+    tokenEndpointFor: endpointFor,
+    checkCallback: async (connector, query) => {
+      try {
+        await checks.get(connector)?.check(query);
+      } catch (err) {
+        // A check that throws refuses the callback (a 400 page), whatever it threw; the plugin's
+        // message (already wrapped with the plugin's name) says why.
+        throw OAUTH_CALLBACK_INVALID({ connector, reason: `the connector's callback check refused it (${err instanceof Error ? err.message : String(err)})` }, { cause: err });
+      }
+    },
+    redirectUriFor: (connector) => `${options.publicUrl.replace(/\/+$/, '')}/oauth/${encodeURIComponent(connector)}/callback`,
+  });
+
+  return {
+    settings,
+    vault,
+    tokensFor,
+    forget: (connectionId) => {
+      providers.delete(connectionId);
+    },
+    consent,
+    startSweep(intervalMs = DEFAULT_TOKEN_SWEEP_INTERVAL_MS) {
+      const connectors = [...settings.values()].filter((s) => s.grant === 'authorization_code').map((s) => s.connector);
+      if (vault === undefined || connectors.length === 0 || sweepTimer !== undefined) return;
+      sweepTimer = setInterval(() => {
+        if (sweeping !== undefined) return;
+        sweeping = sweepTokens({
+          db,
+          log: oauthLog,
+          connectors,
+          refresh: async (connectionId, policy) => {
+            // Connections this daemon does not run (another daemon's, or unreadable) are left to their owners.
+            await providers.get(connectionId)?.refreshIfExpiring(policy);
+          },
+        })
+          .catch((err: unknown) => oauthLog.error({ err }, 'token sweep failed'))
+          .finally(() => {
+            sweeping = undefined;
+          });
+      }, intervalMs);
+      sweepTimer.unref();
+    },
+    async close() {
+      if (sweepTimer !== undefined) clearInterval(sweepTimer);
+      await sweeping;
+      await Promise.all([...clients.values()].map((c) => c.close()));
+    },
+  };
+}

@@ -1,0 +1,87 @@
+import { INTERNAL } from '../errors/index.js';
+import type { EntityCatalog, EntityRow } from '../mapping/index.js';
+import { ensureCustomEntityTable, prepareEntityUpsert, type Database, type EntityUpsert, type Queryable } from '../store/index.js';
+
+const stringOrNull = (value: unknown): string | null => (value === undefined || value === null ? null : String(value));
+
+/** Mapped entities of one connection, ready to write. */
+export interface EntityWrite {
+  /** The entity name (canonical or custom). */
+  readonly entity: string;
+  readonly connector: string;
+  readonly connection: { readonly id: string; readonly tenant: string };
+  readonly rows: readonly EntityRow[];
+}
+
+export interface EntityWriteCounts {
+  readonly inserted: number;
+  readonly updated: number;
+  readonly skippedOlder: number;
+}
+
+/** The one write path of mapped entities, shared by syncs, webhooks and replays. */
+export interface EntityWriter {
+  /**
+   * Upserts the rows (an older vendor_updated_at never overwrites a newer one) and remembers the
+   * vendor ids of stores and products for `$store()`/`$product()`. Call it inside the caller's
+   * transaction, so the rows commit with what they advance (a checkpoint, an inbox row).
+   */
+  write(tx: Queryable, write: EntityWrite): Promise<EntityWriteCounts>;
+}
+
+/**
+ * Creates the entity write path: one prepared upsert per entity table, built on first use from the
+ * entity's definition in the catalog (its table, typed columns and id map) and kept.
+ * @example
+ * const writer = createEntityWriter(project.catalog);
+ * await store.db.transaction((tx) => writer.write(tx, { entity: 'inventory_level', connector: 'storq', connection, rows }));
+ */
+export function createEntityWriter(catalog: EntityCatalog): EntityWriter {
+  const upserts = new Map<string, EntityUpsert>();
+  const upsertFor = (entity: string): EntityUpsert => {
+    let upsert = upserts.get(entity);
+    if (upsert === undefined) {
+      const definition = catalog.get(entity);
+      // Streams, webhooks and replays only name entities the config validator found in the catalog.
+      if (definition === undefined) throw INTERNAL({ message: `entity "${entity}" is not in the catalog` });
+      // The entity's definition says where its rows go and which vendor ids resolve to it (`$store()`, `$product()`).
+      upsert = prepareEntityUpsert({ table: definition.table, columns: definition.columns }, definition.idMap === undefined ? {} : { idMapKind: definition.idMap.kind });
+      upserts.set(entity, upsert);
+    }
+    return upsert;
+  };
+
+  return {
+    async write(tx, { entity, connector, connection, rows }) {
+      if (rows.length === 0) return { inserted: 0, updated: 0, skippedOlder: 0 };
+      const idMap = catalog.get(entity)?.idMap;
+      const result = await upsertFor(entity).upsert(
+        tx,
+        rows.map((row) => ({
+          tenantId: connection.tenant,
+          naturalKey: row.naturalKey,
+          connector,
+          connectionId: connection.id,
+          vendorId: stringOrNull(row.value['vendor_id']),
+          vendorUpdatedAt: stringOrNull(row.value['vendor_updated_at']),
+          data: row.value,
+          ...(idMap === undefined ? {} : { vendorIdsToMap: idMap.vendorIds(row.value) }),
+        })),
+      );
+      return { inserted: result.inserted, updated: result.updated, skippedOlder: result.skippedOlder };
+    },
+  };
+}
+
+/**
+ * Creates the tables of the catalog's custom entities that are missing (canonical ones come with
+ * the migrations). Safe when several daemons start at once.
+ * @example
+ * await ensureEntityTables(store.db, project.catalog);
+ */
+export async function ensureEntityTables(db: Database, catalog: EntityCatalog): Promise<void> {
+  for (const name of catalog.names()) {
+    const definition = catalog.get(name);
+    if (definition?.custom === true) await ensureCustomEntityTable(db, definition.table);
+  }
+}

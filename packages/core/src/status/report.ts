@@ -1,0 +1,93 @@
+import type { ConnectionRuntimes } from '../connections/index.js';
+import type { ConnectorSummary, Project } from '../project/index.js';
+import type { ConnectionRecord } from '../store/index.js';
+import type { StatusStore } from './ports.js';
+import { streamStatuses, type StreamStatus } from './streams.js';
+
+/** One connection's HTTP runtime as the running daemon sees it. */
+export interface ConnectionStatus {
+  readonly connector: string;
+  readonly id: string;
+  readonly tenant: string;
+  /** `unavailable` when the connection could not be set up (see `error`). */
+  readonly state: 'ready' | 'unavailable';
+  /** Circuit breaker: closed (calls flow), open (failing fast until `probeAt`), half_open (one probe). */
+  readonly breaker?: 'closed' | 'open' | 'half_open';
+  readonly probeAt?: string;
+  readonly error?: string;
+  /** The stored lifecycle status: `needs_reauth` until the tenant reconnects, `disabled` by the admin API. */
+  readonly status?: ConnectionRecord['status'];
+  readonly statusReason?: string;
+}
+
+/** What `connectd status` and `GET /api/status` report. It holds no secret by construction. */
+export interface StatusReport {
+  readonly version: string;
+  readonly source: 'daemon' | 'local';
+  readonly store: { readonly kind: string; readonly ready: boolean; readonly error?: string };
+  readonly connectors: readonly ConnectorSummary[];
+  /** Live connection runtimes; only the running daemon knows them. */
+  readonly connections: readonly ConnectionStatus[];
+  /** Per connection and stream: last run, next run, checkpoint, dead letters. */
+  readonly streams: readonly StreamStatus[];
+}
+
+/** What a running engine adds to the report: its runtimes and the scheduler's next runs. */
+export interface EngineView {
+  readonly runtimes: ConnectionRuntimes;
+  nextRun(connectionId: string, stream: string): Date | null | undefined;
+}
+
+function connectionStatuses(runtimes: ConnectionRuntimes, stored: readonly ConnectionRecord[]): ConnectionStatus[] {
+  const records = new Map(stored.map((r) => [r.id, r]));
+  const lifecycle = (id: string): Pick<ConnectionStatus, 'status' | 'statusReason'> => {
+    const record = records.get(id);
+    if (record === undefined) return {};
+    return { status: record.status, ...(record.statusReason === null ? {} : { statusReason: record.statusReason }) };
+  };
+  const ready = runtimes.all().map((r): ConnectionStatus => {
+    const stats = r.client.stats();
+    return {
+      connector: r.connector,
+      id: r.connection.id,
+      tenant: r.connection.tenant,
+      state: 'ready',
+      breaker: stats.breaker,
+      ...(stats.probeAt === undefined ? {} : { probeAt: stats.probeAt }),
+      ...lifecycle(r.connection.id),
+    };
+  });
+  const unavailable = runtimes.unavailable().map(
+    (u): ConnectionStatus => ({
+      connector: u.connector,
+      id: u.connectionId,
+      tenant: records.get(u.connectionId)?.tenantId ?? '',
+      state: 'unavailable',
+      error: `${u.code}: ${u.reason}`,
+      ...lifecycle(u.connectionId),
+    }),
+  );
+  return [...ready, ...unavailable];
+}
+
+/**
+ * The status of a project and its store: connectors, the engine's connections (when one runs),
+ * and per stream its last run, next run, checkpoint and dead letters.
+ * @example
+ * const report = await buildStatus(project, statusStore, version, { runtimes, nextRun });
+ */
+export async function buildStatus(project: Project, store: StatusStore, version: string, engine?: EngineView): Promise<StatusReport> {
+  const ready = await store.isReady().catch(() => false);
+  const ids = new Map<string, string[]>();
+  for (const runtime of engine?.runtimes.all() ?? []) ids.set(runtime.connector, [...(ids.get(runtime.connector) ?? []), runtime.connection.id]);
+  for (const summary of project.summaries()) if (summary.state === 'idle') ids.set(summary.name, []);
+  const stored = ready && engine !== undefined ? await store.connections().catch(() => []) : [];
+  return {
+    version,
+    source: 'daemon',
+    store: { kind: store.kind, ready },
+    connectors: project.summaries(),
+    connections: engine === undefined ? [] : connectionStatuses(engine.runtimes, stored),
+    streams: ready ? await streamStatuses(project, store, ids, engine === undefined ? undefined : (c, s) => engine.nextRun(c, s)) : [],
+  };
+}
