@@ -25,15 +25,21 @@ export interface VendorError {
  */
 export function readVendorError(response: HttpResponse): VendorError {
   if (response.body.length === 0) return { body: null, summary: undefined };
-  let body: unknown;
-  try {
-    if (response.body.length > VENDOR_ERROR_JSON_MAX_BYTES) throw new RangeError('too large to pass on whole');
-    body = response.json();
-  } catch {
+  const body = response.body.length > VENDOR_ERROR_JSON_MAX_BYTES ? undefined : parseJson(response);
+  if (body === undefined) {
     const text = response.text();
     return { body: text.length > VENDOR_ERROR_TEXT_MAX_CHARS ? `${text.slice(0, VENDOR_ERROR_TEXT_MAX_CHARS)}…` : text, summary: undefined };
   }
-  return { body, summary: summarise(body) };
+  return { body: body.value, summary: summarise(body.value) };
+}
+
+/** The body as JSON, or undefined when it is not JSON. */
+function parseJson(response: HttpResponse): { readonly value: unknown } | undefined {
+  try {
+    return { value: response.json() };
+  } catch {
+    return undefined;
+  }
 }
 
 /**

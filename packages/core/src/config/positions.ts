@@ -43,11 +43,6 @@ export function valuePositionOf(tree: SourceTree, path: YamlPath): SourcePositio
   return positionOf(tree, path);
 }
 
-/** True when the full path exists in the file as written (not only through a preset or default). */
-export function existsInSource(tree: SourceTree, path: YamlPath): boolean {
-  return walk(tree.document, path).length === path.length;
-}
-
 function walk(document: Document, path: YamlPath): Step[] {
   const steps: Step[] = [];
   let node = resolveAlias(document, contentsOf(document));

@@ -8,7 +8,7 @@ import { createLogger, SecretValues, type Logger } from '../log/index.js';
 import { createOAuthServices, oauthClientSettings, type OAuthConnector, type OAuthServices } from '../oauth/index.js';
 import { createConnectionStore, createEntityWriter, createReplayStore, createSyncStore, ensureEntityTables, type EntityWriter } from '../persist/index.js';
 import { loadProject, type Project } from '../project/index.js';
-import { DeadLetterReplayer } from '../replay/index.js';
+import { DeadLetterReplayer, type ReplayStore } from '../replay/index.js';
 import { createJobRepository, openStore, type Store } from '../store/index.js';
 import { Engine, type EngineOptions } from './engine.js';
 import type { DaemonSettings } from './settings.js';
@@ -69,6 +69,25 @@ function oauthConnectors(project: Project, log: Logger, signal: AbortSignal): OA
     const check = options.callback_check;
     const callbackCheck = check === undefined ? undefined : createComponent(project.registry, 'oauthCallbackChecks', check, { log: log.child({ connector: name }), signal });
     return [{ settings: oauthClientSettings(name, options), callbackCheck }];
+  });
+}
+
+/** The dead-letter replayer with the current config's mappings. */
+function replayerOf(
+  project: Project,
+  store: ReplayStore,
+  directory: WebhookConnectionDirectory,
+  log: Logger,
+  onRequeued: ((what: 'webhook' | 'job') => void) | undefined,
+): DeadLetterReplayer {
+  return new DeadLetterReplayer({
+    store,
+    catalog: project.catalog,
+    webhookEvent: (connector, type) => project.webhooks(connector)?.events.get(type),
+    stream: (connector, stream) => project.streams(connector).get(stream),
+    connection: (connector, id) => directory.byId(connector, id),
+    log: log.child({ component: 'replay' }),
+    onRequeued,
   });
 }
 
@@ -144,16 +163,7 @@ export async function openCore(options: CoreOptions): Promise<Core> {
       connections,
       directory,
       redact,
-      replayer: (onRequeued) =>
-        new DeadLetterReplayer({
-          store: createReplayStore(store.db, writer),
-          catalog: project.catalog,
-          webhookEvent: (connector, type) => project.webhooks(connector)?.events.get(type),
-          stream: (connector, stream) => project.streams(connector).get(stream),
-          connection: (connector, id) => directory.byId(connector, id),
-          log: log.child({ component: 'replay' }),
-          onRequeued,
-        }),
+      replayer: (onRequeued) => replayerOf(project, createReplayStore(store.db, writer), directory, log, onRequeued),
       async close(deadlineMs) {
         await running.stop(deadlineMs);
         shutdown.abort();

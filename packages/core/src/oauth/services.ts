@@ -5,9 +5,10 @@ import { INTERNAL, OAUTH_CALLBACK_INVALID, VAULT_NO_KEY } from '../errors/index.
 import { createConnectionClient, type ConnectionClient, type HttpMetrics } from '../http/index.js';
 import type { Logger } from '../log/index.js';
 import type { Database } from '../store/index.js';
-import { createConnectionTokens, type ConnectionTokens } from './connection-tokens.js';
+import { createConnectionTokens, type ConnectionTokens, type OAuthTokenMetrics } from './connection-tokens.js';
 import { createConsentFlow, type ConsentFlow } from './consent.js';
 import { sweepTokens } from './refresh-sweep.js';
+import type { RefreshAheadPolicy } from './token-freshness.js';
 import { stateKeyFrom } from './state.js';
 import { createTokenEndpoint } from './token-endpoint.js';
 import type { OAuthClientSettings, TokenEndpoint } from './types.js';
@@ -52,77 +53,50 @@ export interface OAuthServicesOptions {
   readonly redact?: ((text: string) => string) | undefined;
 }
 
-/**
- * Composes the OAuth services of a daemon (or of a one-off `connectd sync`): a token endpoint
- * client per connector, a token provider per connection, the consent flow and the refresh sweep.
- * @example
- * const oauth = createOAuthServices({ connectors, db, vault, log, publicUrl });
- * const tokens = oauth.tokensFor('square', connection);
- */
-export function createOAuthServices(options: OAuthServicesOptions): OAuthServices {
-  const { db, log } = options;
-  const vault = options.vault?.vault;
-  const settings = new Map(options.connectors.map((c) => [c.settings.connector, c.settings]));
-  const checks = new Map(options.connectors.flatMap((c) => (c.callbackCheck === undefined ? [] : [[c.settings.connector, c.callbackCheck] as const])));
-  const oauthLog = log.child({ component: 'oauth' });
-  const refreshes =
-    options.registry === undefined
-      ? undefined
-      : new Counter({
-          name: 'connectd_oauth_token_refreshes_total',
-          help: 'OAuth token refreshes by connector and outcome (refreshed, reused, failed, needs_reauth)',
-          labelNames: ['connector', 'outcome'],
-          registers: [options.registry],
-        });
+/** Token endpoints per connector, on HTTP clients of their own; closing them is the caller's. */
+function tokenEndpoints(options: OAuthServicesOptions, settings: ReadonlyMap<string, OAuthClientSettings>) {
   // Token calls go through the HTTP runtime like every vendor call, on a client of their own: no
   // auth, and no breaker shared with the API calls a refresh is trying to unblock.
   const clients = new Map<string, ConnectionClient>();
   const clientFor = (connector: string): ConnectionClient => {
     let client = clients.get(connector);
     if (client === undefined) {
-      client = createConnectionClient({
-        name: `${connector}:oauth`,
-        log: log.child({ connector, component: 'oauth-http' }),
-        metrics: options.httpMetrics,
-        redact: options.redact,
-      });
+      client = createConnectionClient({ name: `${connector}:oauth`, log: options.log.child({ connector, component: 'oauth-http' }), metrics: options.httpMetrics, redact: options.redact });
       clients.set(connector, client);
     }
     return client;
   };
-  const endpointFor = (connector: string, config: Readonly<Record<string, unknown>>): TokenEndpoint => {
-    const found = settings.get(connector);
-    // Callers only ask for connectors in `settings`; anything else is a bug here, not bad input.
-    if (found === undefined) throw INTERNAL({ message: `connector ${connector} has no oauth2 auth` });
-    return createTokenEndpoint(found, clientFor(connector), config);
+  return {
+    endpointFor(connector: string, config: Readonly<Record<string, unknown>>): TokenEndpoint {
+      const found = settings.get(connector);
+      // Callers only ask for connectors in `settings`; anything else is a bug here, not bad input.
+      if (found === undefined) throw INTERNAL({ message: `connector ${connector} has no oauth2 auth` });
+      return createTokenEndpoint(found, clientFor(connector), config);
+    },
+    close: () => Promise.all([...clients.values()].map((c) => c.close())),
   };
-  const providers = new Map<string, ConnectionTokens>();
-  let sweepTimer: NodeJS.Timeout | undefined;
-  let sweeping: Promise<unknown> | undefined;
+}
 
-  const tokensFor = (connector: string, connection: ConnectionInfo): ConnectionTokens | undefined => {
-    const found = settings.get(connector);
-    if (found === undefined || vault === undefined) return undefined;
-    let provider = providers.get(connection.id);
-    if (provider === undefined) {
-      provider = createConnectionTokens({
-        db,
-        vault,
-        connectionId: connection.id,
-        settings: found,
-        endpoint: endpointFor(connector, connection.config),
-        log: oauthLog.child({ connector, connection: connection.id }),
-        ...(refreshes === undefined ? {} : { metrics: { refreshed: (c: string, outcome: string) => refreshes.inc({ connector: c, outcome }) } }),
-      });
-      providers.set(connection.id, provider);
-    }
-    return provider;
-  };
+/** `connectd_oauth_token_refreshes_total` on the daemon's registry, as the token providers report. */
+function refreshMetrics(registry: Registry | undefined): OAuthTokenMetrics | undefined {
+  if (registry === undefined) return undefined;
+  const refreshes = new Counter({
+    name: 'connectd_oauth_token_refreshes_total',
+    help: 'OAuth token refreshes by connector and outcome (refreshed, reused, failed, needs_reauth)',
+    labelNames: ['connector', 'outcome'],
+    registers: [registry],
+  });
+  return { refreshed: (connector, outcome) => refreshes.inc({ connector, outcome }) };
+}
 
+/** The consent flow over the connectors' settings and their plugins' callback checks. */
+function consentFlowOf(options: OAuthServicesOptions, settings: ReadonlyMap<string, OAuthClientSettings>, endpointFor: (connector: string, config: Readonly<Record<string, unknown>>) => TokenEndpoint): ConsentFlow {
+  const checks = new Map(options.connectors.flatMap((c) => (c.callbackCheck === undefined ? [] : [[c.settings.connector, c.callbackCheck] as const])));
+  const vault = options.vault?.vault;
   // Derived on first use, so a daemon that never starts a consent flow never loads a development key.
   let stateKey: Buffer | undefined;
-  const consent = createConsentFlow({
-    db,
+  return createConsentFlow({
+    db: options.db,
     get vault(): Vault {
       if (vault === undefined) throw VAULT_NO_KEY({ operation: 'store OAuth tokens' });
       return vault;
@@ -132,7 +106,7 @@ export function createOAuthServices(options: OAuthServicesOptions): OAuthService
       stateKey ??= stateKeyFrom(options.vault.keys);
       return stateKey;
     },
-    log: oauthLog,
+    log: options.log.child({ component: 'oauth' }),
     settingsFor: (connector) => {
       const found = settings.get(connector);
       return found?.grant === 'authorization_code' ? found : undefined;
@@ -149,6 +123,38 @@ export function createOAuthServices(options: OAuthServicesOptions): OAuthService
     },
     redirectUriFor: (connector) => `${options.publicUrl.replace(/\/+$/, '')}/oauth/${encodeURIComponent(connector)}/callback`,
   });
+}
+
+/**
+ * Composes the OAuth services of a daemon (or of a one-off `connectd sync`): a token endpoint
+ * client per connector, a token provider per connection, the consent flow and the refresh sweep.
+ * @example
+ * const oauth = createOAuthServices({ connectors, db, vault, log, publicUrl });
+ * const tokens = oauth.tokensFor('square', connection);
+ */
+export function createOAuthServices(options: OAuthServicesOptions): OAuthServices {
+  const { db } = options;
+  const vault = options.vault?.vault;
+  const settings = new Map(options.connectors.map((c) => [c.settings.connector, c.settings]));
+  const oauthLog = options.log.child({ component: 'oauth' });
+  const metrics = refreshMetrics(options.registry);
+  const endpoints = tokenEndpoints(options, settings);
+  const providers = new Map<string, ConnectionTokens>();
+  let sweepTimer: NodeJS.Timeout | undefined;
+  let sweeping: Promise<unknown> | undefined;
+
+  const tokensFor = (connector: string, connection: ConnectionInfo): ConnectionTokens | undefined => {
+    const found = settings.get(connector);
+    if (found === undefined || vault === undefined) return undefined;
+    let provider = providers.get(connection.id);
+    if (provider === undefined) {
+      const endpoint = endpoints.endpointFor(connector, connection.config);
+      const log = oauthLog.child({ connector, connection: connection.id });
+      provider = createConnectionTokens({ db, vault, connectionId: connection.id, settings: found, endpoint, log, ...(metrics === undefined ? {} : { metrics }) });
+      providers.set(connection.id, provider);
+    }
+    return provider;
+  };
 
   return {
     settings,
@@ -157,21 +163,15 @@ export function createOAuthServices(options: OAuthServicesOptions): OAuthService
     forget: (connectionId) => {
       providers.delete(connectionId);
     },
-    consent,
+    consent: consentFlowOf(options, settings, (connector, config) => endpoints.endpointFor(connector, config)),
     startSweep(intervalMs = DEFAULT_TOKEN_SWEEP_INTERVAL_MS) {
       const connectors = [...settings.values()].filter((s) => s.grant === 'authorization_code').map((s) => s.connector);
       if (vault === undefined || connectors.length === 0 || sweepTimer !== undefined) return;
       sweepTimer = setInterval(() => {
         if (sweeping !== undefined) return;
-        sweeping = sweepTokens({
-          db,
-          log: oauthLog,
-          connectors,
-          refresh: async (connectionId, policy) => {
-            // Connections this daemon does not run (another daemon's, or unreadable) are left to their owners.
-            await providers.get(connectionId)?.refreshIfExpiring(policy);
-          },
-        })
+        // Connections this daemon does not run (another daemon's, or unreadable) are left to their owners.
+        const refresh = async (connectionId: string, policy: RefreshAheadPolicy): Promise<void> => void (await providers.get(connectionId)?.refreshIfExpiring(policy));
+        sweeping = sweepTokens({ db, log: oauthLog, connectors, refresh })
           .catch((err: unknown) => oauthLog.error({ err }, 'token sweep failed'))
           .finally(() => {
             sweeping = undefined;
@@ -182,7 +182,7 @@ export function createOAuthServices(options: OAuthServicesOptions): OAuthService
     async close() {
       if (sweepTimer !== undefined) clearInterval(sweepTimer);
       await sweeping;
-      await Promise.all([...clients.values()].map((c) => c.close()));
+      await endpoints.close();
     },
   };
 }

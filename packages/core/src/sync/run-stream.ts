@@ -61,6 +61,37 @@ function sender(connection: StreamConnection, streamName: string, signal: AbortS
   };
 }
 
+/** Adds one applied page to the run's totals. */
+function addPage(totals: Totals, records: number, failed: number, counts: { inserted: number; updated: number; skippedOlder: number }): void {
+  totals.pages += 1;
+  totals.records += records;
+  totals.failed += failed;
+  totals.inserted += counts.inserted;
+  totals.updated += counts.updated;
+  totals.skippedOlder += counts.skippedOlder;
+}
+
+type Totals = { pages: number; records: number; failed: number; inserted: number; updated: number; skippedOlder: number };
+
+/**
+ * Where a run starts: the saved request of an interrupted run (incremental runs resume), else the
+ * stream's first request, incrementally from the last high-water mark unless `full`.
+ */
+function startingPoint(
+  stream: CompiledStream,
+  connection: StreamConnection,
+  saved: StreamCheckpoint | undefined,
+  mode: SyncMode,
+): { first: OutgoingRequest; resumeFrom: OutgoingRequest | undefined; previousMark: string | undefined } {
+  const resumeFrom = mode === 'incremental' ? saved?.resume : undefined;
+  const previousMark = mode === 'full' ? undefined : saved?.highWaterMark;
+  if (resumeFrom !== undefined) return { first: resumeFrom, resumeFrom, previousMark };
+  const rendered = stream.request.render(connection.templateValues);
+  const start = stream.incremental === undefined ? undefined : incrementalStart(stream.incremental, previousMark);
+  const first = start === undefined || stream.incremental === undefined ? rendered : withIncrementalStart(rendered, stream.incremental, start);
+  return { first, resumeFrom, previousMark };
+}
+
 /**
  * Runs one stream of one connection: resumes from the checkpoint's saved request if the last run
  * was interrupted, else starts (incrementally from the high-water mark unless `full`), and applies
@@ -73,21 +104,14 @@ export async function runStream(options: RunStreamOptions): Promise<SyncSummary>
   const redact = options.redact ?? ((text: string) => text);
   const started = Date.now();
   const saved = await store.readCheckpoint(connection.connection.id, stream.name);
-  const resumeFrom = mode === 'incremental' ? saved?.resume : undefined;
-  const previousMark = mode === 'full' ? undefined : saved?.highWaterMark;
+  const { first, resumeFrom, previousMark } = startingPoint(stream, connection, saved, mode);
   let runHighWater = resumeFrom === undefined ? undefined : saved?.runHighWater;
-
-  let first: OutgoingRequest = resumeFrom ?? stream.request.render(connection.templateValues);
-  if (resumeFrom === undefined && stream.incremental !== undefined) {
-    const start = incrementalStart(stream.incremental, previousMark);
-    if (start !== undefined) first = withIncrementalStart(first, stream.incremental, start);
-  }
   const runId = await store.startRun({ connectionId: connection.connection.id, stream: stream.name, mode, jobId: options.jobId });
   const log = connection.log.child({ stream: stream.name, runId });
   log.info({ mode, resumed: resumeFrom !== undefined }, 'sync started');
 
   const lookups = cachedLookups((t, c, k, ids) => store.lookupVendorIds(t, c, k, ids), connection.connector, connection.connection.tenant);
-  const totals = { pages: 0, records: 0, failed: 0, inserted: 0, updated: 0, skippedOlder: 0 };
+  const totals: Totals = { pages: 0, records: 0, failed: 0, inserted: 0, updated: 0, skippedOlder: 0 };
   try {
     const walk = paginate({
       first,
@@ -108,25 +132,11 @@ export async function runStream(options: RunStreamOptions): Promise<SyncSummary>
       // while this page is written. At most two pages are held; the order of writes is unchanged.
       const following = walk.next();
       following.catch(() => undefined);
-      totals.pages += 1;
-      totals.records += records.length;
-      totals.failed += failures.length;
       const checkpoint: StreamCheckpoint =
         next === null ? { highWaterMark: previousMark } : { resume: next, runHighWater, highWaterMark: previousMark };
-      const counts = await store.applyPage({
-        connector: connection.connector,
-        connection: connection.connection,
-        stream: stream.name,
-        runId,
-        entity: stream.entity,
-        rows,
-        failures,
-        checkpoint,
-        progress: { pages: 1, records: records.length },
-      });
-      totals.inserted += counts.inserted;
-      totals.updated += counts.updated;
-      totals.skippedOlder += counts.skippedOlder;
+      const page = { connector: connection.connector, connection: connection.connection, stream: stream.name, runId, entity: stream.entity };
+      const counts = await store.applyPage({ ...page, rows, failures, checkpoint, progress: { pages: 1, records: records.length } });
+      addPage(totals, records.length, failures.length, counts);
       options.onProgress?.({ pages: totals.pages, records: totals.records, failed: totals.failed, elapsedMs: Date.now() - started });
       step = await following;
     }
