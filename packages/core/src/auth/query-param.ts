@@ -1,6 +1,6 @@
 /**
  * Sets one query parameter for `api_key` auth. pagination/ has the general form of this edit, but
- * auth may not import pagination (STYLE.md section 3), so this single-parameter copy lives here.
+ * auth may not import pagination (docs/architecture.md, Layers), so this single-parameter copy lives here.
  */
 
 const decodeKey = (raw: string): string => {

@@ -1,6 +1,6 @@
 import { isConnectdError } from '../errors/index.js';
 
-/** Exit codes of every command (DESIGN.md section 2). */
+/** Exit codes of every command (the contract in README.md, CLI). */
 export const EXIT_OK = 0;
 export const EXIT_FAILURE = 1;
 export const EXIT_BAD_INPUT = 2;

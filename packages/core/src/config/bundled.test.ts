@@ -32,7 +32,7 @@ describe('shipped configs', () => {
     expect(result.idleConnectors.map((c) => c.connector)).toEqual(['storq', 'square', 'shopify']);
   });
 
-  it('the bundled connectors.yaml reads only the variables DESIGN.md lists for it', async () => {
+  it('the bundled connectors.yaml reads only the variables the README lists for it', async () => {
     const text = await readFile(join(ROOT, 'connectors.yaml'), 'utf8');
     const used = new Set([...text.matchAll(/\$\{([A-Z0-9_]+)/g)].map((m) => m[1]));
     const allowed = [

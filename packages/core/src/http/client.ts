@@ -32,7 +32,7 @@ import type { BreakerState, ConnectionClient, ConnectionClientOptions, Connectio
  *   half-open probe is held to a single attempt.
  * - Every attempt, retries and the 401 refresh retry included, takes a rate-limit token and is
  *   authorised afresh, so the bucket bounds what reaches the vendor and a refreshed token is used.
- *   The token is taken before authorising (DESIGN.md lists auth first; the effect is the same, but
+ *   The token is taken before authorising (docs/architecture.md lists auth first; the effect is the same, but
  *   this way a signature or short-lived token is made right before sending, not before a wait).
  * - Each attempt writes one request-log line once its outcome and any retry delay are known.
  */

@@ -1,6 +1,6 @@
 /**
  * The entity catalog: the canonical entities plus the integrator's, each with its ajv validator
- * compiled once when the catalog is made (STYLE.md rule 7), never on the hot path.
+ * compiled once when the catalog is made (docs/architecture.md, "Compile once"), never on the hot path.
  */
 import type { Options as AjvOptions, ValidateFunction } from 'ajv';
 import { didYouMean, MAPPING_ENTITY_INVALID, MAPPING_UNKNOWN_ENTITY } from '../errors/index.js';

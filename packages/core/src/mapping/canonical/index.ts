@@ -14,5 +14,5 @@ export { TRANSACTION } from './transaction.js';
 export { SOURCE_COLUMNS, SOURCE_PROPERTIES } from './types.js';
 export type { ColumnType, EntityColumn, EntityDefinition, VendorIdMapping } from './types.js';
 
-/** The five canonical entities (DESIGN.md section 4), in dependency order: stores and products first. */
+/** The five canonical entities the README names (store, product, inventory_level, transaction, order), stores and products first. */
 export const CANONICAL_ENTITIES: readonly EntityDefinition[] = [STORE, PRODUCT, INVENTORY_LEVEL, TRANSACTION, ORDER];
