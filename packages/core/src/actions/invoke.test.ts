@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createConnectionClient, type ConnectionClient } from '../http/index.js';
-import { Worker } from '../jobs/index.js';
+import { Worker, type JobRepository } from '../jobs/index.js';
 import { createLogger } from '../log/index.js';
 import { createJobRepository, type SqlJobRepository } from '../store/index.js';
 import { createTestDatabases, storeBackends } from '../store/testing.js';
@@ -81,7 +81,25 @@ describe.each(storeBackends())('invokeAction on %s', (backend) => {
     });
     const first = invokeAction({ repository: jobs, worker }, 'vendor-acme', action, { sku: 'S-2', name: 'Socks' });
     await waitFor('the first invocation to be running', async () => (await jobs.get('1'))?.status === 'running');
-    const second = invokeAction({ repository: jobs, worker }, 'vendor-acme', action, { sku: 'S-2', name: 'Socks' }, { waitMs: 20_000 });
+    // The vendor answers the first only once the second has joined its job.
+    let joined!: (created: boolean) => void;
+    const whenJoined = new Promise<boolean>((resolve) => (joined = resolve));
+    const watching: JobRepository = {
+      enqueue: async (job) => {
+        const result = await jobs.enqueue(job);
+        joined(result.created);
+        return result;
+      },
+      get: (id) => jobs.get(id),
+      claim: (request) => jobs.claim(request),
+      extendLease: (token, leaseMs) => jobs.extendLease(token, leaseMs),
+      complete: (token, result) => jobs.complete(token, result),
+      fail: (token, failure) => jobs.fail(token, failure),
+      release: (token) => jobs.release(token),
+      runningJobOf: (connectionId, stream) => jobs.runningJobOf(connectionId, stream),
+    };
+    const second = invokeAction({ repository: watching, worker }, 'vendor-acme', action, { sku: 'S-2', name: 'Socks' }, { waitMs: 20_000 });
+    expect(await whenJoined).toBe(false);
     release();
     const [a, b] = await Promise.all([first, second]);
     expect(a.jobId).toBe(b.jobId);

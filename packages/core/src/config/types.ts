@@ -18,17 +18,17 @@ export interface ConnectdConfig extends Omit<ConfigShape, 'plugins' | 'entities'
   readonly entities: NonNullable<ConfigShape['entities']>;
 }
 
-export type ServerConfig = Frozen<Static<typeof Schema.Server>>;
-export type EntityConfig = Frozen<Static<typeof Schema.Entity>>;
-export type ConnectorConfig = Frozen<Static<typeof Schema.Connector>>;
-export type ConnectionConfig = Frozen<Static<typeof Schema.Connection>>;
-export type RequestConfig = Frozen<Static<typeof Schema.Request>>;
-export type StreamConfig = Frozen<Static<typeof Schema.Stream>>;
-export type IncrementalConfig = Frozen<Static<typeof Schema.Incremental>>;
-export type WebhooksConfig = Frozen<Static<typeof Schema.Webhooks>>;
-export type WebhookEventConfig = Frozen<Static<typeof Schema.WebhookEvent>>;
-export type ActionConfig = Frozen<Static<typeof Schema.Action>>;
-export type RateLimitConfig = Frozen<Static<typeof Schema.RateLimit>>;
-export type RetryConfig = Frozen<Static<typeof Schema.Retry>>;
-export type BreakerConfig = Frozen<Static<typeof Schema.Breaker>>;
-export type TimeoutsConfig = Frozen<Static<typeof Schema.Timeouts>>;
+export type ServerConfig = Frozen<Static<typeof Schema.ServerSchema>>;
+export type EntityConfig = Frozen<Static<typeof Schema.EntitySchema>>;
+export type ConnectorConfig = Frozen<Static<typeof Schema.ConnectorSchema>>;
+export type ConnectionConfig = Frozen<Static<typeof Schema.ConnectionSchema>>;
+export type RequestConfig = Frozen<Static<typeof Schema.RequestSchema>>;
+export type StreamConfig = Frozen<Static<typeof Schema.StreamSchema>>;
+export type IncrementalConfig = Frozen<Static<typeof Schema.IncrementalSchema>>;
+export type WebhooksConfig = Frozen<Static<typeof Schema.WebhooksSchema>>;
+export type WebhookEventConfig = Frozen<Static<typeof Schema.WebhookEventSchema>>;
+export type ActionConfig = Frozen<Static<typeof Schema.ActionSchema>>;
+export type RateLimitConfig = Frozen<Static<typeof Schema.RateLimitSchema>>;
+export type RetryConfig = Frozen<Static<typeof Schema.RetrySchema>>;
+export type BreakerConfig = Frozen<Static<typeof Schema.BreakerSchema>>;
+export type TimeoutsConfig = Frozen<Static<typeof Schema.TimeoutsSchema>>;

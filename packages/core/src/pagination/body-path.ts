@@ -6,13 +6,13 @@
 import { PAGINATION_PATH_INVALID } from '../errors/index.js';
 
 /** One step of a path: an object key, or an array index (negative counts from the end). */
-export type PathSegment = { readonly key: string } | { readonly index: number };
+export type BodyPathStep = { readonly key: string } | { readonly index: number };
 
 /** A parsed body path. */
 export interface BodyPath {
   /** The path as written, for messages. */
   readonly source: string;
-  readonly segments: readonly PathSegment[];
+  readonly segments: readonly BodyPathStep[];
   /** The value at the path, or undefined when any step is missing. */
   get(value: unknown): unknown;
 }
@@ -31,7 +31,7 @@ const FIRST_NAME = new RegExp(`^((?!\\$)${NAME})`);
  * compileBodyPath('$.items[0].id').segments; // [{ key: 'items' }, { index: 0 }, { key: 'id' }]
  */
 export function compileBodyPath(path: string): BodyPath {
-  const segments: PathSegment[] = [];
+  const segments: BodyPathStep[] = [];
   let rest = path.trim();
   if (rest.startsWith('$')) rest = rest.slice(1);
   else {
@@ -56,7 +56,7 @@ export function compileBodyPath(path: string): BodyPath {
  * @example
  * readPath({ a: [1, 2] }, [{ key: 'a' }, { index: -1 }]); // 2
  */
-export function readPath(value: unknown, segments: readonly PathSegment[]): unknown {
+export function readPath(value: unknown, segments: readonly BodyPathStep[]): unknown {
   let current = value;
   for (const segment of segments) {
     if (typeof current !== 'object' || current === null) return undefined;

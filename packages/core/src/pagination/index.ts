@@ -8,7 +8,7 @@ export { parseLinkHeader, findLink } from './link-header.js';
 export type { LinkValue } from './link-header.js';
 export { setQueryParams, getQueryParam } from './query-params.js';
 export { compileBodyPath } from './body-path.js';
-export type { BodyPath, PathSegment } from './body-path.js';
+export type { BodyPath, BodyPathStep } from './body-path.js';
 export { nonePaginator } from './paginators/none.js';
 export { linkHeaderPaginator, DEFAULT_LINK_REL } from './paginators/link-header.js';
 export type { LinkHeaderOptions } from './paginators/link-header.js';

@@ -48,7 +48,7 @@ function memoryStore(letters: DeadLetter[], options: { missingEvents?: string[];
   const closed = new Set<string>();
   const writes: Array<{ letter: string; what: 'event' | 'job' | 'records'; detail: unknown }> = [];
   const apply = (letterId: string, what: 'event' | 'job' | 'records', detail: unknown): ReplayWrite => {
-    if (options.failOn === letterId) throw STORE_UNREACHABLE({ reason: 'connection refused' });
+    if (options.failOn === letterId) throw STORE_UNREACHABLE({ target: 'postgres', reason: 'connection refused' });
     if (closed.has(letterId)) return 'closed';
     closed.add(letterId);
     writes.push({ letter: letterId, what, detail });

@@ -5,7 +5,7 @@ import type { StatusStore } from './ports.js';
 import { streamStatuses, type StreamStatus } from './streams.js';
 
 /** One connection's HTTP runtime as the running daemon sees it. */
-export interface ConnectionStatus {
+export interface ConnectionReport {
   readonly connector: string;
   readonly id: string;
   readonly tenant: string;
@@ -27,7 +27,7 @@ export interface StatusReport {
   readonly store: { readonly kind: string; readonly ready: boolean; readonly error?: string };
   readonly connectors: readonly ConnectorSummary[];
   /** Live connection runtimes; only the running daemon knows them. */
-  readonly connections: readonly ConnectionStatus[];
+  readonly connections: readonly ConnectionReport[];
   /** Per connection and stream: last run, next run, checkpoint, dead letters. */
   readonly streams: readonly StreamStatus[];
 }
@@ -38,14 +38,14 @@ export interface EngineView {
   nextRun(connectionId: string, stream: string): Date | null | undefined;
 }
 
-function connectionStatuses(runtimes: ConnectionRuntimes, stored: readonly ConnectionRecord[]): ConnectionStatus[] {
+function connectionStatuses(runtimes: ConnectionRuntimes, stored: readonly ConnectionRecord[]): ConnectionReport[] {
   const records = new Map(stored.map((r) => [r.id, r]));
-  const lifecycle = (id: string): Pick<ConnectionStatus, 'status' | 'statusReason'> => {
+  const lifecycle = (id: string): Pick<ConnectionReport, 'status' | 'statusReason'> => {
     const record = records.get(id);
     if (record === undefined) return {};
     return { status: record.status, ...(record.statusReason === null ? {} : { statusReason: record.statusReason }) };
   };
-  const ready = runtimes.all().map((r): ConnectionStatus => {
+  const ready = runtimes.all().map((r): ConnectionReport => {
     const stats = r.client.stats();
     return {
       connector: r.connector,
@@ -58,7 +58,7 @@ function connectionStatuses(runtimes: ConnectionRuntimes, stored: readonly Conne
     };
   });
   const unavailable = runtimes.unavailable().map(
-    (u): ConnectionStatus => ({
+    (u): ConnectionReport => ({
       connector: u.connector,
       id: u.connectionId,
       tenant: records.get(u.connectionId)?.tenantId ?? '',

@@ -1,12 +1,12 @@
 /** Actions: outbound operations such as creating an order. */
 import { anyObject, mapOf, scalar, Type } from '../../json-schema/index.js';
 import { Description, Jsonata } from './parts.js';
-import { Request } from './stream.js';
+import { RequestSchema } from './stream.js';
 
-export const Idempotency = Type.Object(
+export const IdempotencySchema = Type.Object(
   {
     key: Type.String({ minLength: 1, description: 'Field of the request body that identifies the action, e.g. external_id.' }),
-    header: Type.Optional(Type.String({ minLength: 1, description: 'Also send the key in this header, e.g. Idempotency-Key.' })),
+    header: Type.Optional(Type.String({ minLength: 1, description: 'Also send the key in this header, e.g. IdempotencySchema-Key.' })),
     lookup: Type.Optional(
       Type.Object(
         {
@@ -30,13 +30,13 @@ export const Idempotency = Type.Object(
   },
 );
 
-export const Action = Type.Object(
+export const ActionSchema = Type.Object(
   {
     description: Type.Optional(Description),
-    request: Request,
+    request: RequestSchema,
     input_schema: Type.Optional(anyObject({ description: 'JSON Schema the action input must satisfy.' })),
     map: Type.Optional(Type.String({ ...Jsonata, description: 'JSONata from the vendor response to the action result.' })),
-    idempotency: Type.Optional(Idempotency),
+    idempotency: Type.Optional(IdempotencySchema),
   },
   { title: 'Action', additionalProperties: false },
 );

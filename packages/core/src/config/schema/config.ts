@@ -1,9 +1,9 @@
 /** The whole of connectors.yaml: its root, the daemon's server block and custom entities. */
 import { anyObject, mapOf, Type } from '../../json-schema/index.js';
-import { Connector } from './connector.js';
+import { ConnectorSchema } from './connector.js';
 import { Description, HttpUrl, PositiveInt, SnakeName } from './parts.js';
 
-export const Server = Type.Object(
+export const ServerSchema = Type.Object(
   {
     port: Type.Optional(Type.Integer({ minimum: 0, maximum: 65535, description: 'Port to listen on (default 3000).' })),
     host: Type.Optional(Type.String({ minLength: 1, description: 'Address to bind (default 0.0.0.0).' })),
@@ -13,7 +13,7 @@ export const Server = Type.Object(
   { title: 'HTTP server', description: "Settings of the daemon's HTTP server. PORT in the environment wins over port here.", additionalProperties: false },
 );
 
-export const Entity = Type.Object(
+export const EntitySchema = Type.Object(
   {
     description: Type.Optional(Description),
     schema: anyObject({ description: 'JSON Schema (type: object) every mapped record must satisfy; failures go to dead letters.' }),
@@ -44,15 +44,15 @@ export const ConnectdConfigSchema = Type.Object(
         },
       ),
     ),
-    server: Type.Optional(Server),
+    server: Type.Optional(ServerSchema),
     entities: Type.Optional(
-      mapOf(Entity, {
+      mapOf(EntitySchema, {
         title: 'Custom entities',
         description: 'Entities beyond the canonical five (store, product, inventory_level, transaction, order). Each gets a table connectd.<name>s.',
         propertyNames: SnakeName,
       }),
     ),
-    connectors: mapOf(Connector, {
+    connectors: mapOf(ConnectorSchema, {
       title: 'Connectors',
       description: 'One block per vendor integration. The key (snake_case) names it in URLs (/webhooks/<key>), the CLI and the source columns.',
       propertyNames: SnakeName,

@@ -1,17 +1,17 @@
 /** One connector: a vendor integration and everything it declares. */
 import { mapOf, scalar, Type } from '../../json-schema/index.js';
-import { Action } from './action.js';
+import { ActionSchema } from './action.js';
 import { slot, Description, HttpUrl, SnakeName } from './parts.js';
-import { Breaker, RateLimit, Retry, Timeouts } from './policies.js';
-import { Pagination, Stream } from './stream.js';
-import { Webhooks } from './webhooks.js';
+import { BreakerSchema, RateLimitSchema, RetrySchema, TimeoutsSchema } from './policies.js';
+import { PaginationSchema, StreamSchema } from './stream.js';
+import { WebhooksSchema } from './webhooks.js';
 
 const PRESET_ID = {
   pattern: '^[a-z][a-z0-9-]*/[A-Za-z0-9][A-Za-z0-9_-]*$',
   patternErrorMessage: 'must be <namespace>/<preset>, e.g. "storq/default"',
 };
 
-export const Connection = Type.Object(
+export const ConnectionSchema = Type.Object(
   {
     id: Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]*$', patternErrorMessage: 'must be letters, digits, _, . or -', description: 'Stable id of this connection.' }),
     tenant: Type.String({ minLength: 1, description: 'The tenant the data belongs to.' }),
@@ -23,7 +23,7 @@ export const Connection = Type.Object(
   { additionalProperties: false },
 );
 
-export const Connector = Type.Object(
+export const ConnectorSchema = Type.Object(
   {
     description: Type.Optional(Description),
     optional: Type.Optional(
@@ -45,27 +45,27 @@ export const Connector = Type.Object(
     auth: Type.Optional(
       slot('auth', { title: 'Authentication', description: 'How requests are authorised: api_key, bearer, basic, oauth2, or a plugin type.' }),
     ),
-    rate_limit: Type.Optional(RateLimit),
-    retry: Type.Optional(Retry),
-    breaker: Type.Optional(Breaker),
-    timeouts: Type.Optional(Timeouts),
-    pagination: Type.Optional(Pagination('Default pagination for every stream of this connector.')),
+    rate_limit: Type.Optional(RateLimitSchema),
+    retry: Type.Optional(RetrySchema),
+    breaker: Type.Optional(BreakerSchema),
+    timeouts: Type.Optional(TimeoutsSchema),
+    pagination: Type.Optional(PaginationSchema('Default pagination for every stream of this connector.')),
     error_classifier: Type.Optional(
       slot('errorClassifiers', { description: 'A plugin component that classifies responses (e.g. GraphQL 200 with THROTTLED).' }),
     ),
     connections: Type.Optional(
-      Type.Array(Connection, {
+      Type.Array(ConnectionSchema, {
         title: 'Connections declared in YAML',
         description:
           'Vendor accounts with API-key style credentials. Without this list the connector has one implicit connection named after it; an empty list declares none (connections then come from POST /api/connections). OAuth connections are created through /oauth/<connector>/start instead.',
       }),
     ),
     streams: Type.Optional(
-      mapOf(Stream, { title: 'Streams', description: 'Scheduled, paginated reads mapped onto entities.', propertyNames: SnakeName }),
+      mapOf(StreamSchema, { title: 'Streams', description: 'Scheduled, paginated reads mapped onto entities.', propertyNames: SnakeName }),
     ),
-    webhooks: Type.Optional(Webhooks),
+    webhooks: Type.Optional(WebhooksSchema),
     actions: Type.Optional(
-      mapOf(Action, {
+      mapOf(ActionSchema, {
         title: 'Actions',
         description: 'Outbound operations (e.g. create an order), run through the API or `connectd action`.',
         propertyNames: SnakeName,

@@ -3,10 +3,10 @@
  * derived from them, and the editor schema (packages/core/schema/connectors.schema.json) is
  * generated from them plus each built-in component's own options schema.
  */
-export { ConnectdConfigSchema, Entity, Server } from './config.js';
-export { Connection, Connector } from './connector.js';
-export { Action, Idempotency } from './action.js';
-export { Breaker, RateLimit, Retry, Timeouts } from './policies.js';
-export { Incremental, Request, Stream } from './stream.js';
-export { WebhookEvent, Webhooks } from './webhooks.js';
+export { ConnectdConfigSchema, EntitySchema, ServerSchema } from './config.js';
+export { ConnectionSchema, ConnectorSchema } from './connector.js';
+export { ActionSchema, IdempotencySchema } from './action.js';
+export { BreakerSchema, RateLimitSchema, RetrySchema, TimeoutsSchema } from './policies.js';
+export { IncrementalSchema, RequestSchema, StreamSchema } from './stream.js';
+export { WebhookEventSchema, WebhooksSchema } from './webhooks.js';
 export { slot } from './parts.js';

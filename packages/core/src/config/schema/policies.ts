@@ -2,7 +2,7 @@
 import { Type } from '../../json-schema/index.js';
 import { slot, NonNegativeInt, PositiveInt } from './parts.js';
 
-export const RateLimit = Type.Object(
+export const RateLimitSchema = Type.Object(
   {
     rate: Type.Optional(
       Type.String({
@@ -18,12 +18,12 @@ export const RateLimit = Type.Object(
   { title: 'Rate limit', description: 'Shared by every request of a connection.', additionalProperties: false },
 );
 
-export const Retry = Type.Object(
+export const RetrySchema = Type.Object(
   {
     max_attempts: Type.Optional(PositiveInt('Attempts in total, the first included (default 5).')),
     base_delay_ms: Type.Optional(NonNegativeInt('First backoff delay (default 500).')),
     max_delay_ms: Type.Optional(NonNegativeInt('Largest backoff delay (default 30000).')),
-    max_wait_ms: Type.Optional(NonNegativeInt('Longest Retry-After honoured; longer waits fail the attempt (default 120000).')),
+    max_wait_ms: Type.Optional(NonNegativeInt('Longest RetrySchema-After honoured; longer waits fail the attempt (default 120000).')),
     retry_on_status: Type.Optional(
       Type.Array(Type.Integer({ minimum: 100, maximum: 599 }), {
         uniqueItems: true,
@@ -33,12 +33,12 @@ export const Retry = Type.Object(
   },
   {
     title: 'Retry policy',
-    description: 'Retries idempotent requests (and actions with an idempotency key) with jittered backoff; Retry-After wins.',
+    description: 'Retries idempotent requests (and actions with an idempotency key) with jittered backoff; RetrySchema-After wins.',
     additionalProperties: false,
   },
 );
 
-export const Breaker = Type.Object(
+export const BreakerSchema = Type.Object(
   {
     failure_threshold: Type.Optional(PositiveInt('Consecutive failures that open the breaker (default 5).')),
     failure_ratio: Type.Optional(
@@ -54,7 +54,7 @@ export const Breaker = Type.Object(
   { title: 'Circuit breaker', additionalProperties: false },
 );
 
-export const Timeouts = Type.Object(
+export const TimeoutsSchema = Type.Object(
   {
     connect_ms: Type.Optional(PositiveInt('TCP and TLS connect (default 10000).')),
     headers_ms: Type.Optional(PositiveInt('Until response headers arrive (default 30000).')),

@@ -2,7 +2,7 @@
 import { anyObject, mapOf, scalar, Type, words } from '../../json-schema/index.js';
 import { slot, Cron, Description, Jsonata, NonNegativeInt, SnakeName } from './parts.js';
 
-export const Request = Type.Object(
+export const RequestSchema = Type.Object(
   {
     method: Type.Optional(words(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD'], { description: 'Default GET for streams, POST for actions.' })),
     path: Type.String({ minLength: 1, description: 'Appended to base_url; may hold {placeholders}.' }),
@@ -21,7 +21,7 @@ export const Request = Type.Object(
   { title: 'Request', additionalProperties: false },
 );
 
-export const Incremental = Type.Object(
+export const IncrementalSchema = Type.Object(
   {
     cursor_field: Type.String({ minLength: 1, description: 'Record field whose highest value is checkpointed, e.g. updated_at.' }),
     param: Type.Optional(Type.String({ minLength: 1, description: 'Query parameter that sends the checkpoint (when in: query).' })),
@@ -42,22 +42,22 @@ export const Incremental = Type.Object(
   },
 );
 
-export const Pagination = (description?: string) =>
+export const PaginationSchema = (description?: string) =>
   slot('paginators', {
     title: 'Pagination',
     description: description ?? 'none, link_header, cursor, offset, page, or a plugin type.',
   });
 
-export const Stream = Type.Object(
+export const StreamSchema = Type.Object(
   {
     description: Type.Optional(Description),
-    request: Request,
+    request: RequestSchema,
     records: Type.Optional(Type.String({ minLength: 1, description: 'Where the records are in each page, e.g. $.stock (default: the body, when it is a list).' })),
-    pagination: Type.Optional(Pagination()),
+    pagination: Type.Optional(PaginationSchema()),
     entity: Type.String({ ...SnakeName, description: 'The entity records map onto, e.g. inventory_level.' }),
     map: Type.Optional(Type.String({ ...Jsonata, description: 'JSONata from one vendor record to one entity (default: the record as is).' })),
     schedule: Type.Optional(Type.String({ ...Cron, description: 'When to run, as cron (UTC); without it the stream runs only on demand.' })),
-    incremental: Type.Optional(Incremental),
+    incremental: Type.Optional(IncrementalSchema),
     error_classifier: Type.Optional(slot('errorClassifiers', { description: 'A plugin component that classifies responses of this stream (e.g. GraphQL 200 with THROTTLED).' })),
   },
   { title: 'Stream', additionalProperties: false },

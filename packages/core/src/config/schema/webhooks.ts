@@ -2,7 +2,7 @@
 import { mapOf, Type } from '../../json-schema/index.js';
 import { slot, Description, HeaderOrBodyPath, Jsonata, PositiveInt, SnakeName } from './parts.js';
 
-export const WebhookEvent = Type.Object(
+export const WebhookEventSchema = Type.Object(
   {
     description: Type.Optional(Description),
     entity: SnakeName,
@@ -14,7 +14,7 @@ export const WebhookEvent = Type.Object(
   { additionalProperties: false },
 );
 
-export const Webhooks = Type.Object(
+export const WebhooksSchema = Type.Object(
   {
     path: Type.Optional(Type.String({ pattern: '^/', patternErrorMessage: 'must start with /', description: 'Extra route besides /webhooks/<connector>.' })),
     body_limit_bytes: Type.Optional(PositiveInt('Largest body accepted (default 1048576).')),
@@ -22,7 +22,7 @@ export const Webhooks = Type.Object(
     event_id: Type.Optional(Type.String({ ...HeaderOrBodyPath, description: 'Dedupe key: header:<Name> or a body path such as $.id.' })),
     event_type: Type.Optional(Type.String({ ...HeaderOrBodyPath, description: 'Event type: header:<Name> or a body path such as $.type.' })),
     route: Type.Optional(Type.String({ ...HeaderOrBodyPath, description: 'Finds the connection: header:<Name> or a body path such as $.merchant_id.' })),
-    events: mapOf(WebhookEvent, { minProperties: 1, description: 'Event type → entity and mapping; other event types are acknowledged and ignored.' }),
+    events: mapOf(WebhookEventSchema, { minProperties: 1, description: 'Event type → entity and mapping; other event types are acknowledged and ignored.' }),
   },
   {
     title: 'Webhooks',

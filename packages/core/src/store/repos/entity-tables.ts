@@ -3,13 +3,13 @@ import type { Database } from '../database.js';
 import { quoteIdentifier } from './identifiers.js';
 
 /** SQL type of a typed entity column; values are cast from the mapped entity's JSON. */
-export type EntityColumnType = 'text' | 'numeric' | 'boolean' | 'timestamptz' | 'jsonb';
+export type TableColumnType = 'text' | 'numeric' | 'boolean' | 'timestamptz' | 'jsonb';
 
 /** One typed column of an entity table, filled from `data[field]`. */
-export interface EntityColumn {
+export interface TableColumn {
   readonly column: string;
   readonly field: string;
-  readonly type: EntityColumnType;
+  readonly type: TableColumnType;
 }
 
 /**
@@ -21,7 +21,7 @@ export interface EntityColumn {
 export interface EntityTable {
   /** Table name in schema `connectd`, e.g. `inventory_levels`. */
   readonly table: string;
-  readonly columns: readonly EntityColumn[];
+  readonly columns: readonly TableColumn[];
 }
 
 /**

@@ -2,7 +2,7 @@
 // connections) and of the job queue. Each takes a Queryable or a Database, so callers choose the
 // transaction: a sync page writes rows, dead letters, run progress and its checkpoint in one.
 export { customEntityTable, ensureCustomEntityTable } from './entity-tables.js';
-export type { EntityColumn, EntityColumnType, EntityTable } from './entity-tables.js';
+export type { TableColumn, TableColumnType, EntityTable } from './entity-tables.js';
 export { prepareEntityUpsert, upsertEntities } from './entities.js';
 export type { EntityUpsert, EntityUpsertOptions, EntityUpsertRow, UpsertResult } from './entities.js';
 export { deleteCheckpoint, readCheckpoint, writeCheckpoint } from './checkpoints.js';
@@ -12,7 +12,7 @@ export type { StartRunInput, StartedRun, SyncRun, SyncRunMode, SyncRunResult } f
 export { DEFAULT_DEAD_LETTER_PAGE_SIZE, countDeadLetters, insertDeadLetters, listDeadLetters, markReplayed } from './dead-letters.js';
 export type { DeadLetter, DeadLetterCount, DeadLetterFilter, DeadLetterSource, NewDeadLetter } from './dead-letters.js';
 export { lookupVendorIds, rememberVendorIds } from './vendor-ids.js';
-export type { VendorIdMapping } from './vendor-ids.js';
+export type { VendorIdRow } from './vendor-ids.js';
 export { deleteConnection, getConnection, listConnections, saveConnection, setConnectionStatus, upsertDeclaredConnection } from './connections.js';
 export type { ConnectionRecord, ConnectionStatus, ConnectionWrite, DeclaredConnection } from './connections.js';
 export { DEFAULT_JOB_MAX_ATTEMPTS, DEFAULT_JOB_QUEUE, SqlJobRepository, createJobRepository } from './jobs.js';

@@ -1,7 +1,7 @@
 import type { Queryable } from '../database.js';
 
 /** One vendor id and the canonical natural key it stands for, e.g. a Square location id → a store key. */
-export interface VendorIdMapping {
+export interface VendorIdRow {
   readonly tenantId: string;
   readonly connector: string;
   /** The entity the natural key belongs to: `store`, `product`, ... */
@@ -17,9 +17,9 @@ export interface VendorIdMapping {
  * @example
  * await rememberVendorIds(tx, [{ tenantId: 't1', connector: 'square', kind: 'store', vendorId: 'L123', naturalKey: 'L123' }]);
  */
-export async function rememberVendorIds(tx: Queryable, rows: readonly VendorIdMapping[]): Promise<number> {
+export async function rememberVendorIds(tx: Queryable, rows: readonly VendorIdRow[]): Promise<number> {
   if (rows.length === 0) return 0;
-  const latest = new Map<string, VendorIdMapping>();
+  const latest = new Map<string, VendorIdRow>();
   // ON CONFLICT cannot touch one row twice in a statement, so duplicates are folded first.
   for (const row of rows) latest.set(JSON.stringify([row.tenantId, row.connector, row.kind, row.vendorId]), row);
   const records = [...latest.values()].map((row) => ({ t: row.tenantId, c: row.connector, k: row.kind, v: row.vendorId, n: row.naturalKey }));
