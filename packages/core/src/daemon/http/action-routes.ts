@@ -46,9 +46,9 @@ function answer(response: FastifyReply, invocation: ActionInvocation): FastifyRe
  */
 export function actionRoutes(deps: { readonly engine: Engine; readonly jobs: JobRepository }): (api: FastifyInstance) => void {
   return (api) => {
-    api.post('/actions/:connector/:action', async (request, response) => {
-      const { connector, action } = request.params as { connector: string; action: string };
-      const query = request.query as { connection?: string; wait_ms?: string };
+    api.post<{ Params: { connector: string; action: string }; Querystring: { connection?: string; wait_ms?: string } }>('/actions/:connector/:action', async (request, response) => {
+      const { connector, action } = request.params;
+      const query = request.query;
       const waitMs = query.wait_ms === undefined ? undefined : Math.min(MAX_WAIT_MS, Math.max(0, Number(query.wait_ms) || 0));
       try {
         return answer(response, await deps.engine.invokeAction(connector, action, request.body, { connectionId: query.connection, waitMs }));
@@ -58,8 +58,8 @@ export function actionRoutes(deps: { readonly engine: Engine; readonly jobs: Job
       }
     });
 
-    api.get('/jobs/:id', async (request) => {
-      const { id } = request.params as { id: string };
+    api.get<{ Params: { id: string } }>('/jobs/:id', async (request) => {
+      const { id } = request.params;
       const job = /^\d{1,18}$/.test(id) ? await deps.jobs.get(id) : undefined;
       if (job === undefined) throw JOBS_NOT_FOUND({ jobId: id });
       return {

@@ -49,6 +49,9 @@ export function parseNewConnection(body: unknown): NewConnection {
   return { id, connector, tenant, config, secrets };
 }
 
+/** Routes addressed by a connection id. */
+type ById = { Params: { id: string } };
+
 function statusFilter(value: string | undefined): ConnectionStatus | undefined {
   if (value === undefined) return undefined;
   const status = STATUSES.find((s) => s === value);
@@ -68,24 +71,24 @@ function statusFilter(value: string | undefined): ConnectionStatus | undefined {
  */
 export function connectionRoutes(admin: ConnectionAdmin): (api: FastifyInstance) => void {
   return (api) => {
-    api.get('/connections', async (request) => {
-      const query = request.query as Record<string, string | undefined>;
-      return { connections: await admin.list({ connector: query['connector'], tenant: query['tenant'], status: statusFilter(query['status']) }) };
+    api.get<{ Querystring: { connector?: string; tenant?: string; status?: string } }>('/connections', async (request) => {
+      const { connector, tenant, status } = request.query;
+      return { connections: await admin.list({ connector, tenant, status: statusFilter(status) }) };
     });
 
-    api.get('/connections/:id', async (request) => admin.get((request.params as { id: string }).id));
+    api.get<ById>('/connections/:id', async (request) => admin.get(request.params.id));
 
     api.post('/connections', async (request, response) => {
       const { view, created } = await admin.create(parseNewConnection(request.body));
       return response.code(created ? 201 : 200).send(view);
     });
 
-    api.post('/connections/:id/disable', async (request) => admin.disable((request.params as { id: string }).id));
+    api.post<ById>('/connections/:id/disable', async (request) => admin.disable(request.params.id));
 
-    api.post('/connections/:id/enable', async (request) => admin.enable((request.params as { id: string }).id));
+    api.post<ById>('/connections/:id/enable', async (request) => admin.enable(request.params.id));
 
-    api.delete('/connections/:id', async (request, response) => {
-      await admin.delete((request.params as { id: string }).id);
+    api.delete<ById>('/connections/:id', async (request, response) => {
+      await admin.delete(request.params.id);
       return response.code(204).send();
     });
   };

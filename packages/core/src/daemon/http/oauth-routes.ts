@@ -13,6 +13,9 @@ export interface OAuthRoutesDeps {
   readonly successUrl?: string | undefined;
 }
 
+/** Routes addressed by a connector's key. */
+type ByConnector = { Params: { connector: string } };
+
 function queryOf(url: string): URLSearchParams {
   const at = url.indexOf('?');
   return new URLSearchParams(at === -1 ? '' : url.slice(at + 1));
@@ -39,8 +42,8 @@ export function oauthRoutes(deps: OAuthRoutesDeps): (app: FastifyInstance) => vo
     return page(response, status, html);
   };
   return (app) => {
-    app.get('/oauth/:connector/start', async (request, response) => {
-      const { connector } = request.params as { connector: string };
+    app.get<ByConnector>('/oauth/:connector/start', async (request, response) => {
+      const { connector } = request.params;
       try {
         const { location } = await deps.consent.start(connector, queryOf(request.url));
         return response.code(302).header('cache-control', 'no-store').header('location', location).send();
@@ -49,8 +52,8 @@ export function oauthRoutes(deps: OAuthRoutesDeps): (app: FastifyInstance) => vo
       }
     });
 
-    app.get('/oauth/:connector/callback', async (request, response) => {
-      const { connector } = request.params as { connector: string };
+    app.get<ByConnector>('/oauth/:connector/callback', async (request, response) => {
+      const { connector } = request.params;
       let connection: ConnectionRecord;
       try {
         ({ connection } = await deps.consent.callback(connector, queryOf(request.url)));
