@@ -86,7 +86,7 @@ export class Project {
   }
 
   isActive(name: string): boolean {
-    return this.config.connectors[name] !== undefined && !this.#idle.has(name);
+    return Object.hasOwn(this.config.connectors, name) && !this.#idle.has(name);
   }
 
   /** The missing variable names of an idle connector; empty for an active one. */

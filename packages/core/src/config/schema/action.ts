@@ -6,7 +6,7 @@ import { RequestSchema } from './stream.js';
 export const IdempotencySchema = Type.Object(
   {
     key: Type.String({ minLength: 1, description: 'Field of the request body that identifies the action, e.g. external_id.' }),
-    header: Type.Optional(Type.String({ minLength: 1, description: 'Also send the key in this header, e.g. IdempotencySchema-Key.' })),
+    header: Type.Optional(Type.String({ minLength: 1, description: 'Also send the key in this header, e.g. Idempotency-Key.' })),
     lookup: Type.Optional(
       Type.Object(
         {

@@ -23,7 +23,7 @@ export const RetrySchema = Type.Object(
     max_attempts: Type.Optional(PositiveInt('Attempts in total, the first included (default 5).')),
     base_delay_ms: Type.Optional(NonNegativeInt('First backoff delay (default 500).')),
     max_delay_ms: Type.Optional(NonNegativeInt('Largest backoff delay (default 30000).')),
-    max_wait_ms: Type.Optional(NonNegativeInt('Longest RetrySchema-After honoured; longer waits fail the attempt (default 120000).')),
+    max_wait_ms: Type.Optional(NonNegativeInt('Longest Retry-After honoured; longer waits fail the attempt (default 120000).')),
     retry_on_status: Type.Optional(
       Type.Array(Type.Integer({ minimum: 100, maximum: 599 }), {
         uniqueItems: true,
@@ -33,7 +33,7 @@ export const RetrySchema = Type.Object(
   },
   {
     title: 'Retry policy',
-    description: 'Retries idempotent requests (and actions with an idempotency key) with jittered backoff; RetrySchema-After wins.',
+    description: 'Retries idempotent requests (and actions with an idempotency key) with jittered backoff; Retry-After wins.',
     additionalProperties: false,
   },
 );
