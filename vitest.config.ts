@@ -14,6 +14,10 @@ export default defineConfig({
         find: /^@connectd\/connector-storq\/testing$/,
         replacement: fileURLToPath(new URL('./packages/connector-storq/src/testing/index.ts', import.meta.url)),
       },
+      {
+        find: /^@connectd\/connector-square\/testing$/,
+        replacement: fileURLToPath(new URL('./packages/connector-square/src/testing/index.ts', import.meta.url)),
+      },
     ],
   },
   test: {
