@@ -19,7 +19,7 @@ const RULES: Record<string, { may: string[]; types?: string[] }> = {
   auth: { may: ['errors', 'log', 'http', 'connector', 'json-schema'], types: ['store'] },
   store: { may: ['errors', 'log'] },
   jobs: { may: ['errors', 'log'], types: ['store'] },
-  webhooks: { may: ['errors', 'log', 'connector', 'mapping', 'json-schema'], types: ['store'] },
+  webhooks: { may: ['errors', 'log', 'connector', 'mapping', 'http', 'json-schema'], types: ['store'] },
   sync: { may: ['errors', 'log', 'connector', 'http', 'auth', 'pagination', 'mapping', 'jobs'], types: ['store'] },
   oauth: { may: ['errors', 'log', 'connector', 'http', 'auth', 'store'] },
   actions: { may: ['errors', 'log', 'connector', 'http', 'auth', 'mapping', 'jobs', 'json-schema'], types: ['store'] },
@@ -27,7 +27,7 @@ const RULES: Record<string, { may: string[]; types?: string[] }> = {
   connections: { may: ['errors', 'log', 'connector', 'http', 'auth'], types: ['project', 'store', 'webhooks'] },
   replay: { may: ['errors', 'log', 'mapping', 'webhooks'], types: ['connector', 'store', 'sync'] },
   status: { may: ['jobs'], types: ['connections', 'project', 'store'] },
-  persist: { may: ['errors', 'store', 'connections', 'webhooks'], types: ['mapping', 'sync', 'replay', 'status'] },
+  persist: { may: ['errors', 'store', 'jobs', 'connections', 'webhooks'], types: ['mapping', 'sync', 'replay', 'status'] },
   daemon: {
     may: ['errors', 'log', 'config', 'connector', 'mapping', 'http', 'auth', 'store', 'jobs', 'webhooks', 'sync', 'actions', 'oauth', 'project', 'connections', 'replay', 'status', 'persist'],
   },

@@ -49,6 +49,13 @@ describe('compileAction', () => {
     expect(compileAction('c', 'a', { request: { path: '/x', method: 'PUT' } }).retrySafe).toBe(true);
     expect(compileAction('c', 'a', { request: { path: '/x' }, idempotency: { key: 'k', header: 'Idempotency-Key' } }).retrySafe).toBe(true);
   });
+
+  it('lets a declared request.idempotent decide instead of the method', () => {
+    expect(compileAction('c', 'a', { request: { path: '/x', idempotent: true } })).toMatchObject({ idempotent: true, retrySafe: true });
+    expect(compileAction('c', 'a', { request: { path: '/x', method: 'PUT', idempotent: false } })).toMatchObject({ idempotent: false, retrySafe: false });
+    expect(compileAction('c', 'a', { request: { path: '/x', idempotent: false }, idempotency: { key: 'k', header: 'Idempotency-Key' } }).retrySafe).toBe(true);
+    expect(compileAction('c', 'a', { request: { path: '/x' } }).idempotent).toBeUndefined();
+  });
 });
 
 describe('preparing a request', () => {

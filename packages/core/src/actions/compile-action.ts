@@ -48,6 +48,7 @@ class Action implements CompiledAction {
   readonly method: string;
   readonly inputSchema: Readonly<Record<string, unknown>> | undefined;
   readonly idempotency: CompiledAction['idempotency'];
+  readonly idempotent: boolean | undefined;
   readonly retrySafe: boolean;
   readonly #declaration: ActionDeclaration;
   readonly #input: InputValidator;
@@ -66,7 +67,8 @@ class Action implements CompiledAction {
     this.inputSchema = declaration.input_schema;
     const idempotency = declaration.idempotency;
     this.idempotency = idempotency === undefined ? undefined : { key: idempotency.key, header: idempotency.header, lookup: idempotency.lookup !== undefined };
-    this.retrySafe = IDEMPOTENT_METHODS.has(this.method) || idempotency?.header !== undefined || idempotency?.lookup !== undefined;
+    this.idempotent = declaration.request.idempotent;
+    this.retrySafe = (this.idempotent ?? IDEMPOTENT_METHODS.has(this.method)) || idempotency?.header !== undefined || idempotency?.lookup !== undefined;
     this.#declaration = declaration;
     this.#input = parts.input;
     this.#body = parts.body;

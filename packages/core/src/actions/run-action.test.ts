@@ -230,6 +230,19 @@ describe('runAction', () => {
     expect(sleeps).toEqual([1000]);
   });
 
+  it('repeats a POST declared idempotent, in the client and in the run, and never repeats a PUT declared not idempotent', async () => {
+    const search: ActionDeclaration = { request: { path: '/orders/search', idempotent: true } };
+    server.route('POST', '/api/v1/orders/search', reply.json({ orders: [] })).enqueue('POST', '/api/v1/orders/search', reply.status(503), reply.reset());
+    expect(await run(search, { status: 'open' })).toMatchObject({ outcome: 'created', status: 200, attempts: 1 });
+    expect(server.requestsTo('POST', '/api/v1/orders/search')).toHaveLength(3);
+
+    const put: ActionDeclaration = { request: { method: 'PUT', path: '/stock', idempotent: false } };
+    server.route('PUT', '/api/v1/stock', reply.status(502));
+    const err = await rejectionOf(run(put, { sku: 'SKU-1', quantity: 3 }));
+    expect(err.code).toBe('CONNECTD_ERR_ACTION_OUTCOME_UNKNOWN');
+    expect(server.requestsTo('PUT', '/api/v1/stock')).toHaveLength(1);
+  });
+
   it('ends the run when the vendor asks to wait longer than maxWaitMs', async () => {
     serveOrders();
     server.route('POST', '/api/v1/orders', reply.retryAfter(600));

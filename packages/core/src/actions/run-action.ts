@@ -5,7 +5,8 @@
  * a timeout never creates a second order, even at a vendor that does not dedupe.
  *
  * The request goes out without the client's `idempotencyKey`, so the client never repeats it on
- * its own; every repeat is decided here, after a fresh lookup.
+ * its own; every repeat is decided here, after a fresh lookup. Only a request declared
+ * `idempotent: true` (a POST that merely reads, say) is also repeated by the client.
  */
 import type { OutgoingRequest } from '../connector/index.js';
 import {
@@ -118,7 +119,7 @@ async function attemptOnce(action: CompiledAction, connection: ActionConnection,
   }
   let response: HttpResponse;
   try {
-    response = await connection.client.send({ ...prepared.request, signal });
+    response = await connection.client.send({ ...prepared.request, idempotent: action.idempotent, signal });
   } catch (err) {
     return sendFailure(err, action.retrySafe, signal);
   }

@@ -70,8 +70,14 @@ export interface CompiledAction {
   readonly inputSchema: Readonly<Record<string, unknown>> | undefined;
   readonly idempotency: { readonly key: string; readonly header: string | undefined; readonly lookup: boolean } | undefined;
   /**
-   * True when a failed attempt may be repeated: the method is idempotent, or the action declares an
-   * idempotency header or lookup. Otherwise an attempt whose outcome is unknown is never repeated.
+   * `request.idempotent` as declared, undefined when not. Sent with the request so the client
+   * repeats a declared-idempotent POST itself (and never repeats a request declared `false`).
+   */
+  readonly idempotent: boolean | undefined;
+  /**
+   * True when a failed attempt may be repeated: the request is idempotent (as declared, else by its
+   * method), or the action declares an idempotency header or lookup. Otherwise an attempt whose
+   * outcome is unknown is never repeated.
    */
   readonly retrySafe: boolean;
   /** A validated copy of the input, schema defaults filled in. Throws CONNECTD_ERR_ACTION_INPUT_INVALID. */

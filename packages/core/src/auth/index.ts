@@ -5,7 +5,7 @@ export { bearerAuth } from './strategies/bearer.js';
 export type { BearerOptions } from './strategies/bearer.js';
 export { basicAuth } from './strategies/basic.js';
 export type { BasicOptions } from './strategies/basic.js';
-export { oauth2Auth, DEFAULT_OAUTH2_HEADER, DEFAULT_OAUTH2_PREFIX } from './strategies/oauth2.js';
+export { oauth2Auth, DEFAULT_OAUTH2_HEADER, DEFAULT_OAUTH2_PREFIX, REVOKE_PLACEHOLDERS } from './strategies/oauth2.js';
 export type { OAuth2Options } from './strategies/oauth2.js';
 export { withHeader } from './headers.js';
 export { withQueryParam } from './query-param.js';

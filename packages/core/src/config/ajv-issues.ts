@@ -132,7 +132,11 @@ function describe(error: ErrorObject, parent: Record<string, unknown>, params: R
     case 'oneOf': {
       // `oneOf: [{ required: [a] }, { required: [b] }]`: exactly one of two keys.
       const keys = Array.isArray(error.schema) ? error.schema.map((branch: unknown) => requiredOnly(branch)) : [];
-      if (keys.length > 1 && keys.every((key) => key !== undefined)) return `give either ${keys.map((k) => `"${k}"`).join(' or ')}, not both`;
+      if (keys.length > 1 && keys.every((key) => key !== undefined)) {
+        const quoted = keys.map((k) => `"${k}"`);
+        if (quoted.length === 2) return `give either ${quoted.join(' or ')}, not both`;
+        return `give exactly one of ${quoted.slice(0, -1).join(', ')} or ${quoted[quoted.length - 1]}`;
+      }
       return 'matches more than one of the allowed forms; keep only one';
     }
     default:
@@ -189,8 +193,10 @@ function collapseAlternatives(errors: readonly ErrorObject[]): ErrorObject[] {
       branch.unshift(previous);
       out.pop();
     }
-    if (branch.length === 0) {
-      out.push(error); // a oneOf that matched several branches
+    // A oneOf that matched several branches: the other branches' errors are beside the point.
+    const passing = (error.params as { passingSchemas?: unknown }).passingSchemas;
+    if (branch.length === 0 || (error.keyword === 'oneOf' && Array.isArray(passing))) {
+      out.push(error);
       continue;
     }
     out.push(...replacementFor(error, branch));

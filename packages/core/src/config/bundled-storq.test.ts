@@ -5,6 +5,7 @@
  */
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import square from '../../../connector-square/src/index.js';
 import storq from '../../../connector-storq/src/index.js';
 import { compileAction, type ActionConnection, type ActionDeclaration } from '../actions/index.js';
 import { isConnectdError } from '../errors/index.js';
@@ -19,7 +20,10 @@ import { validateConfig } from './validate.js';
 const ROOT = join(import.meta.dirname, '../../../..');
 const ENV = { STORQ_API_KEY: 'fsk_test_abcdefgh1234', STORQ_WEBHOOK_SECRET: 'storq-hook-secret', STORQ_BASE_URL: 'http://127.0.0.1:4010/api/v1' };
 
-const catalog = validationContext({ plugins: [{ spec: storq.meta.name, index: 0, entry: 'src/index.ts', meta: storq.meta, plugin: storq }] });
+const catalog = validationContext({ plugins: [
+    { spec: storq.meta.name, index: 0, entry: 'src/index.ts', meta: storq.meta, plugin: storq },
+    { spec: square.meta.name, index: 1, entry: 'src/index.ts', meta: square.meta, plugin: square },
+  ] });
 const entities = createEntityCatalog();
 const bindings: MappingBindings = { connection: { id: 'storq-main', tenant: 'acme', config: {} }, lookups: { store: () => undefined, product: () => undefined } };
 
@@ -146,10 +150,11 @@ describe('the bundled storq connector', () => {
     const hooks = connectors.get('storq')!;
     const deliver = async (event: { type: string }): Promise<Array<Record<string, unknown>>> => {
       expect(hooks.keys.eventType?.({}, event)).toBe(event.type);
-      const compiled = hooks.events.get(event.type)!;
-      const page = await mapRecords(await compiled.records(event), compiled.mapping, compiled.entity, entities, bindings);
+      const { action } = hooks.events.get(event.type)!;
+      if (action.kind !== 'map') throw new Error(`${event.type} does not map`);
+      const page = await action.mapper.map(await action.records(event), bindings);
       expect(page.failures.map((f) => f.reason)).toEqual([]);
-      return page.entities.map((e) => ({ ...e.value }));
+      return page.rows.map((row) => ({ ...row.value }));
     };
     const stock = { id: 'evt_1', type: 'stock.updated', created_at: '2025-06-01T10:10:00Z', data: { object: { sku: 'MUG-BLUE', quantity: 7, updated_at: '2025-06-01T10:10:00Z' } } };
     expect(await deliver(stock)).toEqual([{ store: 'default', product: 'MUG-BLUE', quantity: 7, as_of: '2025-06-01T10:10:00Z', vendor_updated_at: '2025-06-01T10:10:00Z' }]);

@@ -3,6 +3,7 @@ import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 // The storq plugin's sources: the bundled file extends its preset and uses its webhook verifier.
+import square from '../../../connector-square/src/index.js';
 import storq from '../../../connector-storq/src/index.js';
 import { validationContext } from '../testing/validation-context.js';
 import { formatConfigIssue } from './issues.js';
@@ -12,7 +13,10 @@ import { validateConfig } from './validate.js';
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../../../..');
 
 /** Built-in ids plus the components and presets of the plugins the shipped files use. */
-const withPlugins = validationContext({ plugins: [{ spec: storq.meta.name, index: 0, entry: 'src/index.ts', meta: storq.meta, plugin: storq }] });
+const withPlugins = validationContext({ plugins: [
+    { spec: storq.meta.name, index: 0, entry: 'src/index.ts', meta: storq.meta, plugin: storq },
+    { spec: square.meta.name, index: 1, entry: 'src/index.ts', meta: square.meta, plugin: square },
+  ] });
 
 async function exampleConfigs(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { withFileTypes: true, recursive: true });

@@ -1,4 +1,4 @@
-import { CONFIG_MISSING_KEY, CONFIG_SCHEMA, CONFIG_UNKNOWN_ENTITY } from '../errors/index.js';
+import { CONFIG_MISSING_KEY, CONFIG_SCHEMA, CONFIG_UNKNOWN_ENTITY, CONFIG_UNKNOWN_STREAM } from '../errors/index.js';
 import { cronProblem } from './cron.js';
 import { didYouMean } from '../errors/index.js';
 import { issueAt, type ConfigIssue, type IssueContext, type YamlPath } from './issues.js';
@@ -23,9 +23,14 @@ export function checkSemantics(config: unknown, ctx: IssueContext, canonicalEnti
     const base: YamlPath = ['connectors', name];
     checkEndpoints(connector, base, ctx, issues);
     checkConnections(connector.connections, [...base, 'connections'], ctx, issues);
+    const streamNames = entries(connector.streams).map(([stream]) => stream);
     for (const [stream, body] of entries(connector.streams)) {
       const path = [...base, 'streams', stream];
       checkEntityRef(body.entity, [...path, 'entity'], entityNames, ctx, issues);
+      checkOutputs(body.outputs, [...path, 'outputs'], entityNames, ctx, issues);
+      if (Array.isArray(body.after)) {
+        body.after.forEach((name, i) => checkStreamRef(name, [...path, 'after', i], streamNames, ctx, issues, stream));
+      }
       if (typeof body.schedule === 'string' && body.schedule.trim().split(/\s+/).length >= 5) {
         const problem = cronProblem(body.schedule);
         if (problem !== undefined) push(issues, ctx, CONFIG_SCHEMA.code, [...path, 'schedule'], 'value', `not a valid cron expression: ${problem}`);
@@ -36,11 +41,55 @@ export function checkSemantics(config: unknown, ctx: IssueContext, canonicalEnti
     if (isPlain(connector.webhooks)) {
       const hooks = connector.webhooks;
       for (const [event, body] of entries(hooks.events)) {
-        checkEntityRef(body.entity, [...base, 'webhooks', 'events', event, 'entity'], entityNames, ctx, issues);
+        const path = [...base, 'webhooks', 'events', event];
+        checkEntityRef(body.entity, [...path, 'entity'], entityNames, ctx, issues);
+        checkOutputs(body.outputs, [...path, 'outputs'], entityNames, ctx, issues);
+        checkStreamRef(body.run_stream, [...path, 'run_stream'], streamNames, ctx, issues);
       }
     }
+    checkAfterCycles(connector.streams, [...base, 'streams'], ctx, issues);
   }
   return issues;
+}
+
+function checkOutputs(outputs: unknown, path: YamlPath, entityNames: readonly string[], ctx: IssueContext, issues: ConfigIssue[]): void {
+  if (!Array.isArray(outputs)) return;
+  outputs.forEach((output, i) => {
+    if (isPlain(output)) checkEntityRef(output.entity, [...path, i, 'entity'], entityNames, ctx, issues);
+  });
+}
+
+function checkStreamRef(name: unknown, path: YamlPath, known: readonly string[], ctx: IssueContext, issues: ConfigIssue[], self?: string): void {
+  if (typeof name !== 'string') return;
+  if (name === self) {
+    push(issues, ctx, CONFIG_UNKNOWN_STREAM.code, path, 'value', `a stream cannot run after itself`);
+    return;
+  }
+  if (known.includes(name)) return;
+  const message = `unknown stream "${name}"; this connector declares ${known.length === 0 ? 'no streams' : known.join(', ')}`;
+  push(issues, ctx, CONFIG_UNKNOWN_STREAM.code, path, 'value', message, didYouMean(name, known));
+}
+
+/** `after:` must not go round: each stream in a cycle is reported once, at its own `after` key. */
+function checkAfterCycles(streams: unknown, path: YamlPath, ctx: IssueContext, issues: ConfigIssue[]): void {
+  const after = new Map(entries(streams).map(([name, body]) => [name, Array.isArray(body.after) ? body.after.filter((n): n is string => typeof n === 'string') : []]));
+  // Whether `start` is reached again by following after: from its own dependencies.
+  const inCycle = (start: string): boolean => {
+    const seen = new Set<string>();
+    const pending = (after.get(start) ?? []).filter((dep) => dep !== start);
+    for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+      if (next === start) return true;
+      if (seen.has(next)) continue;
+      seen.add(next);
+      pending.push(...(after.get(next) ?? []));
+    }
+    return false;
+  };
+  for (const name of after.keys()) {
+    if (inCycle(name)) {
+      push(issues, ctx, CONFIG_UNKNOWN_STREAM.code, [...path, name, 'after'], 'key', `"${name}" waits, through after:, for a stream that waits for it: break the circle`);
+    }
+  }
 }
 
 function push(issues: ConfigIssue[], ctx: IssueContext, code: string, path: YamlPath, anchor: 'key' | 'value', message: string, suggestion?: string): void {
@@ -88,7 +137,8 @@ function checkRequest(request: unknown, path: YamlPath, ctx: IssueContext, issue
 /** Streams and actions need a base_url unless every path is a full URL. */
 function checkEndpoints(connector: Plain, base: YamlPath, ctx: IssueContext, issues: ConfigIssue[]): void {
   if ('base_url' in connector) return;
-  const requests = [...entries(connector.streams), ...entries(connector.actions)].map(([, body]) => body.request);
+  const fetches = isPlain(connector.webhooks) ? entries(connector.webhooks.events).flatMap(([, body]) => (isPlain(body.fetch) ? [body.fetch] : [])) : [];
+  const requests = [...entries(connector.streams), ...entries(connector.actions), ...fetches.map((fetch) => ['', fetch] as const)].map(([, body]) => body.request);
   const relative = requests.some((request) => isPlain(request) && typeof request.path === 'string' && !/^https?:\/\//.test(request.path));
   if (relative) push(issues, ctx, CONFIG_MISSING_KEY.code, base, 'key', 'missing required key "base_url" (streams and actions with relative paths need it)');
 }

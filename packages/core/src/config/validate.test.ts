@@ -193,6 +193,71 @@ connectors:
     ]);
   });
 
+  it('checks outputs, after: and run_stream references between streams, and circles in after:', () => {
+    const issues = issuesOf(`version: 1
+connectors:
+  pos:
+    base_url: http://127.0.0.1:9
+    streams:
+      locations:
+        request: { path: /locations }
+        entity: store
+        after: [inventory]
+      catalog:
+        request: { path: /catalog }
+        entity: product
+        after: [locatons, catalog]
+      inventory:
+        request: { path: /counts }
+        entity: inventory_level
+        after: [locations]
+      orders:
+        request: { path: /orders }
+        outputs:
+          - { entity: order }
+          - { entity: transactions, records: line_items }
+    webhooks:
+      verify: { type: hmac, header: X, secret: a }
+      events:
+        catalog.version.updated: { run_stream: catalogue }
+        order.updated: { outputs: [{ entity: ordr }], fetch: { request: { path: "/orders/{id}" }, params: { id: $.data.id } } }
+`);
+    // In file order: the circle locations → inventory → locations is reported at both after: keys.
+    expect(issues.map((i) => [i.code.replace('CONNECTD_ERR_CONFIG_', ''), i.path, i.suggestion])).toEqual([
+      ['UNKNOWN_STREAM', 'connectors.pos.streams.locations.after', undefined],
+      ['UNKNOWN_STREAM', 'connectors.pos.streams.catalog.after[0]', 'locations'],
+      ['UNKNOWN_STREAM', 'connectors.pos.streams.catalog.after[1]', undefined],
+      ['UNKNOWN_STREAM', 'connectors.pos.streams.inventory.after', undefined],
+      ['UNKNOWN_ENTITY', 'connectors.pos.streams.orders.outputs[1].entity', 'transaction'],
+      ['UNKNOWN_STREAM', 'connectors.pos.webhooks.events["catalog.version.updated"].run_stream', 'catalog'],
+      ['UNKNOWN_ENTITY', 'connectors.pos.webhooks.events["order.updated"].outputs[0].entity', 'order'],
+    ]);
+  });
+
+  it('wants exactly one of entity, outputs, run_stream or mark_connection on an event, and map only beside entity', () => {
+    const issues = issuesOf(`version: 1
+connectors:
+  pos:
+    base_url: http://127.0.0.1:9
+    streams:
+      both: { request: { path: /x }, entity: store, outputs: [{ entity: store }] }
+      neither: { request: { path: /x } }
+      stray_map: { request: { path: /x }, outputs: [{ entity: store }], map: "{}" }
+    webhooks:
+      verify: { type: hmac, header: X, secret: a }
+      events:
+        two: { entity: store, run_stream: both }
+        fetch_alone: { mark_connection: needs_reauth, fetch: { request: { path: /y } } }
+`);
+    expect(issues.map((i) => [i.path, i.message])).toEqual([
+      ['connectors.pos.streams.both', 'give either "entity" or "outputs", not both'],
+      ['connectors.pos.streams.neither', 'needs one of "entity" or "outputs"'],
+      ['connectors.pos.streams.stray_map', expect.stringContaining('entity')],
+      ['connectors.pos.webhooks.events.two', 'give exactly one of "entity", "outputs", "run_stream" or "mark_connection"'],
+      ['connectors.pos.webhooks.events.fetch_alone', expect.stringContaining('entity')],
+    ]);
+  });
+
   it('accepts custom entities as stream targets', () => {
     const result = check(`version: 1
 entities:

@@ -43,7 +43,9 @@ afterEach(async () => {
   await runtimes?.close();
 });
 
-async function setup(options: { vault?: Vault | undefined } = { vault }) {
+type RevokeCredentials = NonNullable<ConstructorParameters<typeof ConnectionAdmin>[0]['revokeCredentials']>;
+
+async function setup(options: { vault?: Vault | undefined; revokeCredentials?: RevokeCredentials } = { vault }) {
   const path = join(mkdtempSync(join(tmpdir(), 'connectd-admin-')), 'connectors.yaml');
   writeFileSync(path, YAML);
   const project = await loadProject(path, {});
@@ -60,7 +62,7 @@ async function setup(options: { vault?: Vault | undefined } = { vault }) {
     unschedule: () => undefined,
   });
   await lifecycle.start();
-  const admin = new ConnectionAdmin({ project, store, lifecycle, runtimes, vault: options.vault });
+  const admin = new ConnectionAdmin({ project, store, lifecycle, runtimes, vault: options.vault, log, revokeCredentials: options.revokeCredentials });
   return { project, store, lifecycle, admin, runtimes };
 }
 
@@ -101,6 +103,37 @@ describe('ConnectionAdmin', () => {
     expect(await codeOf(admin.get('vendor-acme'))).toBe('CONNECTD_ERR_CONNECTION_NOT_FOUND');
     expect(await codeOf(admin.delete('pos-acme'))).toBe('CONNECTD_ERR_CONNECTION_DECLARED_IN_CONFIG');
     expect((await admin.list({ connector: 'pos' })).map((v) => [v.id, v.declared])).toEqual([['pos-acme', true], ['pos-globex', true]]);
+  });
+
+  it("revokes a deleted connection's credentials while they are still stored, after its runtime stopped", async () => {
+    const seen: Array<{ id: string; stored: boolean; secrets: number; running: boolean }> = [];
+    const h = await setup({
+      vault,
+      revokeCredentials: async (connection) => {
+        seen.push({ id: connection.id, stored: (await h.store.get(connection.id)) !== undefined, secrets: h.store.settings(connection.id).length, running: h.runtimes.get('vendor', connection.id) !== undefined });
+      },
+    });
+    await h.admin.create({ id: 'vendor-acme', connector: 'vendor', tenant: 'acme', config: {}, secrets: { api_key: 'k-1' } });
+    await h.admin.delete('vendor-acme');
+    expect(seen).toEqual([{ id: 'vendor-acme', stored: true, secrets: 1, running: false }]);
+    expect(await h.store.get('vendor-acme')).toBeUndefined();
+    expect(h.store.settings('vendor-acme')).toEqual([]);
+    // Disabling is reversible: it revokes nothing.
+    await h.admin.create({ id: 'vendor-beta', connector: 'vendor', tenant: 'beta', config: {}, secrets: { api_key: 'k-2' } });
+    await h.admin.disable('vendor-beta');
+    expect(seen).toHaveLength(1);
+  });
+
+  it('deletes the connection even when revoking fails', async () => {
+    const h = await setup({
+      vault,
+      revokeCredentials: async () => {
+        throw new Error('vendor down');
+      },
+    });
+    h.store.put({ id: 'consent-acme', connector: 'consent', tenantId: 'acme', vendorAccountId: 'M-ACME' });
+    await h.admin.delete('consent-acme');
+    expect(await codeOf(h.admin.get('consent-acme'))).toBe('CONNECTD_ERR_CONNECTION_NOT_FOUND');
   });
 
   it('needs the tenant to reconnect a connection whose grant is gone, not a flag', async () => {

@@ -1,5 +1,6 @@
 import { credentialAad, type Vault } from '../auth/index.js';
 import { CONNECTION_DECLARED_IN_CONFIG, CONNECTION_NEEDS_CONSENT, CONNECTION_NOT_FOUND, VAULT_NO_KEY } from '../errors/index.js';
+import type { Logger } from '../log/index.js';
 import type { Project } from '../project/index.js';
 import type { ConnectionRecord, ConnectionStatus } from '../store/index.js';
 import type { ConnectionLifecycle } from './lifecycle.js';
@@ -40,6 +41,13 @@ export interface ConnectionAdminDeps {
   readonly lifecycle: ConnectionLifecycle;
   readonly runtimes: ConnectionRuntimeSet;
   readonly vault: Vault | undefined;
+  readonly log: Logger;
+  /**
+   * Revokes a connection's credentials at the vendor before it is deleted (OAuth's `auth.revoke`):
+   * best effort and bounded in time, it resolves whether or not the vendor revoked, and logs its own
+   * failures. Optional: without it, a delete only forgets the credentials.
+   */
+  readonly revokeCredentials?: ((connection: ConnectionRecord) => Promise<unknown>) | undefined;
 }
 
 /**
@@ -47,7 +55,7 @@ export interface ConnectionAdminDeps {
  * API-key connection with encrypted secrets, disable, enable and delete. Every change is applied
  * to this daemon's runtimes at once; other daemons catch up when they reconcile.
  * @example
- * const admin = new ConnectionAdmin({ project, store, lifecycle, runtimes, vault });
+ * const admin = new ConnectionAdmin({ project, store, lifecycle, runtimes, vault, log, revokeCredentials: (c) => oauth.revoke(c.connector, c) });
  * await admin.create({ id: 'storq-acme', connector: 'storq', tenant: 'acme', config: {}, secrets: { api_key: key } });
  */
 export class ConnectionAdmin {
@@ -103,12 +111,29 @@ export class ConnectionAdmin {
     return this.#setStatus(id, 'active', null);
   }
 
-  /** @throws CONNECTD_ERR_CONNECTION_NOT_FOUND, CONNECTD_ERR_CONNECTION_DECLARED_IN_CONFIG */
+  /**
+   * Stops running the connection, revokes its credentials at the vendor (best effort: a failure
+   * never keeps the connection), then deletes it with its credentials. Disabling does not revoke:
+   * a disabled connection can be enabled again.
+   * @throws CONNECTD_ERR_CONNECTION_NOT_FOUND, CONNECTD_ERR_CONNECTION_DECLARED_IN_CONFIG
+   */
   async delete(id: string): Promise<void> {
-    await this.#found(id);
+    const record = await this.#found(id);
     if (this.#deps.lifecycle.isDeclared(id)) throw CONNECTION_DECLARED_IN_CONFIG({ connection: id });
+    // Detached first, so no sync of this daemon uses (or refreshes) tokens while they are revoked.
     await this.#deps.lifecycle.detach(id);
+    await this.#revoke(record);
     await this.#deps.store.delete(id);
+  }
+
+  async #revoke(record: ConnectionRecord): Promise<void> {
+    try {
+      await this.#deps.revokeCredentials?.(record);
+    } catch (err) {
+      // The port promises not to reject; if it does anyway, the tenant's delete still happens.
+      const code = (err as { code?: unknown } | null)?.code;
+      this.#deps.log.warn({ connection: record.id, connector: record.connector, code }, 'revoking the credentials failed unexpectedly; deleting the connection anyway');
+    }
   }
 
   async #setStatus(id: string, status: ConnectionStatus, reason: string | null): Promise<ConnectionView> {

@@ -15,5 +15,6 @@ export type { WebhookConnectionDirectory } from './directory.js';
 export { ConnectionAdmin } from './admin.js';
 export type { ConnectionAdminDeps, ConnectionView, NewConnection } from './admin.js';
 export { resolveRuntime } from './resolve.js';
+export { createEventFetcher } from './event-fetcher.js';
 export { SECRET_SETTING_KIND_PREFIX } from './ports.js';
 export type { ConnectionStore, ConnectionWithSecrets, CredentialSummary, StoredSecretSetting } from './ports.js';

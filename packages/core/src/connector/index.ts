@@ -20,3 +20,5 @@ export { callPlugin, callPluginAsync, wrapRuntime } from './wrap-plugin-call.js'
 export { createComponent } from './create-component.js';
 export type { ComponentScope, ComponentUse, RuntimeOf } from './create-component.js';
 export { optionsOf } from './options-of.js';
+export { compileScalarPath, SCALAR_PATH_PATTERN, scalarText } from './scalar-path.js';
+export type { ScalarPath, ScalarPathStep } from './scalar-path.js';

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { DestinationStream } from 'pino';
-import { ConnectionAdmin } from '../connections/index.js';
+import { ConnectionAdmin, createEventFetcher } from '../connections/index.js';
 import { coreVersion } from '../connector/index.js';
 import { DAEMON_LISTEN_FAILED } from '../errors/index.js';
 import type { Logger } from '../log/index.js';
@@ -74,13 +74,30 @@ export async function startDaemon(options: StartDaemonOptions): Promise<RunningD
       directory: core.directory,
       connectors: project.activeWebhooks(),
       catalog: project.catalog,
+      fetcher: createEventFetcher(engine.runtimes),
+      onEffect: (connectionId, effect) => {
+        if (effect.kind === 'run_stream') {
+          engine.worker.wake();
+          return;
+        }
+        // Rebuilds the marked connection's runtime from its row: its new token provider sees the status.
+        engine.lifecycle.reconcile().catch((err: unknown) => log.warn({ err, connection: connectionId }, 'could not reload the marked connection; the next reconcile will'));
+      },
       log,
       metrics: createProcessingMetrics(metrics.registry),
       leaseMs: settings.jobLeaseMs,
       pollIntervalMs: settings.workerPollMs,
     });
     const replayer = core.replayer((what) => (what === 'webhook' ? processor.wake() : engine.worker.wake()));
-    const admin = new ConnectionAdmin({ project, store: core.connections, lifecycle: engine.lifecycle, runtimes: engine.runtimes, vault: core.vault?.vault });
+    const admin = new ConnectionAdmin({
+      project,
+      store: core.connections,
+      lifecycle: engine.lifecycle,
+      runtimes: engine.runtimes,
+      vault: core.vault?.vault,
+      log: log.child({ component: 'connections' }),
+      revokeCredentials: (connection) => core.oauth.revoke(connection.connector, connection),
+    });
     const statusStore = createStatusStore(store);
     server = buildHttpServer({
       log: log.child({ component: 'http' }),

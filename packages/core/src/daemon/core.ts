@@ -133,6 +133,9 @@ export async function openCore(options: CoreOptions): Promise<Core> {
     });
     const writer = createEntityWriter(project.catalog);
     const connections = createConnectionStore(store.db);
+    const directory = createConnectionDirectory(project, connections);
+    // Records whose $store()/$product() missed are written once a run brings the ids they name.
+    const waiting = replayerOf(project, createReplayStore(store.db, writer), directory, log, undefined);
     engine = await Engine.create({
       project,
       log,
@@ -144,11 +147,11 @@ export async function openCore(options: CoreOptions): Promise<Core> {
       metrics: httpMetrics,
       redact,
       onProgress: options.onProgress,
+      onStreamSucceeded: async (run) => void (await waiting.retryLookupMisses(run.connector, run.connection)),
       oauth,
       vault: vault?.vault,
       onSecret: (value) => secrets.add(value),
     });
-    const directory = createConnectionDirectory(project, connections);
     const services = oauth;
     const running = engine;
     return {

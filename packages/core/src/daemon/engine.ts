@@ -13,7 +13,16 @@ import { FOREGROUND_CLAIM_GRACE_MS, Scheduler, Worker, type ForegroundOutcome, t
 import type { Logger } from '../log/index.js';
 import type { OAuthServices } from '../oauth/index.js';
 import type { Project } from '../project/index.js';
-import { SYNC_JOB_KIND, syncJobHandler, type SyncMode, type SyncProgress, type SyncStore } from '../sync/index.js';
+import {
+  streamGraph,
+  SYNC_JOB_KIND,
+  syncJobHandler,
+  unmetPrerequisites,
+  type StreamGraph,
+  type SyncMode,
+  type SyncProgress,
+  type SyncStore,
+} from '../sync/index.js';
 
 /** How often a daemon picks up connections other daemons created, changed or deleted. */
 export const CONNECTIONS_RELOAD_MS = 30_000;
@@ -34,6 +43,8 @@ export interface EngineOptions {
   readonly oauth?: OAuthServices | undefined;
   /** Decrypts stored connection settings (API keys created through the admin API). */
   readonly vault?: Vault | undefined;
+  /** After each succeeded stream run (the core writes the records that waited for its ids). */
+  readonly onStreamSucceeded?: ((run: { readonly connector: string; readonly connection: string; readonly stream: string }) => Promise<void>) | undefined;
   /** Told every secret value decrypted from the store, so logs can scrub it. */
   readonly onSecret?: ((value: string) => void) | undefined;
 }
@@ -85,9 +96,12 @@ export class Engine {
       syncJobHandler({
         stream: (connector, stream) => project.streams(connector).get(stream),
         connection: (connector, id) => this.runtimes.get(connector, id),
+        graph: (connector) => this.streamGraph(connector),
         store: options.syncStore,
+        jobs: options.jobs,
         redact: options.redact,
         onProgress: options.onProgress,
+        onSucceeded: options.onStreamSucceeded,
       }),
     );
     this.worker.handle(ACTION_JOB_KIND, actionJobHandler({ action: (c, a) => project.action(c, a), connection: (c, id) => this.runtimes.get(c, id) }));
@@ -147,6 +161,16 @@ export class Engine {
       runAt: new Date(Date.now() + FOREGROUND_CLAIM_GRACE_MS),
     });
     return this.worker.runOrFollow(job.id, onWait === undefined ? {} : { onWait });
+  }
+
+  /** A connector's streams in declaration order, with what each runs after (`after:`). */
+  streamGraph(connector: string): StreamGraph {
+    return streamGraph(this.#options.project.connector(connector).streams ?? {});
+  }
+
+  /** The streams `stream` runs after that have not succeeded on the connection yet, in the order to run them. */
+  unmetPrerequisites(runtime: ConnectionRuntime, stream: string): Promise<string[]> {
+    return unmetPrerequisites(this.#options.syncStore, runtime.connection.id, stream, this.streamGraph(runtime.connector));
   }
 
   /** Stops scheduling, lets running jobs finish up to the deadline, aborts vendor calls, closes pools. */

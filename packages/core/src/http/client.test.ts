@@ -152,6 +152,20 @@ describe('retries against a live server', () => {
     expect(arrivals.every((r) => r.text() === '{"a":1}')).toBe(true);
   });
 
+  it('retries a POST marked idempotent (a search is a read), and never repeats a GET marked not idempotent', async () => {
+    server.route('POST', '/search', reply.json({ items: [] })).enqueue('POST', '/search', reply.status(429), reply.status(503));
+    const res = await client().send({ method: 'POST', url: `${server.url}/search`, body: '{"q":1}', idempotent: true });
+    expect(res.status).toBe(200);
+    const arrivals = server.requestsTo('POST', '/search');
+    expect(arrivals).toHaveLength(3);
+    expect(arrivals.every((r) => r.text() === '{"q":1}' && r.headers['idempotency-key'] === undefined)).toBe(true);
+
+    server.route('GET', '/once', reply.status(503));
+    const once = await client().send({ method: 'GET', url: `${server.url}/once`, idempotent: false });
+    expect(once.status).toBe(503);
+    expect(server.requestsTo('GET', '/once')).toHaveLength(1);
+  });
+
   it('retries a connection reset', async () => {
     server.route('GET', '/reset', reply.json({ ok: true })).enqueue('GET', '/reset', reply.reset());
     const res = await client().send({ method: 'GET', url: `${server.url}/reset` });

@@ -114,7 +114,7 @@ class Client implements ConnectionClient {
       headers = { ...headers, [request.idempotencyHeader ?? 'Idempotency-Key']: idempotencyKey };
     }
     const base: OutgoingRequest = { method, url: request.url, headers, body: request.body };
-    const retryable = mayRetry(method, idempotencyKey);
+    const retryable = mayRetry(method, idempotencyKey, request.idempotent);
     const maxAttempts = probe ? 1 : this.#retry.maxAttempts;
     const canRefresh = this.#options.auth?.refresh !== undefined;
     let refreshed = false;

@@ -35,4 +35,23 @@ describe('request templates', () => {
     const gql = compileRequestTemplate('http://127.0.0.1:1', { method: 'POST', path: '/graphql.json', graphql: { query: 'query($n:Int){x}', variables: { n: 5, shop: '{shop}' } } });
     expect(JSON.parse(gql.render({ shop: 's' }).body as string)).toEqual({ query: 'query($n:Int){x}', variables: { n: 5, shop: 's' } });
   });
+
+  it('renders a list comma-separated in a path or query, and keeps it a list in a body value that is only the placeholder', () => {
+    const search = compileRequestTemplate('http://127.0.0.1:1', {
+      method: 'POST',
+      path: '/v2/orders/search',
+      query: { types: '{types}' },
+      body: { location_ids: '{partition}', label: 'at {partition}', limit: '{limit}', query: { sort: '{sort}' } },
+    });
+    const rendered = search.render({ types: ['ITEM', 'ITEM_VARIATION'], partition: ['L1', 'L2'], limit: 500, sort: { field: 'UPDATED_AT' } });
+    expect(new URL(rendered.url).searchParams.get('types')).toBe('ITEM,ITEM_VARIATION');
+    // Lists and objects keep their shape; a scalar stays text, as placeholders always render.
+    expect(JSON.parse(rendered.body as string)).toEqual({ location_ids: ['L1', 'L2'], label: 'at L1,L2', limit: '500', query: { sort: { field: 'UPDATED_AT' } } });
+  });
+
+  it('carries the declared idempotent flag, undefined when not declared', () => {
+    expect(compileRequestTemplate('http://127.0.0.1:1', { method: 'POST', path: '/search', idempotent: true }).idempotent).toBe(true);
+    expect(compileRequestTemplate('http://127.0.0.1:1', { path: '/items', idempotent: false }).idempotent).toBe(false);
+    expect(compileRequestTemplate('http://127.0.0.1:1', { path: '/items' }).idempotent).toBeUndefined();
+  });
 });

@@ -12,12 +12,17 @@ export interface RequestTemplate {
   readonly graphql?: { readonly query: string; readonly variables?: Readonly<Record<string, unknown>> };
   /** `json` (default when a body is present) or `form`. */
   readonly bodyFormat?: 'json' | 'form';
+  /** Whether a failed attempt may be sent again (`request.idempotent`); absent, the caller's default applies. */
+  readonly idempotent?: boolean | undefined;
 }
 
 /** Values placeholders are filled from: connection config, connector vars, cursor, action input. */
 export type TemplateValues = Readonly<Record<string, unknown>>;
 
 type Segment = { readonly literal: string } | { readonly name: string };
+
+/** A string that is a single placeholder and nothing else. */
+const PLACEHOLDER_ONLY = /^\{\{\s*([A-Za-z_][\w.]*)\s*\}\}$|^\{([A-Za-z_][\w.]*)\}$/;
 
 /** `{name}` and `{{name}}` both fill a placeholder: YAML authors write either. */
 const PLACEHOLDER = /\{\{\s*([A-Za-z_][\w.]*)\s*\}\}|\{([A-Za-z_][\w.]*)\}/g;
@@ -59,8 +64,10 @@ function lookup(values: TemplateValues, dottedName: string): unknown {
   return current;
 }
 
+/** A value as text: a list of scalars comma-separated (`types=ITEM,ITEM_VARIATION`, `{partition}`), other objects as JSON. */
 function stringify(value: unknown): string {
   if (value === undefined || value === null) return '';
+  if (Array.isArray(value) && value.every((item) => item === null || typeof item !== 'object')) return value.map((item) => stringify(item)).join(',');
   return typeof value === 'object' ? JSON.stringify(value) : String(value);
 }
 
@@ -70,7 +77,18 @@ type ValueRenderer = (values: TemplateValues) => unknown;
 function compileValue(value: unknown): ValueRenderer {
   if (typeof value === 'string') {
     const template = new TemplateString(value);
-    return template.names.length === 0 ? () => value : (values) => template.render(values);
+    if (template.names.length === 0) return () => value;
+    // A JSON value that is one placeholder and nothing else keeps a list or object as it is
+    // (`location_ids: "{partition}"` is a list of ids); scalars stay text, as they always were.
+    const whole = PLACEHOLDER_ONLY.exec(value);
+    if (whole !== null) {
+      const name = (whole[1] ?? whole[2])!;
+      return (values) => {
+        const found = lookup(values, name);
+        return typeof found === 'object' && found !== null ? found : template.render(values);
+      };
+    }
+    return (values) => template.render(values);
   }
   if (Array.isArray(value)) {
     const items = value.map(compileValue);
@@ -101,6 +119,7 @@ export function compileRequestTemplate(baseUrl: string, template: RequestTemplat
   const literalBody = template.body !== undefined && typeof template.body !== 'string' ? compileValue(template.body) : undefined;
   return {
     method,
+    idempotent: template.idempotent,
     render(values: TemplateValues): OutgoingRequest {
       const renderedPath = path.render(values, encodeURIComponent);
       const url = new URL(absoluteUrl !== undefined ? absoluteUrl.render(values) : `${base.render(values)}${renderedPath}`);
@@ -125,5 +144,10 @@ export function compileRequestTemplate(baseUrl: string, template: RequestTemplat
 
 export interface CompiledRequestTemplate {
   readonly method: string;
+  /**
+   * `idempotent` as declared, undefined when not: the feature picks the default (streams read, so
+   * true; actions go by their method) and passes it to the client with each request.
+   */
+  readonly idempotent: boolean | undefined;
   render(values: TemplateValues): OutgoingRequest;
 }

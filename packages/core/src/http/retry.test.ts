@@ -28,6 +28,14 @@ describe('mayRetry', () => {
     expect(mayRetry('PATCH', undefined)).toBe(false);
     expect(mayRetry('POST', 'order-42')).toBe(true);
   });
+
+  it('lets an explicit idempotent flag override the method and key rule either way', () => {
+    expect(mayRetry('POST', undefined, true)).toBe(true);
+    expect(mayRetry('PATCH', undefined, true)).toBe(true);
+    expect(mayRetry('GET', undefined, false)).toBe(false);
+    expect(mayRetry('POST', 'order-42', false)).toBe(false);
+    expect(mayRetry('GET', undefined, undefined)).toBe(true);
+  });
 });
 
 describe('classifyStatus', () => {

@@ -38,9 +38,16 @@ export function transportErrorCode(err: unknown): string | undefined {
   return undefined;
 }
 
-/** True when a request may be sent again: an idempotent method, or a declared idempotency key. */
-export function mayRetry(method: string, idempotencyKey: string | undefined): boolean {
-  return idempotencyKey !== undefined || IDEMPOTENT_METHODS.has(method);
+/**
+ * True when a request may be sent again: the caller's explicit `idempotent` when given (a POST
+ * search is a read; a request the caller must decide to repeat itself is not), else an idempotent
+ * method or a declared idempotency key.
+ * @example
+ * mayRetry('POST', undefined);       // false
+ * mayRetry('POST', undefined, true); // true: e.g. POST /v2/catalog/search
+ */
+export function mayRetry(method: string, idempotencyKey: string | undefined, idempotent?: boolean): boolean {
+  return idempotent ?? (idempotencyKey !== undefined || IDEMPOTENT_METHODS.has(method));
 }
 
 /**

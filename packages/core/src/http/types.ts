@@ -19,6 +19,13 @@ export interface HttpRequest {
   readonly idempotencyKey?: string | undefined;
   /** Header carrying `idempotencyKey`; default `Idempotency-Key`; null sends no header. */
   readonly idempotencyHeader?: string | null | undefined;
+  /**
+   * Whether a failed attempt may be sent again, overriding the method rule when set: true for a
+   * read sent as POST (a search endpoint), false for a request that must never be repeated.
+   * Undefined: idempotent methods (GET, HEAD, OPTIONS, PUT, DELETE) and requests with an
+   * `idempotencyKey` are retried, others not.
+   */
+  readonly idempotent?: boolean | undefined;
   /** Cancels the call, also while it waits for a token or a retry. */
   readonly signal?: AbortSignal | undefined;
 }

@@ -57,6 +57,8 @@ export interface ForegroundOutcome {
   readonly status: JobOutcome['status'] | 'cancelled';
   readonly result?: unknown;
   readonly error?: ConnectdError | StoredJobError;
+  /** Why the handler put the job back for later (`deferred`, run here). */
+  readonly deferral?: JobOutcome['deferral'];
   readonly followed: boolean;
 }
 

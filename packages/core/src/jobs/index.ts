@@ -5,6 +5,8 @@ export type { WorkerOptions } from './worker.js';
 export { FOREGROUND_CLAIM_GRACE_MS } from './foreground.js';
 export type { ForegroundOutcome, JobBlocker, JobWait, JobWaitReason, RunOrFollowOptions, StoredJobError } from './foreground.js';
 export type { JobContext, JobHandler, JobOutcome } from './run-attempt.js';
+export { deferJob, isJobDeferral, MIN_JOB_DEFER_MS } from './deferral.js';
+export type { JobDeferral } from './deferral.js';
 export type { JobRepository, TickRepository } from './repository.js';
 export { DEFAULT_JOB_RETRY, retryDelayMs } from './backoff.js';
 export type { JobRetryPolicy } from './backoff.js';

@@ -32,8 +32,11 @@ export interface JobRepository {
   complete(token: JobToken, result: unknown): Promise<boolean>;
   /** Queues the job again after the delay, or makes it dead with a dead letter after its last attempt. */
   fail(token: JobToken, failure: JobFailure): Promise<FailOutcome>;
-  /** Puts a claimed job back without counting the attempt. */
-  release(token: JobToken): Promise<boolean>;
+  /**
+   * Puts a claimed job back without counting the attempt, due again after `delayMs` (default 0:
+   * at once). False when the claim is no longer held.
+   */
+  release(token: JobToken, delayMs?: number): Promise<boolean>;
 }
 
 /** What the scheduler needs: one enqueue per (schedule, tick) across every process. */

@@ -2,6 +2,7 @@ import { JOBS_HANDLER_FAILED, JOBS_LEASE_LOST, JOBS_WORKER_STOPPING, isConnectdE
 import type { Logger } from '../log/index.js';
 import type { JobRecord } from '../store/index.js';
 import { retryDelayMs, type JobRetryPolicy } from './backoff.js';
+import { isJobDeferral, type JobDeferral } from './deferral.js';
 import type { JobRepository } from './repository.js';
 
 /** What a handler gets besides the job. */
@@ -22,22 +23,26 @@ export interface JobContext {
 }
 
 /**
- * Runs one job of a kind and resolves with its result (any JSON, stored on the job). Throwing fails
- * the attempt: it is retried with backoff, unless the error is a connectd error with exit code 2
- * (bad input does not get better by retrying), and dead-lettered after the last attempt.
+ * Runs one job of a kind and resolves with its result (any JSON, stored on the job), or with a
+ * `deferJob(...)` deferral to run the job later (queued again, the attempt not counted). Throwing
+ * fails the attempt: it is retried with backoff, unless the error is a connectd error with exit
+ * code 2 (bad input does not get better by retrying), and dead-lettered after the last attempt.
  */
 export type JobHandler = (job: JobRecord, context: JobContext) => Promise<unknown>;
 
 /**
  * How one claimed attempt ended: `succeeded`; `retrying` (queued again) or `dead` (no attempts left,
  * dead-lettered) after a failure; `lost` when another worker took the job over; `released` when the
- * worker stopped and gave the job back without counting the attempt.
+ * worker stopped and gave the job back without counting the attempt; `deferred` when the handler
+ * asked to run the job later (queued again, due after `deferral.delayMs`, the attempt not counted).
  */
 export interface JobOutcome {
   readonly job: JobRecord;
-  readonly status: 'succeeded' | 'retrying' | 'dead' | 'lost' | 'released';
+  readonly status: 'succeeded' | 'retrying' | 'dead' | 'lost' | 'released' | 'deferred';
   readonly result?: unknown;
   readonly error?: ConnectdError;
+  /** Why and for how long the job was put back (`deferred` only). */
+  readonly deferral?: Pick<JobDeferral, 'delayMs' | 'reason' | 'details'>;
 }
 
 export interface AttemptSettings {
@@ -92,6 +97,7 @@ export async function runAttempt(job: JobRecord, handler: JobHandler, abort: Abo
     return { job, status: 'lost', error: lost };
   }
   if (!failed) {
+    if (isJobDeferral(result)) return defer(job, result, repository, log);
     if (await repository.complete(job, result)) {
       log.debug('job succeeded');
       return { job, status: 'succeeded', result };
@@ -113,6 +119,14 @@ export async function runAttempt(job: JobRecord, handler: JobHandler, abort: Abo
   if (status === 'dead') log.error({ err: error, code: error.code }, 'job failed on its last attempt; dead-lettered');
   else log.warn({ err: error, code: error.code, retryInMs: delayMs }, 'job failed; will retry');
   return { job, status, error };
+}
+
+/** Puts the job back, due after the deferral's delay, its attempt not counted. */
+async function defer(job: JobRecord, deferral: JobDeferral, repository: JobRepository, log: Logger): Promise<JobOutcome> {
+  if (!(await repository.release(job, deferral.delayMs))) return { job, status: 'lost', error: JOBS_LEASE_LOST({ jobId: job.id, kind: job.kind }) };
+  log.info({ ...deferral.details, retryInMs: deferral.delayMs }, `job deferred: ${deferral.reason}`);
+  const { delayMs, reason, details } = deferral;
+  return { job, status: 'deferred', deferral: { delayMs, reason, details } };
 }
 
 function asCoded(job: JobRecord, err: unknown): ConnectdError {

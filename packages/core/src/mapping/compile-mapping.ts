@@ -35,9 +35,10 @@ export interface CompiledMapping {
    * Maps one record. Resolves to the entities it yields: none (the mapping returned nothing: skip
    * the record), one, or several. Rejects with a coded error: CONNECTD_ERR_MAPPING_EVALUATE,
    * _OUTPUT_INVALID or _LOOKUP_MISSING (the record is at fault; dead-letter it) or
-   * _LOOKUP_FAILED (the vendor-id map could not be read; fail the page).
+   * _LOOKUP_FAILED (the vendor-id map could not be read; fail the page). `parent` is bound as
+   * `$parent`: the record an output's item was picked from (an order, for its line).
    */
-  evaluate(record: unknown, bindings: MappingBindings): Promise<readonly MappedValue[]>;
+  evaluate(record: unknown, bindings: MappingBindings, parent?: unknown): Promise<readonly MappedValue[]>;
 }
 
 /** Options of {@link compileMapping}. */
@@ -118,8 +119,10 @@ class JsonataMapping implements CompiledMapping {
     this.#label = label;
   }
 
-  async evaluate(record: unknown, bindings: MappingBindings): Promise<readonly MappedValue[]> {
-    const bound = this.#bindingsFor(bindings);
+  async evaluate(record: unknown, bindings: MappingBindings, parent?: unknown): Promise<readonly MappedValue[]> {
+    const shared = this.#bindingsFor(bindings);
+    // An output's items get the record they came from as $parent: a small copy per item, only for those.
+    const bound = parent === undefined ? shared : { ...shared, parent };
     let result: unknown;
     try {
       result = this.#fast === undefined ? BAIL : await this.#fast(record, bound);

@@ -29,11 +29,6 @@ function stream(connector: string, name: string): Flow {
   if (found === undefined) throw new Error(`no stream ${connector}.${name} in connectors.yaml`);
   return found;
 }
-function event(connector: string, name: string): Flow {
-  const found = bundled.connectors[connector]?.webhooks?.events[name];
-  if (found === undefined) throw new Error(`no event ${connector}.${name} in connectors.yaml`);
-  return found;
-}
 
 const catalog = createEntityCatalog();
 /** The vendor-id map as a sync of stores and products would have filled it. */
@@ -103,57 +98,6 @@ describe('shopify fixtures through connectors.yaml', () => {
     });
   });
 });
-
-describe('square fixtures through connectors.yaml', () => {
-  it('maps locations to stores with address, currency, timezone and active', async () => {
-    const page = await run(stream('square', 'locations'), fixture('square/list_locations_response.json'));
-    expect(page.failures).toEqual([]);
-    expect(page.entities[0]?.naturalKey).toBe('18YC4JDH91E1H');
-    expect(page.entities[0]?.value).toEqual({
-      vendor_location_id: '18YC4JDH91E1H', name: 'Grant Park', currency: 'USD', timezone: 'America/Los_Angeles', active: true,
-      address: { address_line_1: '123 Main St', administrative_district_level_1: 'CA', country: 'US', locality: 'San Francisco', postal_code: '94114' },
-    });
-    remember(page);
-  });
-
-  it('maps catalog items to one product per variation, priced in major units', async () => {
-    const page = await run(stream('square', 'catalog'), fixture('square/search_catalog_objects_response_items_variations.json'));
-    expect(page.failures).toEqual([]);
-    expect(page.entities[0]?.value).toMatchObject({ sku: '5GSZPX6EU7MM75S57OONG3V5', name: 'Tea - Black - Regular', price: 1.5, currency: 'USD' });
-    remember(page);
-  });
-
-  it('maps inventory counts through $store and $product, and dead-letters unknown ids', async () => {
-    idMap.store.set('59TNP9SA8VGDA', 'store-59');
-    idMap.product.set('W62UWFY35CWMYGVWK6TWJDNI', 'SKU-W62');
-    const page = await run(stream('square', 'inventory_counts'), fixture('square/batch_retrieve_inventory_counts_response.json'));
-    expect(page.failures).toEqual([]);
-    expect(page.entities[0]?.naturalKey).toBe('store-59/SKU-W62');
-    expect(page.entities[0]?.value).toEqual({
-      store: 'store-59', product: 'SKU-W62', quantity: 79, as_of: '2016-11-16T22:28:01.223Z', vendor_updated_at: '2016-11-16T22:28:01.223Z',
-    });
-
-    const webhook = await run(event('square', 'inventory.count.updated'), fixture('square/event_inventory_count_updated.json'));
-    expect(webhook.entities).toEqual([]);
-    expect(webhook.failures.map((f) => f.code)).toEqual(['CONNECTD_ERR_MAPPING_LOOKUP_MISSING']);
-    expect(webhook.failures[0]?.reason).toContain('YYQR03DGCTXA4');
-  });
-
-  it('maps order line items to transactions', async () => {
-    const sale = compileMapping(
-      '( $order := $; line_items.{ "vendor_transaction_id": $order.id & ":" & uid, "product": $exists(catalog_object_id) ? $product(catalog_object_id) : name, ' +
-        '"quantity": $number(quantity), "unit_price": base_price_money.amount / 100, "currency": base_price_money.currency, "occurred_at": $order.created_at } )',
-    );
-    const page = await mapRecords([(fixture('square/retrieve_order_response.json') as { order: unknown }).order], sale, 'transaction', catalog, bindings);
-    expect(page.failures).toEqual([]);
-    expect(page.entities.map((e) => [e.naturalKey, e.value['quantity'], e.value['unit_price']])).toEqual([
-      ['CAISENgvlJ6jLWAzERDzjyHVybY:ULkg0tQTRK2bkU9fNv3IJD', 1, 5],
-      ['CAISENgvlJ6jLWAzERDzjyHVybY:mumY8Nun4BC5aKe2yyx5a', 2, 3],
-    ]);
-  });
-});
-
-// storq's mappings come from its plugin's preset: config/bundled-storq.test.ts runs them.
 
 describe('examples/full custom entity', () => {
   it('maps members onto the loyalty_member entity declared in the file', async () => {

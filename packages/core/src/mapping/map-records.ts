@@ -48,6 +48,7 @@ export const MAP_CONCURRENCY = 64;
  * CONNECTD_ERR_MAPPING_LOOKUP_FAILED when a lookup throws; both fail the run, not the record.
  * @example
  * const { entities, failures } = await mapRecords(records, mapping, 'inventory_level', catalog, bindings);
+ * // `parents[i]`, when given, is bound as $parent while records[i] is mapped.
  * for (const f of failures) await deadLetters.add({ record: f.record, code: f.code, reason: f.reason, stream, runId });
  */
 export async function mapRecords(
@@ -56,6 +57,7 @@ export async function mapRecords(
   entity: string,
   catalog: EntityCatalog,
   bindings: MappingBindings,
+  parents?: readonly unknown[],
 ): Promise<MappedPage> {
   const definition = catalog.get(entity);
   if (definition === undefined) throw unknownEntity(entity, catalog.names());
@@ -64,7 +66,7 @@ export async function mapRecords(
   const mapOne = async (index: number): Promise<void> => {
     const record = records[index];
     try {
-      const values = await mapping.evaluate(record, bindings);
+      const values = await mapping.evaluate(record, bindings, parents?.[index]);
       outcomes[index] = check(values, index, definition, catalog);
     } catch (err) {
       const error = evaluateError('mapping', err);

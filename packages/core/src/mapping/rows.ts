@@ -1,15 +1,13 @@
 /**
  * What every writer of entities hands on: mapped rows and the records that failed. Syncs, webhook
- * processing and dead-letter replay all map through `mapToRows` and write through one entity
- * writer, so a record means the same thing whichever way it arrived.
+ * processing and dead-letter replay all map through a RecordMapper (record-mapper.ts) and write
+ * through one entity writer, so a record means the same thing whichever way it arrived.
  */
-import type { EntityCatalog } from './catalog.js';
-import type { CompiledMapping, MappingBindings } from './compile-mapping.js';
 import type { IdLookups } from './lookups.js';
-import { mapRecords } from './map-records.js';
 
-/** One entity ready to write: its natural key and the mapped value (with its source fields). */
+/** One entity ready to write: which entity, its natural key and the mapped value (with its source fields). */
 export interface EntityRow {
+  readonly entity: string;
   readonly naturalKey: string;
   readonly value: Readonly<Record<string, unknown>>;
 }
@@ -25,26 +23,6 @@ export interface RecordFailure {
 export interface MappedRows {
   readonly rows: readonly EntityRow[];
   readonly failures: readonly RecordFailure[];
-}
-
-/**
- * Maps records onto rows of `entity` and splits off the records that fail, each with its code and
- * reason; rejects only when the run itself fails (the vendor-id map unreadable).
- * @example
- * const { rows, failures } = await mapToRows(records, stream.mapping, 'inventory_level', catalog, bindings);
- */
-export async function mapToRows(
-  records: readonly unknown[],
-  mapping: CompiledMapping,
-  entity: string,
-  catalog: EntityCatalog,
-  bindings: MappingBindings,
-): Promise<MappedRows> {
-  const mapped = await mapRecords(records, mapping, entity, catalog, bindings);
-  return {
-    rows: mapped.entities.map((e) => ({ naturalKey: e.naturalKey, value: e.value })),
-    failures: mapped.failures.map((f) => ({ record: f.record, code: f.code, reason: f.reason })),
-  };
 }
 
 /** Reads natural keys of vendor ids from the vendor-id map (`kind` is `store` or `product`). */

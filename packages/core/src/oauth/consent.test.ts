@@ -345,8 +345,8 @@ describe.each(storeBackends())('OAuth consent flow (%s)', (backend) => {
     let refusal: unknown;
     const h = await harness(backend, {
       provider: { extraTokenFields: { account_id: 'acct_42' } },
+      auth: () => ({ account_id: '$.account_id' }),
       flow: {
-        vendorAccountIdFor: (_connector, tokens) => String(tokens.extra['account_id']),
         checkCallback: () => {
           if (refusal !== undefined) throw refusal;
         },
@@ -362,6 +362,56 @@ describe.each(storeBackends())('OAuth consent flow (%s)', (backend) => {
     refusal = undefined;
     const { connection } = await h.flow.callback('crm', await startAndConsent(h));
     expect(connection.vendorAccountId).toBe('acct_42');
+  });
+
+  it("records account_id from a path into the token endpoint's answer", async () => {
+    const h = await harness(backend, {
+      provider: { extraTokenFields: { merchant_id: 'MLQW2MYBY81PZ', team: { id: 'T042' } } },
+      auth: () => ({ account_id: '$.merchant_id' }),
+    });
+    const { connection } = await h.flow.callback('crm', await startAndConsent(h));
+    expect(connection.vendorAccountId).toBe('MLQW2MYBY81PZ');
+    expect((await getConnection(h.store.db, 'crm-acme'))?.vendorAccountId).toBe('MLQW2MYBY81PZ');
+
+    const nested = await harness(backend, { provider: { extraTokenFields: { team: { id: 'T042' } } }, auth: () => ({ account_id: '$.team.id' }) });
+    expect((await nested.flow.callback('crm', await startAndConsent(nested))).connection.vendorAccountId).toBe('T042');
+  });
+
+  it('records account_id from a connection setting (param:), and refuses a start without it before the vendor is visited', async () => {
+    const h = await harness(backend, { auth: () => ({ account_id: 'param:shop' }) });
+    const err = await h.flow.start('crm', new URLSearchParams('tenant=acme')).catch((e: unknown) => e);
+    expect(isConnectdError(err, 'CONNECTD_ERR_OAUTH_START_INVALID')).toBe(true);
+    expect((err as { details: { parameter: string } }).details.parameter).toBe('shop');
+    expect(await countRows(h.store, 'oauth_states')).toBe(0);
+
+    const { connection } = await h.flow.callback('crm', await startAndConsent(h, 'tenant=acme&shop=acme.myshopify.com'));
+    expect(connection).toMatchObject({ vendorAccountId: 'acme.myshopify.com', config: { shop: 'acme.myshopify.com' } });
+    // A reconnect keeps the setting, and with it the account id.
+    expect((await h.flow.callback('crm', await startAndConsent(h, 'tenant=acme'))).connection.vendorAccountId).toBe('acme.myshopify.com');
+  });
+
+  it('fails the consent with a coded error naming the field when the answer lacks the declared account id, and stores nothing', async () => {
+    for (const [fields, accountId] of [
+      [{}, '$.merchant_id'],
+      [{ merchant_id: '' }, '$.merchant_id'],
+      [{ merchant_id: { id: 'M' } }, '$.merchant_id'],
+      [{ merchant_id: 'M'.repeat(256) }, '$.merchant_id'],
+      // A field whose name looks like a secret is never read, so an account id is never a token.
+      [{ data: { session_key: 'not-an-id' } }, '$.data.session_key'],
+    ] as const) {
+      const h = await harness(backend, { provider: { extraTokenFields: fields }, auth: () => ({ account_id: accountId }) });
+      const query = await startAndConsent(h);
+      const err = await h.flow.callback('crm', query).catch((e: unknown) => e);
+      expect(isConnectdError(err, 'CONNECTD_ERR_OAUTH_ACCOUNT_ID_MISSING')).toBe(true);
+      expect((err as Error).message).toContain(accountId);
+      const [issued] = h.provider.validAccessTokens();
+      expect(JSON.stringify(err) + (err as Error).message).not.toContain(issued!);
+      expect(h.provider.count('authorization_code')).toBe(1);
+      expect(await countRows(h.store, 'connections')).toBe(0);
+      expect(await countRows(h.store, 'credentials')).toBe(0);
+      expect(await codeOf(h.flow.callback('crm', query))).toBe('CONNECTD_ERR_OAUTH_STATE_USED');
+    }
+    expect(CONSENT_ERROR_HTTP_STATUS['CONNECTD_ERR_OAUTH_ACCOUNT_ID_MISSING']).toBe(502);
   });
 });
 

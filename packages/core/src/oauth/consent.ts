@@ -1,5 +1,6 @@
 import {
   OAUTH_ACCESS_DENIED,
+  OAUTH_ACCOUNT_ID_MISSING,
   OAUTH_CALLBACK_INVALID,
   OAUTH_CONNECTION_CONFLICT,
   OAUTH_START_INVALID,
@@ -23,6 +24,7 @@ import {
   type ConnectionRecord,
   type Database,
 } from '../store/index.js';
+import { accountIdOf } from './account-id.js';
 import { createAuthorizeUrl, readStartQuery, resolveOAuthUrls } from './consent-request.js';
 import { createPkcePair } from './pkce.js';
 import { refreshLockName } from './renew-locked.js';
@@ -51,6 +53,7 @@ export const CONSENT_ERROR_HTTP_STATUS: Readonly<Record<string, number>> = Objec
   [OAUTH_VENDOR_ERROR.code]: 502,
   [OAUTH_CALLBACK_INVALID.code]: 400,
   [OAUTH_CONNECTION_CONFLICT.code]: 409,
+  [OAUTH_ACCOUNT_ID_MISSING.code]: 502,
   CONNECTD_ERR_OAUTH_TOKEN_REQUEST_FAILED: 502,
   CONNECTD_ERR_OAUTH_INVALID_GRANT: 502,
   CONNECTD_ERR_OAUTH_TOKEN_RESPONSE_INVALID: 502,
@@ -72,8 +75,6 @@ export interface ConsentFlowOptions {
   redirectUriFor(connector: string): string;
   /** Plugin checks on the callback query (e.g. a vendor's HMAC over it); throw a coded error to refuse. Optional. */
   checkCallback?(connector: string, query: URLSearchParams): void | Promise<void>;
-  /** The vendor's id of the connected account from the token answer or config (e.g. a merchant id); optional. */
-  vendorAccountIdFor?(connector: string, tokens: TokenSet, config: Readonly<Record<string, unknown>>): string | undefined;
   /** Default {@link DEFAULT_STATE_TTL_MS}. */
   readonly stateTtlMs?: number;
   /** Epoch ms; default `Date.now`. */
@@ -87,8 +88,9 @@ export interface ConsentFlow {
    */
   start(connector: string, query: URLSearchParams): Promise<{ location: string; connectionId: string }>;
   /**
-   * Checks the state, handles the vendor's error, exchanges the code, and stores the tokens
-   * encrypted with the connection active, in one transaction. Nothing is stored on any failure.
+   * Checks the state, handles the vendor's error, exchanges the code, reads the account id the
+   * settings declare (`account_id`), and stores the tokens encrypted with the connection active and
+   * its vendor account id, in one transaction. Nothing is stored on any failure.
    * @throws the codes of {@link CONSENT_ERROR_HTTP_STATUS}, or a coded error of `checkCallback`
    */
   callback(connector: string, query: URLSearchParams): Promise<{ connection: ConnectionRecord }>;
@@ -135,6 +137,7 @@ export function createConsentFlow(options: ConsentFlowOptions): ConsentFlow {
       // A reconnect keeps the settings it had (a shop domain) unless the start query changes them.
       const config = { ...(existing?.config ?? {}), ...request.config };
       const urls = resolveOAuthUrls(connector, settings, config);
+      requireAccountParam(connector, settings, config);
       const redirectUri = options.redirectUriFor(connector);
       const pkce = settings.pkce ? createPkcePair() : undefined;
       const id = createFlowId();
@@ -157,7 +160,7 @@ export function createConsentFlow(options: ConsentFlowOptions): ConsentFlow {
     },
 
     async callback(connector, query) {
-      codeFlowSettings(connector);
+      const settings = codeFlowSettings(connector);
       const stateParams = query.getAll('state');
       if (stateParams.length > 1) throw OAUTH_STATE_INVALID({ reason: 'malformed' });
       const { id } = verifyState(stateParams[0], options.stateKey, now());
@@ -190,7 +193,7 @@ export function createConsentFlow(options: ConsentFlowOptions): ConsentFlow {
         redirectUri: flow.redirectUri,
         codeVerifier: flow.codeVerifier ?? undefined,
       });
-      const vendorAccountId = options.vendorAccountIdFor?.(connector, tokens, flow.config);
+      const vendorAccountId = vendorAccountIdOf(connector, settings, tokens, flow.config);
       // The refresher's lock: a refresh of the old grant cannot land on top of the new tokens.
       const connection = await db.withAdvisoryLock(advisoryLockKey(refreshLockName(flow.connectionId)), async (tx) => {
         refuseTakeover(await getConnection(tx, flow.connectionId), connector, flow.tenantId);
@@ -199,7 +202,7 @@ export function createConsentFlow(options: ConsentFlowOptions): ConsentFlow {
           connector,
           tenantId: flow.tenantId,
           config: flow.config,
-          vendorAccountId: vendorAccountId ?? null,
+          vendorAccountId,
         });
         // A new grant replaces the old one: a refresh token of the old grant must not outlive it.
         await deleteCredentials(tx, flow.connectionId);
@@ -213,6 +216,28 @@ export function createConsentFlow(options: ConsentFlowOptions): ConsentFlow {
       return { connection };
     },
   };
+}
+
+/**
+ * A `param:` account id must be in the start request: refused here, before the user goes anywhere,
+ * rather than after the vendor's consent page.
+ */
+function requireAccountParam(connector: string, settings: OAuthClientSettings, config: Readonly<Record<string, unknown>>): void {
+  if (settings.accountId?.from === 'param' && settings.accountId.read(config) === undefined) {
+    throw OAUTH_START_INVALID({ connector, parameter: settings.accountId.param, reason: 'is required: it names the connected account (auth.account_id)' });
+  }
+}
+
+/**
+ * The connected account's id as `account_id` declares it; null when none is declared. A declared
+ * id that is absent fails the consent: a connection webhooks cannot route to would look connected
+ * and silently miss every event. The tokens just issued are dropped unstored.
+ */
+function vendorAccountIdOf(connector: string, settings: OAuthClientSettings, tokens: TokenSet, config: Readonly<Record<string, unknown>>): string | null {
+  if (settings.accountId === undefined) return null;
+  const id = accountIdOf(settings.accountId, tokens, config);
+  if (id === undefined) throw OAUTH_ACCOUNT_ID_MISSING({ connector, source: settings.accountId.source });
+  return id;
 }
 
 /** Vendor text goes into messages and pages: printable characters only, and not much of it. */

@@ -1,9 +1,16 @@
 // OAuth 2.0 connections: the consent flow (signed single-use state, PKCE, code exchange), the
-// token endpoint client, and the per-connection token provider with locked, single-flight refresh.
+// token endpoint client, the per-connection token provider with locked, single-flight refresh, and
+// the revocation of a deleted connection's tokens.
 export { DEFAULT_REAUTH_ERRORS, DEFAULT_REFRESH_MARGIN_SECONDS, fillUrlTemplate, oauthClientSettings, urlTemplateNames } from './settings.js';
 export { ACCESS_TOKEN, REFRESH_TOKEN, readStoredTokens, saveTokenSet } from './token-storage.js';
 export type { StoredTokens } from './token-storage.js';
-export type { OAuthClientSettings, TokenEndpoint, TokenSet } from './types.js';
+export type { OAuthClientSettings, RevokeRequestSettings, TokenEndpoint, TokenSet } from './types.js';
+export { MAX_ACCOUNT_ID_CHARS, accountIdOf, compileAccountIdSource } from './account-id.js';
+export type { AccountIdSource } from './account-id.js';
+export { DEFAULT_REVOKE_TIMEOUT_MS, createTokenRevoker } from './revoke.js';
+export type { RevocableConnection, RevokeOutcome, TokenRevoker, TokenRevokerOptions } from './revoke.js';
+export { fillRevokeRequest } from './revoke-request.js';
+export type { FilledRevokeRequest, RevokeValues } from './revoke-request.js';
 export { createTokenEndpoint } from './token-endpoint.js';
 export { FLOW_ID_BYTES, STATE_KEY_INFO, createFlowId, signState, stateKeyFrom, verifyState } from './state.js';
 export type { StateClaims } from './state.js';

@@ -8,6 +8,7 @@ import type { Database } from '../store/index.js';
 import { createConnectionTokens, type ConnectionTokens, type OAuthTokenMetrics } from './connection-tokens.js';
 import { createConsentFlow, type ConsentFlow } from './consent.js';
 import { sweepTokens } from './refresh-sweep.js';
+import { createTokenRevoker, type RevocableConnection, type RevokeOutcome } from './revoke.js';
 import type { RefreshAheadPolicy } from './token-freshness.js';
 import { stateKeyFrom } from './state.js';
 import { createTokenEndpoint } from './token-endpoint.js';
@@ -16,7 +17,7 @@ import type { OAuthClientSettings, TokenEndpoint } from './types.js';
 /** How often the daemon looks for tokens to refresh ahead of use. */
 export const DEFAULT_TOKEN_SWEEP_INTERVAL_MS = 60_000;
 
-/** The OAuth side of the engine: token endpoints, per-connection token providers, the consent flow. */
+/** The OAuth side of the engine: token endpoints, per-connection token providers, the consent flow, revocation. */
 export interface OAuthServices {
   /** Connectors whose auth is oauth2, by name. */
   readonly settings: ReadonlyMap<string, OAuthClientSettings>;
@@ -28,6 +29,11 @@ export interface OAuthServices {
   forget(connectionId: string): void;
   /** The consent flow; it throws CONNECTD_ERR_VAULT_NO_KEY without a vault. */
   readonly consent: ConsentFlow;
+  /**
+   * Revokes a connection's tokens at the vendor (`auth.revoke`) before it is deleted: best effort,
+   * bounded by a timeout, a failure logged as a warning. Never rejects.
+   */
+  revoke(connector: string, connection: RevocableConnection): Promise<RevokeOutcome>;
   /** Refreshes what expires soon or was not refreshed for long, every `intervalMs`. */
   startSweep(intervalMs?: number): void;
   close(): Promise<void>;
@@ -51,30 +57,42 @@ export interface OAuthServicesOptions {
   readonly registry?: Registry | undefined;
   readonly httpMetrics?: HttpMetrics | undefined;
   readonly redact?: ((text: string) => string) | undefined;
+  /** How long a revocation may take before a delete goes on without it; default 10 s (`DEFAULT_REVOKE_TIMEOUT_MS`). */
+  readonly revokeTimeoutMs?: number | undefined;
 }
 
-/** Token endpoints per connector, on HTTP clients of their own; closing them is the caller's. */
-function tokenEndpoints(options: OAuthServicesOptions, settings: ReadonlyMap<string, OAuthClientSettings>) {
-  // Token calls go through the HTTP runtime like every vendor call, on a client of their own: no
-  // auth, and no breaker shared with the API calls a refresh is trying to unblock.
+/** A revocation is tried twice at most (within its timeout): it is best effort, and a delete waits for it. */
+const REVOKE_MAX_ATTEMPTS = 2;
+
+/** The HTTP clients of OAuth calls, one per connector and purpose, made on first use; closing them is the caller's. */
+function oauthClients(options: OAuthServicesOptions) {
+  // OAuth calls go through the HTTP runtime like every vendor call, on clients of their own: no
+  // auth, and no breaker shared with the API calls a refresh is trying to unblock. Revocations have
+  // their own too, so a vendor failing them cannot open the breaker of the connector's refreshes.
   const clients = new Map<string, ConnectionClient>();
-  const clientFor = (connector: string): ConnectionClient => {
-    let client = clients.get(connector);
+  const clientFor = (connector: string, purpose: 'oauth' | 'oauth-revoke'): ConnectionClient => {
+    const name = `${connector}:${purpose}`;
+    let client = clients.get(name);
     if (client === undefined) {
-      client = createConnectionClient({ name: `${connector}:oauth`, log: options.log.child({ connector, component: 'oauth-http' }), metrics: options.httpMetrics, redact: options.redact });
-      clients.set(connector, client);
+      client = createConnectionClient({
+        name,
+        log: options.log.child({ connector, component: 'oauth-http' }),
+        metrics: options.httpMetrics,
+        redact: options.redact,
+        ...(purpose === 'oauth-revoke' ? { retry: { maxAttempts: REVOKE_MAX_ATTEMPTS } } : {}),
+      });
+      clients.set(name, client);
     }
     return client;
   };
-  return {
-    endpointFor(connector: string, config: Readonly<Record<string, unknown>>): TokenEndpoint {
-      const found = settings.get(connector);
-      // Callers only ask for connectors in `settings`; anything else is a bug here, not bad input.
-      if (found === undefined) throw INTERNAL({ message: `connector ${connector} has no oauth2 auth` });
-      return createTokenEndpoint(found, clientFor(connector), config);
-    },
-    close: () => Promise.all([...clients.values()].map((c) => c.close())),
-  };
+  return { clientFor, close: () => Promise.all([...clients.values()].map((c) => c.close())) };
+}
+
+/** The settings of an oauth2 connector the caller knows is one: anything else is a bug here, not bad input. */
+function settingsOf(settings: ReadonlyMap<string, OAuthClientSettings>, connector: string): OAuthClientSettings {
+  const found = settings.get(connector);
+  if (found === undefined) throw INTERNAL({ message: `connector ${connector} has no oauth2 auth` });
+  return found;
 }
 
 /** `connectd_oauth_token_refreshes_total` on the daemon's registry, as the token providers report. */
@@ -127,7 +145,8 @@ function consentFlowOf(options: OAuthServicesOptions, settings: ReadonlyMap<stri
 
 /**
  * Composes the OAuth services of a daemon (or of a one-off `connectd sync`): a token endpoint
- * client per connector, a token provider per connection, the consent flow and the refresh sweep.
+ * client per connector, a token provider per connection, the consent flow, the refresh sweep, and
+ * the revocation of a deleted connection's tokens.
  * @example
  * const oauth = createOAuthServices({ connectors, db, vault, log, publicUrl });
  * const tokens = oauth.tokensFor('square', connection);
@@ -138,7 +157,16 @@ export function createOAuthServices(options: OAuthServicesOptions): OAuthService
   const settings = new Map(options.connectors.map((c) => [c.settings.connector, c.settings]));
   const oauthLog = options.log.child({ component: 'oauth' });
   const metrics = refreshMetrics(options.registry);
-  const endpoints = tokenEndpoints(options, settings);
+  const clients = oauthClients(options);
+  const endpointFor = (connector: string, config: Readonly<Record<string, unknown>>): TokenEndpoint =>
+    createTokenEndpoint(settingsOf(settings, connector), clients.clientFor(connector, 'oauth'), config);
+  const revoker = createTokenRevoker({
+    db,
+    vault,
+    log: oauthLog,
+    clientFor: (connector) => clients.clientFor(connector, 'oauth-revoke'),
+    timeoutMs: options.revokeTimeoutMs,
+  });
   const providers = new Map<string, ConnectionTokens>();
   let sweepTimer: NodeJS.Timeout | undefined;
   let sweeping: Promise<unknown> | undefined;
@@ -148,7 +176,7 @@ export function createOAuthServices(options: OAuthServicesOptions): OAuthService
     if (found === undefined || vault === undefined) return undefined;
     let provider = providers.get(connection.id);
     if (provider === undefined) {
-      const endpoint = endpoints.endpointFor(connector, connection.config);
+      const endpoint = endpointFor(connector, connection.config);
       const log = oauthLog.child({ connector, connection: connection.id });
       provider = createConnectionTokens({ db, vault, connectionId: connection.id, settings: found, endpoint, log, ...(metrics === undefined ? {} : { metrics }) });
       providers.set(connection.id, provider);
@@ -163,7 +191,12 @@ export function createOAuthServices(options: OAuthServicesOptions): OAuthService
     forget: (connectionId) => {
       providers.delete(connectionId);
     },
-    consent: consentFlowOf(options, settings, (connector, config) => endpoints.endpointFor(connector, config)),
+    consent: consentFlowOf(options, settings, endpointFor),
+    async revoke(connector, connection) {
+      const found = settings.get(connector);
+      if (found === undefined) return { outcome: 'skipped', reason: 'the connector does not use oauth2' };
+      return revoker(found, connection);
+    },
     startSweep(intervalMs = DEFAULT_TOKEN_SWEEP_INTERVAL_MS) {
       const connectors = [...settings.values()].filter((s) => s.grant === 'authorization_code').map((s) => s.connector);
       if (vault === undefined || connectors.length === 0 || sweepTimer !== undefined) return;
@@ -182,7 +215,7 @@ export function createOAuthServices(options: OAuthServicesOptions): OAuthService
     async close() {
       if (sweepTimer !== undefined) clearInterval(sweepTimer);
       await sweeping;
-      await endpoints.close();
+      await clients.close();
     },
   };
 }

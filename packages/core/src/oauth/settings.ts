@@ -1,11 +1,17 @@
 import type { OAuth2Options } from '../auth/index.js';
-import type { OAuthClientSettings } from './types.js';
+import { compileAccountIdSource } from './account-id.js';
+import type { OAuthClientSettings, RevokeRequestSettings } from './types.js';
 
 export const DEFAULT_REFRESH_MARGIN_SECONDS = 300;
+/** Where RFC 6749 puts a token-endpoint refusal's code. */
+export const DEFAULT_ERROR_CODE_PATHS: readonly string[] = ['$.error'];
 /** The RFC 6749 error that means a refresh token or code is no longer valid. */
 export const DEFAULT_REAUTH_ERRORS: readonly string[] = ['invalid_grant'];
 
-/** Resolves a connector's `oauth2` auth options (as validated by the strategy's schema) into client settings. */
+/**
+ * Resolves a connector's `oauth2` auth options (as validated by the strategy's schema) into client
+ * settings, compiling `account_id` once.
+ */
 export function oauthClientSettings(connector: string, options: OAuth2Options): OAuthClientSettings {
   const separator = options.scope_separator ?? ' ';
   const scopes =
@@ -29,6 +35,22 @@ export function oauthClientSettings(connector: string, options: OAuth2Options): 
     refreshMarginSeconds: options.refresh_margin_seconds ?? DEFAULT_REFRESH_MARGIN_SECONDS,
     extraAuthorizeParams: { ...(options.extra_authorize_params ?? {}) },
     reauthErrors: options.reauth_errors ?? DEFAULT_REAUTH_ERRORS,
+    errorCodePaths: options.error_codes ?? DEFAULT_ERROR_CODE_PATHS,
+    accountId: options.account_id === undefined ? undefined : compileAccountIdSource(connector, options.account_id),
+    revoke: revokeSettings(options),
+  };
+}
+
+/** `revoke`, with its defaults: POST, and the body format of the connector's token requests. */
+function revokeSettings(options: OAuth2Options): RevokeRequestSettings | undefined {
+  const revoke = options.revoke;
+  if (revoke === undefined) return undefined;
+  return {
+    url: revoke.url,
+    method: revoke.method ?? 'POST',
+    format: revoke.format ?? options.token_request_format ?? 'form',
+    headers: { ...(revoke.headers ?? {}) },
+    body: revoke.body === undefined ? undefined : { ...revoke.body },
   };
 }
 

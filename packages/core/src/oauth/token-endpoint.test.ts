@@ -58,6 +58,7 @@ function settings(overrides: Partial<OAuthClientSettings> & { tokenUrl: string }
     refreshMarginSeconds: 300,
     extraAuthorizeParams: {},
     reauthErrors: ['invalid_grant'],
+    errorCodePaths: ['$.error'],
     ...overrides,
   };
 }
@@ -191,6 +192,19 @@ describe('createTokenEndpoint: failures', () => {
     const undeclared = await rejectionOf(endpoint(settings({ tokenUrl: `${server.url}/token` })).refresh('rt-secret-1'));
     expect(undeclared.code).toBe('CONNECTD_ERR_OAUTH_TOKEN_REQUEST_FAILED');
     expect(undeclared.details).toMatchObject({ connector: 'demo', grant: 'refresh_token', status: 401, error: 'token_revoked' });
+  });
+
+  it("reads the code of a vendor's own error format where error_codes says, RFC 6749's first", async () => {
+    const server = await fakeServer();
+    // Square's format: no `error`, an `errors` list (a revoked grant answers BAD_REQUEST).
+    server.route('POST', '/token', reply.json({ errors: [{ category: 'INVALID_REQUEST_ERROR', code: 'BAD_REQUEST', detail: 'cannot renew revoked token' }] }, 400));
+    const square = settings({ tokenUrl: `${server.url}/token`, errorCodePaths: ['$.error', '$.errors[0].code'], reauthErrors: ['invalid_grant', 'BAD_REQUEST'] });
+    const err = await rejectionOf(endpoint(square).refresh('rt-secret-1'));
+    expect(err.code).toBe('CONNECTD_ERR_OAUTH_INVALID_GRANT');
+    expect(err.details).toMatchObject({ error: 'BAD_REQUEST' });
+    // Without the path the code is not read: a plain failure of the request, never a reconnect.
+    const plain = await rejectionOf(endpoint(settings({ tokenUrl: `${server.url}/token`, reauthErrors: ['BAD_REQUEST'] })).refresh('rt-secret-1'));
+    expect(plain.code).toBe('CONNECTD_ERR_OAUTH_TOKEN_REQUEST_FAILED');
   });
 
   it('reads a 200 answer carrying an error field as the refusal it is', async () => {

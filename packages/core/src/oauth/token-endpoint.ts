@@ -5,6 +5,7 @@ import {
   OAUTH_TOKEN_URL_INVALID,
   type ConnectdError,
 } from '../errors/index.js';
+import { compileScalarPath } from '../connector/index.js';
 import type { ConnectionClient, HttpResponse } from '../http/index.js';
 import { isSecretFieldName } from '../log/index.js';
 import { fillUrlTemplate } from './settings.js';
@@ -23,6 +24,16 @@ type Grant = 'authorization_code' | 'refresh_token' | 'client_credentials';
 
 /** RFC 6749 Appendix B: Basic credentials are form-urlencoded before base64. */
 const formEncode = (text: string): string => new URLSearchParams([['', text]]).toString().slice(1);
+
+/**
+ * The `Authorization` value of a client authenticating with HTTP Basic (RFC 6749 section 2.3.1),
+ * at the token endpoint and the revocation endpoint alike.
+ * @example
+ * basicClientAuthorization('id', 's3cr:t'); // 'Basic aWQ6czNjciUzQXQ='
+ */
+export function basicClientAuthorization(clientId: string, clientSecret: string): string {
+  return `Basic ${Buffer.from(`${formEncode(clientId)}:${formEncode(clientSecret)}`).toString('base64')}`;
+}
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
@@ -78,6 +89,9 @@ export function createTokenEndpoint(
   const now = options.now ?? Date.now;
   const filled = fillUrlTemplate(settings.tokenUrl, connectionConfig);
   const { connector } = settings;
+  // The schema admits only paths compileScalarPath reads; one that does not compile is skipped.
+  const errorCodeAt = settings.errorCodePaths.flatMap((path) => compileScalarPath(path) ?? []);
+  const errorCodeOf = (json: Record<string, unknown>): string | undefined => errorCodeAt.map((path) => path.read(json)).find((code) => code !== undefined);
 
   async function request(grant: Grant, params: Record<string, string>): Promise<TokenSet> {
     if (!('url' in filled)) throw OAUTH_TOKEN_URL_INVALID({ connector, missing: filled.missing, unsafe: filled.unsafe });
@@ -86,7 +100,7 @@ export function createTokenEndpoint(
     // A public client (PKCE, no secret) identifies itself with client_id alone, whatever clientAuth says.
     const body: Record<string, string> = { ...params };
     if (secret !== undefined && settings.clientAuth === 'basic') {
-      headers.authorization = `Basic ${Buffer.from(`${formEncode(settings.clientId)}:${formEncode(secret)}`).toString('base64')}`;
+      headers.authorization = basicClientAuthorization(settings.clientId, secret);
     } else {
       body.client_id = settings.clientId;
       if (secret !== undefined) body.client_secret = secret;
@@ -104,7 +118,8 @@ export function createTokenEndpoint(
     const accessToken = nonEmptyString(json?.access_token);
     if (ok && json !== undefined && accessToken !== undefined) return toTokenSet(json, accessToken);
     // Some vendors answer a refusal with 200 and an `error` field; it is read as the refusal it is.
-    if (json !== undefined && typeof json.error === 'string') throw refusal(grant, response.status, json, sent);
+    const code = json === undefined ? undefined : errorCodeOf(json);
+    if (json !== undefined && code !== undefined) throw refusal(grant, response.status, json, code, sent);
     if (ok) {
       const reason = json === undefined ? 'the body is not a JSON object' : 'it has no non-empty string access_token';
       throw OAUTH_TOKEN_RESPONSE_INVALID({ connector, grant, status: response.status, reason });
@@ -112,11 +127,11 @@ export function createTokenEndpoint(
     throw OAUTH_TOKEN_REQUEST_FAILED({ connector, grant, status: response.status });
   }
 
-  function refusal(grant: Grant, status: number, json: Record<string, unknown>, sent: readonly string[]): ConnectdError {
+  function refusal(grant: Grant, status: number, json: Record<string, unknown>, code: string, sent: readonly string[]): ConnectdError {
     // The vendor's words are kept short and scrubbed of anything we sent, in case it echoes them.
     const scrub = (text: string, max: number): string =>
       sent.reduce((t, s) => t.split(s).join('[REDACTED]'), text).slice(0, max);
-    const error = scrub(json.error as string, MAX_ERROR_CODE_CHARS);
+    const error = scrub(code, MAX_ERROR_CODE_CHARS);
     const description = typeof json.error_description === 'string' ? scrub(json.error_description, MAX_ERROR_DESCRIPTION_CHARS) : undefined;
     if (settings.reauthErrors.includes(error)) return OAUTH_INVALID_GRANT({ connector, grant, error, description });
     return OAUTH_TOKEN_REQUEST_FAILED({ connector, grant, status, error, description });

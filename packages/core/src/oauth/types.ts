@@ -2,6 +2,23 @@
 // refresher both talk to a vendor's token endpoint through TokenEndpoint, and both store what it
 // returns with token-storage.ts.
 
+import type { AccountIdSource } from './account-id.js';
+
+/**
+ * A connector's `auth.revoke`, resolved: the vendor's token revocation request (revoke-request.ts
+ * fills it for one connection).
+ */
+export interface RevokeRequestSettings {
+  /** URL template; `{name}` placeholders are filled from the connection's config, like the token URL. */
+  readonly url: string;
+  readonly method: 'POST' | 'DELETE';
+  readonly format: 'json' | 'form';
+  /** Values may hold `{access_token}`, `{refresh_token}`, `{client_id}`, `{client_secret}`, `{account_id}`. */
+  readonly headers: Readonly<Record<string, string>>;
+  /** The same placeholders; undefined sends RFC 7009's request, an empty map sends no body. */
+  readonly body: Readonly<Record<string, string>> | undefined;
+}
+
 /** A connector's OAuth client, resolved from its `auth: { type: oauth2 }` block (see settings.ts). */
 export interface OAuthClientSettings {
   /** The connector's key in connectors.yaml. */
@@ -25,6 +42,12 @@ export interface OAuthClientSettings {
   readonly extraAuthorizeParams: Readonly<Record<string, string>>;
   /** Token-endpoint `error` codes that mean the grant is gone and the user must reconnect (default `invalid_grant`). */
   readonly reauthErrors: readonly string[];
+  /** Paths into a refusal's JSON where its error code may be, tried in order (default `$.error`). */
+  readonly errorCodePaths: readonly string[];
+  /** Where the consent flow reads the connected account's vendor id (`account_id`); undefined records none. */
+  readonly accountId?: AccountIdSource | undefined;
+  /** How to revoke a connection's tokens when it is deleted (`revoke`); undefined revokes nothing. */
+  readonly revoke?: RevokeRequestSettings | undefined;
 }
 
 /** What a token endpoint answered, parsed. */

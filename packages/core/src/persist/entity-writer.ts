@@ -4,10 +4,8 @@ import { ensureCustomEntityTable, prepareEntityUpsert, type Database, type Entit
 
 const stringOrNull = (value: unknown): string | null => (value === undefined || value === null ? null : String(value));
 
-/** Mapped entities of one connection, ready to write. */
+/** Mapped entities of one connection, ready to write; each row names its entity. */
 export interface EntityWrite {
-  /** The entity name (canonical or custom). */
-  readonly entity: string;
   readonly connector: string;
   readonly connection: { readonly id: string; readonly tenant: string };
   readonly rows: readonly EntityRow[];
@@ -34,7 +32,7 @@ export interface EntityWriter {
  * entity's definition in the catalog (its table, typed columns and id map) and kept.
  * @example
  * const writer = createEntityWriter(project.catalog);
- * await store.db.transaction((tx) => writer.write(tx, { entity: 'inventory_level', connector: 'storq', connection, rows }));
+ * await store.db.transaction((tx) => writer.write(tx, { connector: 'storq', connection, rows })); // rows: { entity, naturalKey, value }
  */
 export function createEntityWriter(catalog: EntityCatalog): EntityWriter {
   const upserts = new Map<string, EntityUpsert>();
@@ -51,26 +49,47 @@ export function createEntityWriter(catalog: EntityCatalog): EntityWriter {
     return upsert;
   };
 
+  const writeEntity = async (tx: Queryable, entity: string, connector: string, connection: EntityWrite['connection'], rows: readonly EntityRow[]): Promise<EntityWriteCounts> => {
+    const idMap = catalog.get(entity)?.idMap;
+    const result = await upsertFor(entity).upsert(
+      tx,
+      rows.map((row) => ({
+        tenantId: connection.tenant,
+        naturalKey: row.naturalKey,
+        connector,
+        connectionId: connection.id,
+        vendorId: stringOrNull(row.value['vendor_id']),
+        vendorUpdatedAt: stringOrNull(row.value['vendor_updated_at']),
+        data: row.value,
+        ...(idMap === undefined ? {} : { vendorIdsToMap: idMap.vendorIds(row.value) }),
+      })),
+    );
+    return { inserted: result.inserted, updated: result.updated, skippedOlder: result.skippedOlder };
+  };
+
   return {
-    async write(tx, { entity, connector, connection, rows }) {
-      if (rows.length === 0) return { inserted: 0, updated: 0, skippedOlder: 0 };
-      const idMap = catalog.get(entity)?.idMap;
-      const result = await upsertFor(entity).upsert(
-        tx,
-        rows.map((row) => ({
-          tenantId: connection.tenant,
-          naturalKey: row.naturalKey,
-          connector,
-          connectionId: connection.id,
-          vendorId: stringOrNull(row.value['vendor_id']),
-          vendorUpdatedAt: stringOrNull(row.value['vendor_updated_at']),
-          data: row.value,
-          ...(idMap === undefined ? {} : { vendorIdsToMap: idMap.vendorIds(row.value) }),
-        })),
-      );
-      return { inserted: result.inserted, updated: result.updated, skippedOlder: result.skippedOlder };
+    async write(tx, { connector, connection, rows }) {
+      const counts = { inserted: 0, updated: 0, skippedOlder: 0 };
+      // One upsert per entity, in the order entities first appear; rows keep their order within it.
+      for (const [entity, ofEntity] of groupByEntity(rows)) {
+        const written = await writeEntity(tx, entity, connector, connection, ofEntity);
+        counts.inserted += written.inserted;
+        counts.updated += written.updated;
+        counts.skippedOlder += written.skippedOlder;
+      }
+      return counts;
     },
   };
+}
+
+function groupByEntity(rows: readonly EntityRow[]): Map<string, EntityRow[]> {
+  const groups = new Map<string, EntityRow[]>();
+  for (const row of rows) {
+    const group = groups.get(row.entity);
+    if (group === undefined) groups.set(row.entity, [row]);
+    else group.push(row);
+  }
+  return groups;
 }
 
 /**

@@ -46,7 +46,7 @@ export function createReplayStore(db: Database, writer: EntityWriter): ReplaySto
     replayJob: (letterId, job) => claimThen(letterId, async (tx) => void (await requeueJob(tx, job))),
     replayRecords: (letterId, records) =>
       claimThen(letterId, async (tx) => {
-        await writer.write(tx, { entity: records.entity, connector: records.connector, connection: records.connection, rows: records.rows });
+        await writer.write(tx, { connector: records.connector, connection: records.connection, rows: records.rows });
         if (records.failedAgain.length > 0) await insertDeadLetters(tx, records.failedAgain);
       }),
     lookupVendorIds: (tenant, connector, kind, vendorIds) => lookupVendorIds(db, tenant, connector, kind, vendorIds),

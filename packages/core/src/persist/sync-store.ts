@@ -4,6 +4,8 @@ import {
   lookupVendorIds,
   readCheckpoint,
   startRun,
+  listVendorIds,
+  succeededStreams,
   updateRunProgress,
   writeCheckpoint,
   type Database,
@@ -13,7 +15,8 @@ import type { EntityWriter } from './entity-writer.js';
 
 /** The checkpoint row's JSON cursor holds the resume request and the interrupted run's high water. */
 function toCursor(checkpoint: StreamCheckpoint): unknown {
-  return checkpoint.resume === undefined ? null : { resume: checkpoint.resume, runHighWater: checkpoint.runHighWater ?? null };
+  if (checkpoint.resume === undefined) return null;
+  return { resume: checkpoint.resume, runHighWater: checkpoint.runHighWater ?? null, ...(checkpoint.partition === undefined ? {} : { partition: checkpoint.partition }) };
 }
 
 /**
@@ -29,11 +32,12 @@ export function createSyncStore(db: Database, writer: EntityWriter): SyncStore {
     async readCheckpoint(connectionId, stream) {
       const row = await readCheckpoint(db, connectionId, stream);
       if (row === undefined) return undefined;
-      const cursor = (row.cursor ?? {}) as { resume?: StreamCheckpoint['resume']; runHighWater?: string | null };
+      const cursor = (row.cursor ?? {}) as { resume?: StreamCheckpoint['resume']; runHighWater?: string | null; partition?: StreamCheckpoint['partition'] };
       return {
         resume: cursor.resume ?? undefined,
         runHighWater: cursor.runHighWater ?? undefined,
         highWaterMark: row.highWaterMark ?? undefined,
+        partition: cursor.partition ?? undefined,
       };
     },
 
@@ -49,7 +53,7 @@ export function createSyncStore(db: Database, writer: EntityWriter): SyncStore {
 
     async applyPage(page) {
       return db.transaction(async (tx) => {
-        const result = await writer.write(tx, { entity: page.entity, connector: page.connector, connection: page.connection, rows: page.rows });
+        const result = await writer.write(tx, { connector: page.connector, connection: page.connection, rows: page.rows });
         if (page.failures.length > 0) {
           await insertDeadLetters(
             tx,
@@ -86,5 +90,9 @@ export function createSyncStore(db: Database, writer: EntityWriter): SyncStore {
     },
 
     lookupVendorIds: (tenant, connector, kind, vendorIds) => lookupVendorIds(db, tenant, connector, kind, vendorIds),
+
+    vendorIdsOf: (tenant, connector, kind) => listVendorIds(db, tenant, connector, kind),
+
+    succeededStreams: (connectionId, streams) => succeededStreams(db, connectionId, streams),
   };
 }

@@ -1,13 +1,41 @@
-import { claimInboxEvents, insertDeadLetters, lookupVendorIds, retryInboxEvents, settleInboxEvents, type Database } from '../store/index.js';
+import { SYNC_JOB_KIND } from '../jobs/index.js';
+import {
+  claimInboxEvents,
+  enqueueUnlessQueued,
+  insertDeadLetters,
+  lookupVendorIds,
+  retryInboxEvents,
+  setConnectionStatus,
+  settleInboxEvents,
+  type Database,
+  type Queryable,
+} from '../store/index.js';
 import { webhookRecordDeadLetter, type EventSettlement, type WebhookEventStore } from '../webhooks/index.js';
 import type { EntityWriter } from './entity-writer.js';
 
 type Processed = Extract<EventSettlement, { kind: 'processed' }>;
 
+/** What an event asks of its connection, in the transaction that settles it. */
+async function applyEffect(tx: Queryable, settlement: Processed): Promise<void> {
+  const { effect, connection, event } = settlement;
+  if (effect === undefined) return;
+  if (effect.kind === 'mark_connection') {
+    await setConnectionStatus(tx, connection.id, effect.status, effect.reason);
+    return;
+  }
+  // Joins a run of the stream that is still queued: a burst of events asks for one run, not one each.
+  await enqueueUnlessQueued(tx, {
+    kind: SYNC_JOB_KIND,
+    connectionId: connection.id,
+    stream: effect.stream,
+    payload: { connector: event.connector, stream: effect.stream, mode: 'incremental' },
+  });
+}
+
 /**
  * The inbox processor's storage over the store's repositories: claims, the settlement of a batch
- * in one transaction (inbox rows first, then entities through the one write path, then dead
- * letters), retries and vendor-id lookups.
+ * in one transaction (inbox rows first, then entities through the one write path, the events'
+ * effects, then dead letters), retries and vendor-id lookups.
  * @example
  * const events = createWebhookEventStore(store.db, createEntityWriter(project.catalog));
  */
@@ -30,18 +58,19 @@ export function createWebhookEventStore(db: Database, writer: EntityWriter): Web
           })),
         );
         const processed = settlements.filter((s): s is Processed => s.kind === 'processed' && settled.has(s.event.id));
-        // One upsert per (entity, connection) of the batch; rows keep arrival order, so of two
-        // events for one key the later wins unless it is older by vendor_updated_at.
+        // One write per connection of the batch (the writer upserts once per entity); rows keep
+        // arrival order, so of two events for one key the later wins unless it is older by vendor_updated_at.
         const groups = new Map<string, { settlement: Processed; rows: Array<Processed['rows'][number]> }>();
         for (const s of processed) {
-          const key = `${s.entity}\u0000${s.event.connector}\u0000${s.connection.id}`;
+          const key = `${s.event.connector}\u0000${s.connection.id}`;
           let group = groups.get(key);
           if (group === undefined) groups.set(key, (group = { settlement: s, rows: [] }));
           group.rows.push(...s.rows);
         }
         for (const { settlement, rows } of groups.values()) {
-          await writer.write(tx, { entity: settlement.entity, connector: settlement.event.connector, connection: settlement.connection, rows });
+          await writer.write(tx, { connector: settlement.event.connector, connection: settlement.connection, rows });
         }
+        for (const s of processed) await applyEffect(tx, s);
         const letters = processed.flatMap((s) =>
           s.failures.map((failure) => ({
             sourceKind: 'webhook' as const,

@@ -33,7 +33,7 @@ export function compileProject(config: ConnectdConfig, registry: ComponentRegist
   const streams = compileStreams(config, registry, catalog, log);
   const webhooks = compileWebhooks(
     Object.fromEntries(Object.entries(config.connectors).map(([name, connector]) => [name, connector.webhooks])),
-    { catalog, functions: registry.functions() },
+    { catalog, functions: registry.functions(), baseUrls: Object.fromEntries(Object.entries(config.connectors).map(([name, connector]) => [name, connector.base_url])) },
   );
   const actions = compileActions(config, registry);
   const issues: CompileIssue[] = [
@@ -66,6 +66,19 @@ function compileActions(config: ConnectdConfig, registry: ComponentRegistry): { 
   return { actions, issues };
 }
 
+/**
+ * Where below a stream a compile error belongs, read from the label it carries
+ * (`storq.streams.stock.map`, `square.streams.orders.outputs.1.records`); an unknown entity has no label.
+ */
+function issueKey(err: ConnectdError, streamLabel: string): Array<string | number> {
+  const label = err.details['label'];
+  if (typeof label !== 'string' || !label.startsWith(`${streamLabel}.`)) return ['entity'];
+  return label
+    .slice(streamLabel.length + 1)
+    .split('.')
+    .map((part) => (/^\d+$/.test(part) ? Number(part) : part));
+}
+
 /** Compiles every stream of every connector; mapping and records-path errors become issues. */
 function compileStreams(
   config: ConnectdConfig,
@@ -96,8 +109,7 @@ function compileStreams(
         );
       } catch (err) {
         if (!isConnectdError(err)) throw err;
-        const field = String(err.details['label'] ?? '').endsWith('.records') ? 'records' : 'map';
-        issues.push({ path: ['connectors', connectorName, 'streams', streamName, field], error: err });
+        issues.push({ path: ['connectors', connectorName, 'streams', streamName, ...issueKey(err, `${connectorName}.streams.${streamName}`)], error: err });
       }
     }
     streams.set(connectorName, compiled);

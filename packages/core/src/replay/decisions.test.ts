@@ -95,8 +95,8 @@ describe('DeadLetterReplayer', () => {
     const summary = await replayerOf(store, requeued).replay({ all: true });
     expect(summary).toMatchObject({ replayed: 4, byKind: { webhook_event: 1, webhook_record: 1, sync_record: 1, job: 1 }, failedAgain: 0, skipped: [], notOpen: [] });
     expect(writes.map((w) => [w.letter, w.what])).toEqual([['1', 'event'], ['2', 'records'], ['3', 'records'], ['4', 'job']]);
-    expect((writes[1]!.detail as ReplayedRecords).rows).toEqual([{ naturalKey: 'default/A', value: { product: 'A', quantity: 3, store: 'default' } }]);
-    expect((writes[2]!.detail as ReplayedRecords).rows).toEqual([{ naturalKey: 'default/B', value: { product: 'B', quantity: 4, store: 'default' } }]);
+    expect((writes[1]!.detail as ReplayedRecords).rows).toEqual([{ entity: 'inventory_level', naturalKey: 'default/A', value: { product: 'A', quantity: 3, store: 'default' } }]);
+    expect((writes[2]!.detail as ReplayedRecords).rows).toEqual([{ entity: 'inventory_level', naturalKey: 'default/B', value: { product: 'B', quantity: 4, store: 'default' } }]);
     expect(writes[3]!.detail).toEqual({ kind: 'sync', queue: 'default', connectionId: 'storq', stream: 'stock', payload: { connector: 'storq', stream: 'stock' } });
     expect(requeued.sort()).toEqual(['job', 'webhook']);
   });

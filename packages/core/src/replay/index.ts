@@ -4,7 +4,7 @@
  * implemented in persist/.
  */
 export { DeadLetterReplayer, REPLAY_PAGE_SIZE } from './replayer.js';
-export type { DeadLetterReplayerOptions, ReplayCounts, ReplaySummary } from './replayer.js';
+export type { DeadLetterReplayerOptions, LookupRetrySummary, ReplayCounts, ReplaySummary } from './replayer.js';
 export { parseReplaySelection } from './selection.js';
 export type { ReplaySelection } from './selection.js';
 export type { ReplayCandidates, ReplayedJob, ReplayedRecords, ReplayStore, ReplayWrite } from './ports.js';

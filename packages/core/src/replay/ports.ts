@@ -11,6 +11,8 @@ import type { DeadLetter, NewDeadLetter } from '../store/index.js';
 /** A page of open dead letters to look at. */
 export interface ReplayCandidates {
   readonly connector?: string | undefined;
+  readonly connectionId?: string | undefined;
+  readonly errorCode?: string | undefined;
   readonly ids?: readonly string[] | undefined;
   /** Only letters after this id (paging). */
   readonly afterId?: string | undefined;
@@ -21,9 +23,9 @@ export interface ReplayCandidates {
 
 /** Records mapped again, to write with the letters of those that failed again. */
 export interface ReplayedRecords {
-  readonly entity: string;
   readonly connector: string;
   readonly connection: ConnectionInfo;
+  /** Each row names its entity: a record may write several. */
   readonly rows: readonly EntityRow[];
   readonly failedAgain: readonly NewDeadLetter[];
 }

@@ -7,6 +7,7 @@ import {
   deadLetters,
   deliver,
   inboxRow,
+  knownLocation,
   levels,
   loadTestProject,
   posEvent,
@@ -124,6 +125,26 @@ describe.each(storeBackends())('dead-letter replay on %s', (backend) => {
     );
     expect(rows).toEqual([{ kind: 'sync', status: 'queued', connection_id: 'storq', stream: 'stock', payload: { connector: 'storq', stream: 'stock', mode: 'incremental' }, attempts: 0 }]);
     expect(await replayerFor(project, store).replay({ all: true })).toMatchObject({ replayed: 0 });
+  });
+
+  it('writes the records whose lookup missed once the id exists, and leaves the ones still missing open as they were', async () => {
+    const store = await dbs.fresh(backend, { migrate: true });
+    const project = await loadTestProject();
+    // Two counts for locations nobody has synced yet: $store() misses for both.
+    await deliver(store, 'pos', [posEvent('e-miss', 'M-ACME', [{ location_id: 'L1', sku: 'A', quantity: '3' }, { location_id: 'L2', sku: 'B', quantity: '4' }])]);
+    await (await processorFor(project, store)).drain();
+    expect(await openLetters(store)).toEqual(['CONNECTD_ERR_MAPPING_LOOKUP_MISSING', 'CONNECTD_ERR_MAPPING_LOOKUP_MISSING']);
+    const replayer = replayerFor(project, store);
+    expect(await replayer.retryLookupMisses('pos', 'pos-acme')).toEqual({ resolved: 0, waiting: 2 });
+    expect(await deadLetters(store)).toHaveLength(2); // no new letters for records still waiting
+
+    // A locations sync lands L1; the other connection's letters are not this connection's business.
+    await knownLocation(store, 'acme', 'L1', 'store-1');
+    expect(await replayer.retryLookupMisses('pos', 'pos-globex')).toEqual({ resolved: 0, waiting: 0 });
+    expect(await replayer.retryLookupMisses('pos', 'pos-acme')).toEqual({ resolved: 1, waiting: 1 });
+    expect((await levels(store)).map((l) => l.natural_key)).toEqual(['store-1/A']);
+    expect(await openLetters(store)).toEqual(['CONNECTD_ERR_MAPPING_LOOKUP_MISSING']);
+    expect(await deadLetters(store)).toHaveLength(2);
   });
 
   it('leaves letters it cannot replay open, with the reason', async () => {

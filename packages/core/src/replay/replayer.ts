@@ -1,7 +1,7 @@
 import type { ConnectionInfo } from '../connector/index.js';
-import { isConnectdError, REPLAY_NO_SELECTION, REPLAY_NOT_REPLAYABLE, STORE_CLOSED, STORE_UNREACHABLE, type ConnectdError } from '../errors/index.js';
+import { isConnectdError, MAPPING_LOOKUP_MISSING, REPLAY_NO_SELECTION, REPLAY_NOT_REPLAYABLE, STORE_CLOSED, STORE_UNREACHABLE, type ConnectdError } from '../errors/index.js';
 import type { Logger } from '../log/index.js';
-import { cachedLookups, mapToRows, type EntityCatalog, type MappedRows } from '../mapping/index.js';
+import { cachedLookups, type EntityCatalog, type MappedRows } from '../mapping/index.js';
 import type { DeadLetter, NewDeadLetter } from '../store/index.js';
 import type { CompiledStream } from '../sync/index.js';
 import { readWebhookDeadLetter, webhookRecordDeadLetter, type CompiledWebhookEvent } from '../webhooks/index.js';
@@ -31,6 +31,17 @@ export interface ReplaySummary {
   /** Requested ids that are not open dead letters (unknown, or replayed before). */
   readonly notOpen: readonly string[];
 }
+
+/** What retrying the records whose lookups missed did. */
+export interface LookupRetrySummary {
+  /** Records written now that the ids they name exist. */
+  readonly resolved: number;
+  /** Records left open: an id they name is still unknown (or their mapping fails otherwise now). */
+  readonly waiting: number;
+}
+
+/** Replays only records that now map cleanly; others stay open as they are, with no new letter. */
+type Mode = 'replay' | 'resolved_only';
 
 /** Dead letters read per page while replaying. */
 export const REPLAY_PAGE_SIZE = 100;
@@ -93,7 +104,7 @@ export class DeadLetterReplayer {
       const page = await store.candidates({ connector: selection.connector, ids: selection.ids, afterId, upToId, limit: REPLAY_PAGE_SIZE });
       if (page.length === 0) break;
       for (const letter of page) {
-        const outcome = await this.#replayOne(letter);
+        const outcome = await this.#replayOne(letter, 'replay');
         if (outcome.kind === 'closed') continue;
         seen.add(letter.id);
         if (outcome.kind === 'skipped') {
@@ -114,13 +125,41 @@ export class DeadLetterReplayer {
     return { replayed, byKind, failedAgain, skipped, notOpen };
   }
 
-  async #replayOne(letter: DeadLetter): Promise<Outcome> {
+  /**
+   * Writes the records of a connection whose `$store()`/`$product()` lookup missed, once the ids
+   * they name exist: called after a stream of the connection succeeded (it may have written them),
+   * so an inventory count that arrived before its product lands without a manual replay. Records
+   * still missing an id stay open as they are; no new letter is written for them.
+   * @example
+   * const { resolved, waiting } = await replayer.retryLookupMisses('square', 'sq-acme');
+   */
+  async retryLookupMisses(connector: string, connectionId: string): Promise<LookupRetrySummary> {
+    const { store, log } = this.#options;
+    const upToId = await store.lastLetterId();
+    let resolved = 0;
+    let waiting = 0;
+    let afterId: string | undefined;
+    for (;;) {
+      const page = await store.candidates({ connector, connectionId, errorCode: MAPPING_LOOKUP_MISSING.code, afterId, upToId, limit: REPLAY_PAGE_SIZE });
+      if (page.length === 0) break;
+      for (const letter of page) {
+        const outcome = await this.#replayOne(letter, 'resolved_only');
+        if (outcome.kind === 'replayed') resolved += 1;
+        else if (outcome.kind === 'skipped') waiting += 1;
+      }
+      afterId = page[page.length - 1]!.id;
+    }
+    if (resolved > 0) log.info({ connector, connection: connectionId, resolved, waiting }, 'records that waited for a lookup were written');
+    return { resolved, waiting };
+  }
+
+  async #replayOne(letter: DeadLetter, mode: Mode): Promise<Outcome> {
     try {
       switch (letter.sourceKind) {
         case 'webhook':
-          return await this.#webhook(letter);
+          return await this.#webhook(letter, mode);
         case 'sync':
-          return await this.#sync(letter);
+          return await this.#sync(letter, mode);
         case 'job':
           return await this.#job(letter);
         default:
@@ -134,18 +173,19 @@ export class DeadLetterReplayer {
     }
   }
 
-  async #webhook(letter: DeadLetter): Promise<Outcome> {
+  async #webhook(letter: DeadLetter, mode: Mode): Promise<Outcome> {
     const payload = readWebhookDeadLetter(letter.payload);
     if (payload === undefined) return notReplayable(letter, 'it holds no stored event to replay (a body that was not JSON is kept for inspection only)');
     if (payload.kind === 'event') {
+      if (mode === 'resolved_only') return notReplayable(letter, 'a whole event is replayed only when asked');
       const write = await this.#options.store.replayEvent(letter.id, payload.inbox_id);
       return write === 'missing' ? notReplayable(letter, `its inbox event ${payload.inbox_id} is gone`) : written(write, 'webhook_event');
     }
     const event = this.#options.webhookEvent(letter.connector, payload.event_type);
-    if (event === undefined) return notReplayable(letter, `connector "${letter.connector}" no longer maps webhook event "${payload.event_type}"`);
+    if (event?.action.kind !== 'map') return notReplayable(letter, `connector "${letter.connector}" no longer maps webhook event "${payload.event_type}"`);
     const connection = await this.#connection(letter);
     if (connection === undefined) return notReplayable(letter, `its connection "${letter.connectionId ?? ''}" is not configured`);
-    const mapped = await mapToRows([payload.record], event.mapping, event.entity, this.#options.catalog, this.#bindings(letter.connector, connection));
+    const mapped = await event.action.mapper.map([payload.record], this.#bindings(letter.connector, connection));
     const again = mapped.failures.map((f): NewDeadLetter => ({
       sourceKind: 'webhook',
       connector: letter.connector,
@@ -154,10 +194,10 @@ export class DeadLetterReplayer {
       errorCode: f.code,
       reason: f.reason,
     }));
-    return this.#records(letter, 'webhook_record', event.entity, connection, mapped, again);
+    return this.#records(letter, 'webhook_record', connection, mapped, again, mode);
   }
 
-  async #sync(letter: DeadLetter): Promise<Outcome> {
+  async #sync(letter: DeadLetter, mode: Mode): Promise<Outcome> {
     const stream = letter.stream === null ? undefined : this.#options.stream(letter.connector, letter.stream);
     if (stream === undefined) return notReplayable(letter, `connector "${letter.connector}" no longer declares stream "${letter.stream ?? ''}"`);
     const connection = await this.#connection(letter);
@@ -172,7 +212,7 @@ export class DeadLetterReplayer {
       errorCode: f.code,
       reason: f.reason,
     }));
-    return this.#records(letter, 'sync_record', stream.entity, connection, mapped, again);
+    return this.#records(letter, 'sync_record', connection, mapped, again, mode);
   }
 
   async #job(letter: DeadLetter): Promise<Outcome> {
@@ -191,12 +231,16 @@ export class DeadLetterReplayer {
   async #records(
     letter: DeadLetter,
     as: 'webhook_record' | 'sync_record',
-    entity: string,
     connection: ConnectionInfo,
     mapped: MappedRows,
     failedAgain: readonly NewDeadLetter[],
+    mode: Mode,
   ): Promise<Outcome> {
-    const write = await this.#options.store.replayRecords(letter.id, { entity, connector: letter.connector, connection, rows: mapped.rows, failedAgain });
+    if (mode === 'resolved_only' && failedAgain.length > 0) {
+      const [first] = failedAgain;
+      return notReplayable(letter, `it still fails: ${first?.reason ?? 'unknown reason'}`);
+    }
+    const write = await this.#options.store.replayRecords(letter.id, { connector: letter.connector, connection, rows: mapped.rows, failedAgain });
     return written(write, as, failedAgain.length > 0);
   }
 

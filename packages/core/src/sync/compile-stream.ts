@@ -1,9 +1,18 @@
-import type { ConnectionInfo, PaginatorRuntime } from '../connector/index.js';
+import type { PaginatorRuntime } from '../connector/index.js';
 import { compileRequestTemplate, type RequestTemplate } from '../http/index.js';
-import { compileMapping, compileRecordsPath, mapToRows, type EntityCatalog, type IdLookups, type MappingFunctionEntry } from '../mapping/index.js';
+import {
+  compileOutput,
+  compileRecordsPath,
+  outputsOf,
+  recordMapper,
+  type EntityCatalog,
+  type MappingFunctionEntry,
+  type OutputDeclaration,
+} from '../mapping/index.js';
 import { walkLimits } from '../pagination/index.js';
 import type { IncrementalSpec } from './incremental.js';
-import type { CompiledStream, RecordMapper } from './run-stream.js';
+import type { PartitionSpec } from './partitions.js';
+import type { CompiledStream } from './run-stream.js';
 
 /** A paginator as YAML declares it: its type id plus its options. */
 export interface PaginatorUse {
@@ -16,10 +25,13 @@ export interface StreamDeclaration {
   readonly request: RequestTemplate;
   readonly records?: string | undefined;
   readonly pagination?: PaginatorUse | undefined;
-  readonly entity: string;
+  /** One entity (with `map`), or several through `outputs`. */
+  readonly entity?: string | undefined;
   readonly map?: string | undefined;
+  readonly outputs?: readonly OutputDeclaration[] | undefined;
   readonly schedule?: string | undefined;
   readonly incremental?: IncrementalSpec | undefined;
+  readonly partition?: PartitionSpec | undefined;
 }
 
 /** Creates a paginator component (through the registry, with plugin calls wrapped). */
@@ -48,21 +60,21 @@ export function compileStream(options: CompileStreamOptions): CompiledStream {
   const label = `${options.connector}.streams.${options.name}`;
   const request = compileRequestTemplate(options.baseUrl, declaration.request);
   const records = compileRecordsPath(declaration.records, { label: `${label}.records` });
-  const mapping = compileMapping(declaration.map, { functions: options.functions, label: `${label}.map` });
+  const outputs = outputsOf(declaration).map(({ declaration: output, path }) =>
+    compileOutput(output, { catalog: options.catalog, functions: options.functions, label: [label, ...path].join('.') }),
+  );
   const pagination = declaration.pagination ?? options.defaultPagination ?? { type: 'none' };
   const { type: _type, ...paginatorOptions } = pagination;
-  const mapper: RecordMapper = {
-    map: (pageRecords, bindings: { connection: ConnectionInfo; lookups: IdLookups }) => mapToRows(pageRecords, mapping, declaration.entity, options.catalog, bindings),
-  };
+  const mapper = recordMapper(outputs, options.catalog);
   return {
     connector: options.connector,
     name: options.name,
-    entity: declaration.entity,
     request,
     createPaginator: () => options.paginators(pagination),
     limits: walkLimits(paginatorOptions),
     records: (page) => records(page.body),
     mapper,
     incremental: declaration.incremental,
+    partition: declaration.partition,
   };
 }

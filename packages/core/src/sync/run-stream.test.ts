@@ -54,13 +54,18 @@ class MemorySyncStore implements SyncStore {
   readonly #checkpoints = new Map<string, StreamCheckpoint>();
   readonly #entities = new Map<string, Readonly<Record<string, unknown>>>();
   /** `${kind}:${vendorId}` to natural key. */
-  readonly #vendorIds: ReadonlyMap<string, string>;
+  readonly #vendorIds: Map<string, string>;
   readonly #attempts = new Map<string, number>();
   readonly #refused = new Map<string, Error>();
   #failure: { readonly page: number; readonly error: Error } | undefined;
 
   constructor(vendorIds: Readonly<Record<string, string>> = {}) {
     this.#vendorIds = new Map(Object.entries(vendorIds));
+  }
+
+  /** A vendor id written since (a location a later locations sync brought). */
+  knowVendorId(kind: string, vendorId: string, naturalKey: string): void {
+    this.#vendorIds.set(`${kind}:${vendorId}`, naturalKey);
   }
 
   failApplyOn(page: number, error: Error): void {
@@ -116,7 +121,7 @@ class MemorySyncStore implements SyncStore {
     const counts = { inserted: 0, updated: 0, skippedOlder: 0 };
     const writes: Array<[string, EntityRow['value']]> = [];
     for (const row of page.rows) {
-      const key = `${page.entity}\u0000${row.naturalKey}`;
+      const key = `${row.entity}\u0000${row.naturalKey}`;
       const existing = this.#entities.get(key);
       if (existing === undefined) counts.inserted += 1;
       else if (isOlder(row.value['vendor_updated_at'], existing['vendor_updated_at'])) {
@@ -149,6 +154,14 @@ class MemorySyncStore implements SyncStore {
     if (outcome.connectionId !== run.connectionId || outcome.stream !== run.stream) throw new Error(`run ${runId} finished for another stream`);
     run.status = 'succeeded';
     this.#checkpoints.set(checkpointKey(outcome.connectionId, outcome.stream), outcome.checkpoint);
+  }
+
+  async succeededStreams(connectionId: string, streams: readonly string[]): Promise<ReadonlySet<string>> {
+    return new Set(streams.filter((stream) => this.runs.some((r) => r.connectionId === connectionId && r.stream === stream && r.status === 'succeeded')));
+  }
+
+  async vendorIdsOf(_tenant: string, _connector: string, kind: string): Promise<readonly string[]> {
+    return [...this.#vendorIds.keys()].filter((key) => key.startsWith(`${kind}:`)).map((key) => key.slice(kind.length + 1)).sort();
   }
 
   async lookupVendorIds(tenant: string, connector: string, kind: string, vendorIds: readonly string[]): Promise<ReadonlyMap<string, string>> {
@@ -225,8 +238,12 @@ class FakeVendor {
     const limit = Number(url.searchParams.get('limit') ?? '100');
     const cursor = url.searchParams.get('cursor');
     const since = url.searchParams.get('updated_since');
+    const locations = url.searchParams.get('locations')?.split(',');
     const matching = this.#records.filter(
-      (r) => (cursor === null || r.id > cursor) && (since === null || Date.parse(String(r['updated_at'])) >= Date.parse(since)),
+      (r) =>
+        (cursor === null || r.id > cursor) &&
+        (since === null || Date.parse(String(r['updated_at'])) >= Date.parse(since)) &&
+        (locations === undefined || locations.includes(String(r['location_id']))),
     );
     const page = matching.slice(0, limit);
     const more = matching.length > limit;
@@ -362,7 +379,7 @@ describe('runStream', () => {
       { pages: 1, records: 3 },
       { pages: 1, records: 1 },
     ]);
-    expect(pages.every((p) => p.connector === CONNECTOR && p.stream === 'products' && p.entity === 'product' && p.connection.id === CONNECTION.id)).toBe(true);
+    expect(pages.every((p) => p.connector === CONNECTOR && p.stream === 'products' && p.rows.every((r) => r.entity === 'product') && p.connection.id === CONNECTION.id)).toBe(true);
     // Each page is saved with the request of the page after it (the vendor's next request), the last with none.
     expect(pages.slice(0, 3).map((p) => p.checkpoint.resume?.url)).toEqual(vendor.requests.slice(1).map((r) => r.url));
     expect(pages[3]!.checkpoint.resume).toBeUndefined();
@@ -585,5 +602,61 @@ describe('runStream', () => {
     // The cache lives for one run: the next run asks the store again, once per id.
     await sync(stream, vendor, store, 'full');
     expect(store.lookupCalls).toHaveLength(12);
+  });
+
+  describe('a partitioned stream', () => {
+    // Six counts over three locations; the vendor takes at most two location ids per request.
+    const counts = (): VendorRecord[] =>
+      ['L1', 'L2', 'L3'].flatMap((location, l) => [1, 2].map((n) => ({ id: `r${l}${n}`, location_id: location, variant_id: `V${n}`, qty: l * 10 + n })));
+    const partitioned = (): CompiledStream =>
+      compile('levels', {
+        request: { path: '/levels', query: { limit: 1, locations: '{partition}' } },
+        records: '$.levels',
+        pagination: { type: 'cursor', path: '$.next_cursor', param: 'cursor' },
+        partition: { by: 'store', size: 2 },
+        entity: 'inventory_level',
+        map: '{ "store": $store(location_id), "product": $product(variant_id), "quantity": qty }',
+      });
+    const known = { 'store:L1': 'store-1', 'store:L2': 'store-2', 'store:L3': 'store-3', 'product:V1': 'SKU-1', 'product:V2': 'SKU-2' };
+
+    it('walks once per slice of the known location ids, in order, each record once', async () => {
+      const store = new MemorySyncStore(known);
+      const vendor = new FakeVendor('/levels', 'levels', counts());
+      const summary = await sync(partitioned(), vendor, store, 'incremental');
+      expect(vendor.urls().map((u) => u.searchParams.get('locations'))).toEqual(['L1,L2', 'L1,L2', 'L1,L2', 'L1,L2', 'L3', 'L3']);
+      expect(skusOf(store.pages)).toEqual(['store-1/SKU-1', 'store-1/SKU-2', 'store-2/SKU-1', 'store-2/SKU-2', 'store-3/SKU-1', 'store-3/SKU-2']);
+      expect(summary).toMatchObject({ records: 6, failed: 0 });
+      expect(store.checkpoint(CONNECTION.id, 'levels')).toEqual({});
+    });
+
+    it('resumes in the slice it was in, and starts over when the list of ids changed since', async () => {
+      const store = new MemorySyncStore(known);
+      const vendor = new FakeVendor('/levels', 'levels', counts());
+      store.failApplyOn(5, new Error('the store went away'));
+      await rejectionOf(sync(partitioned(), vendor, store, 'incremental'));
+      // Page 4 ended the first slice: its checkpoint already points at the second slice's first request.
+      expect(store.checkpoint(CONNECTION.id, 'levels')?.partition).toEqual({ index: 1, of: expect.any(String) });
+      const before = vendor.requests.length;
+      await sync(partitioned(), vendor, store, 'incremental');
+      expect(vendor.urls(before).map((u) => u.searchParams.get('locations'))).toEqual(['L3', 'L3']);
+      expect(skusOf(store.pages)).toEqual(['store-1/SKU-1', 'store-1/SKU-2', 'store-2/SKU-1', 'store-2/SKU-2', 'store-3/SKU-1', 'store-3/SKU-2']);
+
+      // Interrupted again, then a location arrives: the saved position belongs to another list.
+      store.failApplyOn(5, new Error('the store went away'));
+      await rejectionOf(sync(partitioned(), vendor, store, 'full'));
+      store.knowVendorId('store', 'L4', 'store-4');
+      const again = vendor.requests.length;
+      await sync(partitioned(), vendor, store, 'incremental');
+      expect(vendor.urls(again).map((u) => u.searchParams.get('locations'))).toEqual(['L1,L2', 'L1,L2', 'L1,L2', 'L1,L2', 'L3,L4', 'L3,L4']);
+    });
+
+    it('reads nothing, and succeeds, while no id of the kind is known', async () => {
+      const store = new MemorySyncStore({});
+      const vendor = new FakeVendor('/levels', 'levels', counts());
+      const summary = await sync(partitioned(), vendor, store, 'incremental');
+      expect(vendor.requests).toEqual([]);
+      expect(summary).toMatchObject({ pages: 0, records: 0 });
+      expect(store.run(summary.runId).status).toBe('succeeded');
+    });
   });
 });

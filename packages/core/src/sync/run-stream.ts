@@ -1,32 +1,29 @@
 import type { ConnectionInfo, OutgoingRequest, PaginatorRuntime, ReceivedPage } from '../connector/index.js';
-import { SYNC_VENDOR_STATUS } from '../errors/index.js';
 import type { CompiledRequestTemplate, HttpRequest, HttpResponse } from '../http/index.js';
-import { redactUrl, type Logger } from '../log/index.js';
-import { cachedLookups, type EntityRow, type IdLookups, type RecordFailure } from '../mapping/index.js';
+import type { Logger } from '../log/index.js';
+import { cachedLookups, type RecordMapper } from '../mapping/index.js';
 import { paginate, type WalkLimits } from '../pagination/index.js';
-import { highWater, incrementalStart, withIncrementalStart, type IncrementalSpec } from './incremental.js';
-import type { StreamCheckpoint, SyncMode, SyncProgress, SyncStore, SyncSummary } from './types.js';
-
-/** Maps a page of vendor records onto entity rows; failures are per record, never thrown. */
-export interface RecordMapper {
-  map(
-    records: readonly unknown[],
-    bindings: { readonly connection: ConnectionInfo; readonly lookups: IdLookups },
-  ): Promise<{ readonly rows: readonly EntityRow[]; readonly failures: readonly RecordFailure[] }>;
-}
+import { highWater, type IncrementalSpec } from './incremental.js';
+import { pageSender } from './page-sender.js';
+import { restartingWalk } from './restarting-walk.js';
+import { partitionPlan, partitionValues, type PartitionSpec } from './partitions.js';
+import { freshRequest, startingPoint } from './starting-point.js';
+import type { PartitionCursor, StreamCheckpoint, SyncMode, SyncProgress, SyncStore, SyncSummary } from './types.js';
 
 /** A stream compiled once at load: nothing here is parsed per run or per page. */
 export interface CompiledStream {
   readonly connector: string;
   readonly name: string;
-  readonly entity: string;
   readonly request: CompiledRequestTemplate;
   /** A fresh paginator per run (paginators may keep per-run state). */
   createPaginator(): PaginatorRuntime;
   readonly limits: WalkLimits;
   records(page: ReceivedPage): Promise<readonly unknown[]>;
+  /** What each record writes: one entity or several (`outputs:`). */
   readonly mapper: RecordMapper;
   readonly incremental?: IncrementalSpec | undefined;
+  /** Walk once per slice of the connection's vendor ids of a kind (`partitions.ts`). */
+  readonly partition?: PartitionSpec | undefined;
 }
 
 /** The vendor side of one connection: its HTTP client and template values. */
@@ -50,17 +47,6 @@ export interface RunStreamOptions {
   readonly redact?: ((text: string) => string) | undefined;
 }
 
-function sender(connection: StreamConnection, streamName: string, signal: AbortSignal | undefined, redact: (t: string) => string) {
-  return async (request: OutgoingRequest): Promise<ReceivedPage> => {
-    const response = await connection.client.send({ method: request.method, url: request.url, headers: request.headers, body: request.body, signal });
-    if (response.status >= 300) {
-      throw SYNC_VENDOR_STATUS({ connector: connection.connector, stream: streamName, status: response.status, url: redact(redactUrl(request.url)) });
-    }
-    const body = response.body.length === 0 ? null : response.json();
-    return { request, status: response.status, headers: response.headers, body };
-  };
-}
-
 /** Adds one applied page to the run's totals. */
 function addPage(totals: Totals, records: number, failed: number, counts: { inserted: number; updated: number; skippedOlder: number }): void {
   totals.pages += 1;
@@ -73,29 +59,86 @@ function addPage(totals: Totals, records: number, failed: number, counts: { inse
 
 type Totals = { pages: number; records: number; failed: number; inserted: number; updated: number; skippedOlder: number };
 
+/** What the pages of one run share: the run, its log, its lookups, its totals so far. */
+interface RunContext {
+  readonly options: RunStreamOptions;
+  readonly runId: string;
+  readonly log: Logger;
+  readonly lookups: ReturnType<typeof cachedLookups>;
+  readonly send: (request: OutgoingRequest) => Promise<ReceivedPage>;
+  readonly redact: (text: string) => string;
+  readonly started: number;
+  readonly totals: Totals;
+  readonly previousMark: string | undefined;
+  runHighWater: string | undefined;
+}
+
 /**
- * Where a run starts: the saved request of an interrupted run (incremental runs resume), else the
- * stream's first request, incrementally from the last high-water mark unless `full`.
+ * Walks one partition (or the whole stream) from `first` and applies each page with the
+ * checkpoint of what comes next: the page after it, else the next partition's first request.
+ * Resolves whether the walk stopped at its page cap.
  */
-function startingPoint(
-  stream: CompiledStream,
-  connection: StreamConnection,
-  saved: StreamCheckpoint | undefined,
-  mode: SyncMode,
-): { first: OutgoingRequest; resumeFrom: OutgoingRequest | undefined; previousMark: string | undefined } {
-  const resumeFrom = mode === 'incremental' ? saved?.resume : undefined;
-  const previousMark = mode === 'full' ? undefined : saved?.highWaterMark;
-  if (resumeFrom !== undefined) return { first: resumeFrom, resumeFrom, previousMark };
-  const rendered = stream.request.render(connection.templateValues);
-  const start = stream.incremental === undefined ? undefined : incrementalStart(stream.incremental, previousMark);
-  const first = start === undefined || stream.incremental === undefined ? rendered : withIncrementalStart(rendered, stream.incremental, start);
-  return { first, resumeFrom, previousMark };
+async function walkPartition(
+  run: RunContext,
+  walked: { readonly first: OutgoingRequest; readonly resumed: boolean; readonly values: Readonly<Record<string, unknown>>; readonly cursor: PartitionCursor | undefined },
+  next: NextPartition | undefined,
+): Promise<boolean> {
+  const { first, resumed, values } = walked;
+  const { stream, connection, store, signal } = run.options;
+  // A refused continuation (an expired cursor) restarts the walk from the last checkpoint.
+  const walk = restartingWalk({
+    first,
+    resumed,
+    restartFrom: () => freshRequest(stream, values, run.previousMark),
+    walk: (request, resume) =>
+      paginate({
+        first: request,
+        resume,
+        send: run.send,
+        paginator: stream.createPaginator(),
+        records: (page) => stream.records(page),
+        ...stream.limits,
+        redact: run.redact,
+        ...(signal === undefined ? {} : { signal }),
+      }),
+    log: run.log,
+  });
+  let step = await walk.next();
+  while (step.done !== true) {
+    const { records, next: following } = step.value;
+    if (stream.incremental !== undefined) run.runHighWater = highWater(records, stream.incremental.cursor_field, run.runHighWater);
+    const { rows, failures } = await stream.mapper.map(records, { connection: connection.connection, lookups: run.lookups });
+    // The walker sends the next request only when asked: ask now, so the vendor's answer travels
+    // while this page is written. At most two pages are held; the order of writes is unchanged.
+    const nextStep = walk.next();
+    nextStep.catch(() => undefined);
+    const checkpoint: StreamCheckpoint =
+      following !== null
+        ? { resume: following, runHighWater: run.runHighWater, highWaterMark: run.previousMark, partition: walked.cursor }
+        : next !== undefined
+          ? { resume: next.first(), runHighWater: run.runHighWater, highWaterMark: run.previousMark, partition: next.cursor }
+          : { highWaterMark: run.previousMark };
+    const page = { connector: connection.connector, connection: connection.connection, stream: stream.name, runId: run.runId };
+    const counts = await store.applyPage({ ...page, rows, failures, checkpoint, progress: { pages: 1, records: records.length } });
+    addPage(run.totals, records.length, failures.length, counts);
+    run.options.onProgress?.({ pages: run.totals.pages, records: run.totals.records, failed: run.totals.failed, elapsedMs: Date.now() - run.started });
+    step = await nextStep;
+  }
+  return step.value.capped;
+}
+
+/** The partition after the one being walked: its cursor and first request, for the checkpoint of the walk's last page. */
+interface NextPartition {
+  readonly cursor: PartitionCursor;
+  first(): OutgoingRequest;
 }
 
 /**
  * Runs one stream of one connection: resumes from the checkpoint's saved request if the last run
  * was interrupted, else starts (incrementally from the high-water mark unless `full`), and applies
  * each page in one store transaction together with the checkpoint, so a page is applied exactly once.
+ * A continuation the vendor refuses (an expired cursor) restarts the walk from the last checkpoint
+ * (`restarting-walk.ts`). A partitioned stream (`partitions.ts`) walks once per slice of ids.
  * @example
  * const summary = await runStream({ stream, connection, store, mode: 'incremental' });
  */
@@ -104,60 +147,51 @@ export async function runStream(options: RunStreamOptions): Promise<SyncSummary>
   const redact = options.redact ?? ((text: string) => text);
   const started = Date.now();
   const saved = await store.readCheckpoint(connection.connection.id, stream.name);
-  const { first, resumeFrom, previousMark } = startingPoint(stream, connection, saved, mode);
-  let runHighWater = resumeFrom === undefined ? undefined : saved?.runHighWater;
+  const partitioned = stream.partition;
+  const ids = partitioned === undefined ? [] : await store.vendorIdsOf(connection.connection.tenant, connection.connector, partitioned.by);
+  const plan = partitionPlan(partitioned, ids);
+  const start = startingPoint(stream, connection.templateValues, saved, mode, plan);
   const runId = await store.startRun({ connectionId: connection.connection.id, stream: stream.name, mode, jobId: options.jobId });
   const log = connection.log.child({ stream: stream.name, runId });
-  log.info({ mode, resumed: resumeFrom !== undefined }, 'sync started');
-
-  const lookups = cachedLookups((t, c, k, ids) => store.lookupVendorIds(t, c, k, ids), connection.connector, connection.connection.tenant);
-  const totals: Totals = { pages: 0, records: 0, failed: 0, inserted: 0, updated: 0, skippedOlder: 0 };
+  log.info({ mode, resumed: start.resumeFrom !== undefined, ...(partitioned === undefined ? {} : { partitions: plan.slices.length }) }, 'sync started');
+  if (partitioned !== undefined && plan.slices.length === 0) {
+    log.warn({ by: partitioned.by }, `no ${partitioned.by} ids are known for this connection yet: nothing to read (the stream that writes them runs first with after:)`);
+  }
+  const run: RunContext = {
+    options,
+    runId,
+    log,
+    lookups: cachedLookups((t, c, k, vendorIds) => store.lookupVendorIds(t, c, k, vendorIds), connection.connector, connection.connection.tenant),
+    send: pageSender({ client: connection.client, connector: connection.connector, stream: stream.name, idempotent: stream.request.idempotent, signal: options.signal, redact }),
+    redact,
+    started,
+    totals: { pages: 0, records: 0, failed: 0, inserted: 0, updated: 0, skippedOlder: 0 },
+    previousMark: start.previousMark,
+    runHighWater: start.resumeFrom === undefined ? undefined : saved?.runHighWater,
+  };
+  const cursorOf = (index: number): PartitionCursor | undefined => (partitioned === undefined ? undefined : { index, of: plan.fingerprint });
   try {
-    const walk = paginate({
-      first,
-      resume: resumeFrom !== undefined,
-      send: sender(connection, stream.name, options.signal, redact),
-      paginator: stream.createPaginator(),
-      records: (page) => stream.records(page),
-      ...stream.limits,
-      redact,
-      ...(options.signal === undefined ? {} : { signal: options.signal }),
-    });
-    let step = await walk.next();
-    while (step.done !== true) {
-      const { records, next } = step.value;
-      if (stream.incremental !== undefined) runHighWater = highWater(records, stream.incremental.cursor_field, runHighWater);
-      const { rows, failures } = await stream.mapper.map(records, { connection: connection.connection, lookups });
-      // The walker sends the next request only when asked: ask now, so the vendor's answer travels
-      // while this page is written. At most two pages are held; the order of writes is unchanged.
-      const following = walk.next();
-      following.catch(() => undefined);
-      const checkpoint: StreamCheckpoint =
-        next === null ? { highWaterMark: previousMark } : { resume: next, runHighWater, highWaterMark: previousMark };
-      const page = { connector: connection.connector, connection: connection.connection, stream: stream.name, runId, entity: stream.entity };
-      const counts = await store.applyPage({ ...page, rows, failures, checkpoint, progress: { pages: 1, records: records.length } });
-      addPage(totals, records.length, failures.length, counts);
-      options.onProgress?.({ pages: totals.pages, records: totals.records, failed: totals.failed, elapsedMs: Date.now() - started });
-      step = await following;
+    let capped = false;
+    for (let index = start.partition; index < plan.slices.length; index++) {
+      const values = partitionValues(connection.templateValues, plan.slices[index]);
+      const resumed = index === start.partition && start.resumeFrom !== undefined;
+      const first = index === start.partition && start.first !== undefined ? start.first : freshRequest(stream, values, start.previousMark);
+      const upcoming = index + 1;
+      const next: NextPartition | undefined =
+        upcoming < plan.slices.length
+          ? { cursor: cursorOf(upcoming)!, first: () => freshRequest(stream, partitionValues(connection.templateValues, plan.slices[upcoming]), start.previousMark) }
+          : undefined;
+      capped = (await walkPartition(run, { first, resumed, values, cursor: cursorOf(index) }, next)) || capped;
     }
-    const summary = step.value;
-    if (summary.capped) log.warn({ pages: summary.pages }, 'page cap reached: the run stopped before the last page (raise max_pages)');
-    const highWaterMark = stream.incremental === undefined ? undefined : (runHighWater ?? previousMark);
+    if (capped) log.warn('page cap reached: the run stopped before the last page (raise max_pages)');
+    const highWaterMark = stream.incremental === undefined ? undefined : (run.runHighWater ?? start.previousMark);
     await store.finishRun(runId, {
       result: 'succeeded',
       connectionId: connection.connection.id,
       stream: stream.name,
       checkpoint: { highWaterMark: highWaterMark ?? saved?.highWaterMark },
     });
-    const result: SyncSummary = {
-      runId,
-      mode,
-      resumed: resumeFrom !== undefined,
-      capped: summary.capped,
-      highWaterMark,
-      elapsedMs: Date.now() - started,
-      ...totals,
-    };
+    const result: SyncSummary = { runId, mode, resumed: start.resumeFrom !== undefined, capped, highWaterMark, elapsedMs: Date.now() - started, ...run.totals };
     log.info({ pages: result.pages, records: result.records, failed: result.failed, elapsedMs: result.elapsedMs }, 'sync finished');
     return result;
   } catch (err) {
@@ -165,7 +199,7 @@ export async function runStream(options: RunStreamOptions): Promise<SyncSummary>
     await store.finishRun(runId, { result: 'failed', error: redact(`${code ?? 'error'}: ${err instanceof Error ? err.message : String(err)}`) }).catch((finishErr: unknown) => {
       log.error({ err: finishErr }, 'could not record the failed run');
     });
-    log.error({ err, code, pages: totals.pages }, 'sync failed; the next run resumes from the last applied page');
+    log.error({ err, code, pages: run.totals.pages }, 'sync failed; the next run resumes from the last applied page');
     throw err;
   }
 }

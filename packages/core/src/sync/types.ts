@@ -12,6 +12,15 @@ export interface StreamCheckpoint {
   readonly runHighWater?: string | undefined;
   /** The largest cursor-field value of the last finished run: where the next incremental run starts. */
   readonly highWaterMark?: string | undefined;
+  /** For a partitioned stream: the partition `resume` belongs to, and the partition list it was cut from. */
+  readonly partition?: PartitionCursor | undefined;
+}
+
+/** Where a partitioned run was: its partition's index, in a list known by its fingerprint. */
+export interface PartitionCursor {
+  readonly index: number;
+  /** {@link partitionPlan}'s fingerprint: a resumed run whose list changed starts over instead. */
+  readonly of: string;
 }
 
 /** One page as the sync hands it to the store, applied in one transaction. */
@@ -20,8 +29,7 @@ export interface PageWrite {
   readonly connection: ConnectionInfo;
   readonly stream: string;
   readonly runId: string;
-  /** The entity name (canonical or custom). */
-  readonly entity: string;
+  /** Each row names its entity (canonical or custom); a record may write several. */
   readonly rows: readonly EntityRow[];
   readonly failures: readonly RecordFailure[];
   /** Where to resume if the run stops after this page (null: this was the last page). */
@@ -51,8 +59,12 @@ export interface SyncStore {
       | { readonly result: 'succeeded'; readonly checkpoint: StreamCheckpoint; readonly connectionId: string; readonly stream: string }
       | { readonly result: 'failed'; readonly error: string },
   ): Promise<void>;
+  /** Every vendor id of `kind` the connector has written for the tenant, sorted (a partitioned stream's list). */
+  vendorIdsOf(tenant: string, connector: string, kind: string): Promise<readonly string[]>;
   /** Natural keys of vendor ids already seen (`kind` is `store` or `product`). */
   lookupVendorIds(tenant: string, connector: string, kind: string, vendorIds: readonly string[]): Promise<ReadonlyMap<string, string>>;
+  /** Of `streams`, those with at least one finished, succeeded run on the connection (what `after:` waits for). */
+  succeededStreams(connectionId: string, streams: readonly string[]): Promise<ReadonlySet<string>>;
 }
 
 /** Progress of a running sync, for the CLI's progress line and logs. */

@@ -26,11 +26,12 @@ describe('compileWebhooks', () => {
     expect(pos.keys.route!({ 'x-merchant': 'M1' }, {})).toBe('M1');
     expect(pos.keys.headerNames).toEqual(['x-event', 'x-merchant']);
     expect(pos.verify).toEqual({ type: 'hmac', header: 'X-Sig', secret: 's' });
-    const event = pos.events.get('count.updated')!;
-    const records = await event.records({ data: { counts: [{ sku: 'A', n: 1 }, { sku: 'B', n: 2 }] } });
+    const { action } = pos.events.get('count.updated')!;
+    if (action.kind !== 'map') throw new Error('count.updated should map');
+    const records = await action.records({ data: { counts: [{ sku: 'A', n: 1 }, { sku: 'B', n: 2 }] } });
     expect(records).toHaveLength(2);
     const bindings = { connection: { id: 'c', tenant: 't', config: {} }, lookups: { store: () => undefined, product: () => undefined } };
-    expect(await event.mapping.evaluate(records[0], bindings)).toEqual([{ product: 'A', quantity: 1 }]);
+    expect((await action.mapper.map(records.slice(0, 1), bindings)).rows.map((r) => r.value)).toEqual([{ product: 'A', quantity: 1, store: 'default' }]);
   });
 
   it('reports every broken declaration with its YAML path and leaves that connector out', () => {

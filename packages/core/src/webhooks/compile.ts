@@ -1,20 +1,9 @@
-import { didYouMean, isConnectdError, MAPPING_UNKNOWN_ENTITY, type ConnectdError } from '../errors/index.js';
-import {
-  compileMapping,
-  compileRecordsPath,
-  type CompiledMapping,
-  type EntityCatalog,
-  type MappingFunctionEntry,
-  type RecordsPath,
-} from '../mapping/index.js';
+import { isConnectdError, type ConnectdError } from '../errors/index.js';
+import type { EntityCatalog, MappingFunctionEntry } from '../mapping/index.js';
+import { compileEventAction, type EventAction, type WebhookEventDeclaration } from './event-action.js';
 import { compileDeliveryKeys, type DeliveryKeyDeclaration, type DeliveryKeys } from './keys.js';
 
-/** A `webhooks.events.<type>` entry of connectors.yaml (the fields processing reads). */
-export interface WebhookEventDeclaration {
-  readonly entity: string;
-  readonly map?: string | undefined;
-  readonly records?: string | undefined;
-}
+export type { WebhookEventDeclaration };
 
 /** A connector's `webhooks:` block as connectors.yaml declares it; the config model fits it. */
 export interface WebhookDeclaration extends DeliveryKeyDeclaration {
@@ -28,12 +17,10 @@ export interface WebhookDeclaration extends DeliveryKeyDeclaration {
 /** One event type, compiled once at load. */
 export interface CompiledWebhookEvent {
   readonly type: string;
-  readonly entity: string;
   /** `connectors.<c>.webhooks.events.<type>`, for messages. */
   readonly label: string;
-  readonly mapping: CompiledMapping;
-  /** Picks the records out of the event; without `records:` the event itself is the one record. */
-  readonly records: RecordsPath;
+  /** Map (after an optional fetch), run a stream, or mark the connection. */
+  readonly action: EventAction;
 }
 
 /** A connector's webhooks, compiled once at load: what the intake and processing both read. */
@@ -60,6 +47,8 @@ export interface CompileWebhooksOptions {
   readonly catalog: EntityCatalog;
   /** Plugin mapping functions (`registry.functions()`). */
   readonly functions?: readonly MappingFunctionEntry[];
+  /** Each connector's base_url, for follow-up fetches with a relative path. */
+  readonly baseUrls?: Readonly<Record<string, string | undefined>>;
 }
 
 /**
@@ -72,7 +61,7 @@ export interface CompileWebhooksOptions {
  *   { storq: config.connectors.storq.webhooks },
  *   { catalog: project.catalog, functions: project.registry.functions() },
  * );
- * connectors.get('storq')?.events.get('stock.updated')?.mapping;
+ * connectors.get('storq')?.events.get('stock.updated')?.action; // { kind: 'map', records, mapper }
  */
 export function compileWebhooks(
   declarations: Readonly<Record<string, WebhookDeclaration | undefined>>,
@@ -84,36 +73,23 @@ export function compileWebhooks(
     if (declaration === undefined) continue;
     const base = ['connectors', connector, 'webhooks'];
     const before = issues.length;
-    const attempt = <T>(path: ReadonlyArray<string | number>, compile: () => T): T | undefined => {
-      try {
-        return compile();
-      } catch (err) {
-        if (!isConnectdError(err)) throw err;
-        issues.push({ path, error: err });
-        return undefined;
-      }
-    };
     const label = base.join('.');
     const keys = attemptKeys(declaration, base, issues);
     const events = new Map<string, CompiledWebhookEvent>();
     for (const [type, event] of Object.entries(declaration.events)) {
       const path = [...base, 'events', type];
       const eventLabel = `${label}.events.${type}`;
-      if (options.catalog.get(event.entity) === undefined) {
-        const known = options.catalog.names();
-        const suggestion = didYouMean(event.entity, known);
-        issues.push({
-          path: [...path, 'entity'],
-          error: MAPPING_UNKNOWN_ENTITY({ entity: event.entity, known, ...(suggestion === undefined ? {} : { suggestion }) }),
-        });
-        continue;
-      }
-      const mapping = attempt([...path, 'map'], () =>
-        compileMapping(event.map, { functions: options.functions ?? [], label: `${eventLabel}.map` }),
-      );
-      const records = attempt([...path, 'records'], () => compileRecordsPath(event.records, { label: `${eventLabel}.records` }));
-      if (mapping === undefined || records === undefined) continue;
-      events.set(type, { type, entity: event.entity, label: eventLabel, mapping, records });
+      const action = compileEventAction(event, {
+        catalog: options.catalog,
+        functions: options.functions ?? [],
+        baseUrl: options.baseUrls?.[connector] ?? '',
+        label: eventLabel,
+        issue: (at, err) => {
+          if (!isConnectdError(err)) throw err;
+          issues.push({ path: [...path, ...at], error: err });
+        },
+      });
+      if (action !== undefined) events.set(type, { type, label: eventLabel, action });
     }
     if (issues.length === before && keys !== undefined) {
       connectors.set(connector, {

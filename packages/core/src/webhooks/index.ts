@@ -9,4 +9,6 @@ export * from './process/index.js';
 export { compileDeliveryKeys, compileKeyExtractor, dedupeKeyOf, labelKeyOf, MAX_DEDUPE_KEY_CHARS, MAX_LABEL_KEY_CHARS } from './keys.js';
 export type { DeliveryKeyDeclaration, DeliveryKeys, KeyExtractor } from './keys.js';
 export { compileWebhooks } from './compile.js';
+export { compileEventAction } from './event-action.js';
+export type { CompiledFetch, EventAction, FetchDeclaration } from './event-action.js';
 export type { CompiledWebhookEvent, CompiledWebhooks, CompileWebhooksOptions, WebhookCompileIssue, WebhookDeclaration, WebhookEventDeclaration } from './compile.js';

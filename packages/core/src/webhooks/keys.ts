@@ -7,6 +7,7 @@
  * `constructor` or `__proto__`).
  */
 import { createHash } from 'node:crypto';
+import { compileScalarPath, scalarText } from '../connector/index.js';
 import { WEBHOOK_KEY_PATH_INVALID } from '../errors/index.js';
 import { headerValues, type HeaderBag } from './verify/index.js';
 
@@ -58,7 +59,6 @@ export const MAX_DEDUPE_KEY_CHARS = 256;
 /** Longest event type or routing key stored; longer values are cut (they are labels, not identities). */
 export const MAX_LABEL_KEY_CHARS = 1024;
 
-const SEGMENT = /\.([A-Za-z0-9_$-]+)|\[(\d+)\]|\["([^"\\]*)"\]/y;
 const HEADER_NAME = /^[A-Za-z0-9_-]+$/;
 
 /**
@@ -74,36 +74,11 @@ export function compileKeyExtractor(spec: string, label: string): KeyExtractor {
     const name = spec.slice(HEADER_PREFIX.length);
     if (!HEADER_NAME.test(name)) throw WEBHOOK_KEY_PATH_INVALID({ spec, label });
     const lower = name.toLowerCase();
-    return (headers) => scalar(headerValues(headers, lower)[0]);
+    return (headers) => scalarText(headerValues(headers, lower)[0]);
   }
-  if (!spec.startsWith('$')) throw WEBHOOK_KEY_PATH_INVALID({ spec, label });
-  const steps: Array<string | number> = [];
-  SEGMENT.lastIndex = 1;
-  while (SEGMENT.lastIndex < spec.length) {
-    const at = SEGMENT.lastIndex;
-    const match = SEGMENT.exec(spec);
-    if (match === null || match.index !== at) throw WEBHOOK_KEY_PATH_INVALID({ spec, label });
-    steps.push(match[2] !== undefined ? Number(match[2]) : (match[1] ?? match[3])!);
-  }
-  return (_headers, body) => {
-    let value: unknown = body;
-    for (const step of steps) {
-      if (typeof step === 'number') {
-        if (!Array.isArray(value) || step >= value.length) return undefined;
-        value = value[step];
-      } else {
-        if (typeof value !== 'object' || value === null || Array.isArray(value) || !Object.hasOwn(value, step)) return undefined;
-        value = (value as Record<string, unknown>)[step];
-      }
-    }
-    return scalar(value);
-  };
-}
-
-function scalar(value: unknown): string | undefined {
-  if (typeof value === 'string') return value === '' ? undefined : value;
-  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
-  return undefined;
+  const path = compileScalarPath(spec);
+  if (path === undefined) throw WEBHOOK_KEY_PATH_INVALID({ spec, label });
+  return (_headers, body) => path.read(body);
 }
 
 // Postgres text cannot hold NUL; one bad value must not fail the batch it is committed with.

@@ -1,6 +1,7 @@
 import { AUTH_NO_TOKEN_PROVIDER, AUTH_TOKEN_FAILED, isConnectdError } from '../../errors/index.js';
 import {
   defineAuth,
+  SCALAR_PATH_PATTERN,
   type AuthRuntime,
   type ComponentDefinition,
   type OutgoingRequest,
@@ -18,10 +19,42 @@ const HTTP_URL = {
   patternErrorMessage: 'must be an http:// or https:// URL (placeholders such as {shop} are allowed)',
 };
 
+/** The placeholders a `revoke` header or body value may hold, filled from the connection and the client. */
+export const REVOKE_PLACEHOLDERS = ['access_token', 'refresh_token', 'client_id', 'client_secret', 'account_id'] as const;
+
+/** A revoke header or body value: text with the placeholders above and no other braces. */
+const REVOKE_TEMPLATE = {
+  pattern: `^(?:[^{}]|\\{(?:${REVOKE_PLACEHOLDERS.join('|')})\\})*$`,
+  patternErrorMessage: `may hold only the placeholders ${REVOKE_PLACEHOLDERS.map((p) => `{${p}}`).join(', ')}`,
+};
+
+/** The vendor's token revocation request, sent when a connection is deleted through the admin API. */
+const REVOKE_SCHEMA = Type.Object(
+  {
+    url: Type.String({ ...HTTP_URL, description: 'Revocation endpoint; may hold the same {shop}-style placeholders as token_url.' }),
+    method: Type.Optional(words(['POST', 'DELETE'], { description: 'HTTP method (default POST).' })),
+    format: Type.Optional(words(['json', 'form'], { description: "Body format (default the connector's token_request_format)." })),
+    headers: Type.Optional(
+      mapOf(Type.String(REVOKE_TEMPLATE), {
+        propertyNames: { pattern: "^[!#$%&'*+\\-.^_`|~0-9A-Za-z]+$" },
+        description: 'Request headers, e.g. Authorization: "Client {client_secret}".',
+      }),
+    ),
+    body: Type.Optional(
+      mapOf(Type.String(REVOKE_TEMPLATE), {
+        description:
+          'Body fields, e.g. { client_id: "{client_id}", access_token: "{access_token}" }; {} sends no body. Without body: RFC 7009 (token=<refresh token, else access token>, token_type_hint, client authenticated as at the token endpoint).',
+      }),
+    ),
+  },
+  { additionalProperties: false, description: "The vendor's token revocation request, sent (best effort) when a connection is deleted through the admin API; not on disable." },
+);
+
 /**
  * Options of `auth: { type: oauth2 }`. Only `header` and `prefix` matter to the strategy; the rest
- * (URLs, client, scopes, refresh margin, reconnect errors, callback check) drive the consent flow
- * and the token provider, which read them from the same validated options.
+ * (URLs, client, scopes, refresh margin, reconnect errors, callback check, account id, revoke)
+ * drive the consent flow, the token provider and the revocation at delete, which read them from
+ * the same validated options.
  */
 export const OAUTH2_OPTIONS_SCHEMA = Type.Object(
   {
@@ -48,6 +81,25 @@ export const OAUTH2_OPTIONS_SCHEMA = Type.Object(
         description: 'Token-endpoint error codes that mean the user must reconnect (default ["invalid_grant"]).',
       }),
     ),
+    error_codes: Type.Optional(
+      Type.Array(
+        Type.String({ pattern: `^${SCALAR_PATH_PATTERN}$`, patternErrorMessage: 'must be a path into the refusal such as "$.error" or "$.errors[0].code"' }),
+        {
+          minItems: 1,
+          description:
+            'Where a token-endpoint refusal carries its error code, tried in order (default ["$.error"], RFC 6749); e.g. ["$.error", "$.errors[0].code"] for a vendor with its own error format.',
+        },
+      ),
+    ),
+    account_id: Type.Optional(
+      Type.String({
+        pattern: `^(?:param:[A-Za-z_][A-Za-z0-9_]{0,63}|${SCALAR_PATH_PATTERN})$`,
+        patternErrorMessage: 'must be a path into the token answer such as "$.merchant_id", or "param:<name>" naming a connection setting such as "param:shop"',
+        description:
+          "The connected account's vendor id, recorded at consent for webhook routing: a path into the token endpoint's answer ($.merchant_id) or a connection setting (param:shop). When declared and absent, the consent fails and nothing is stored.",
+      }),
+    ),
+    revoke: Type.Optional(REVOKE_SCHEMA),
     header: Type.Optional(Type.String({ minLength: 1, description: 'Header that carries the access token (default Authorization).' })),
     prefix: Type.Optional(Type.String({ description: 'Text before the token in that header (default "Bearer "; "" for none).' })),
   },

@@ -41,7 +41,9 @@ export const syncCommand: CommandFactory = (ctx, global, setExit) => {
       stream,
       connectionId: opts.connection,
       full: opts.full === true,
-      onStart: (name) => ctx.output.out(`${connector}.${name}: started (${opts.full === true ? 'full' : 'incremental'})`),
+      onPrerequisites: (name, first) =>
+        ctx.output.out(`${connector}.${name}: runs after ${first.join(', ')}, which never succeeded on this connection; running ${first.length === 1 ? 'it' : 'them'} first`),
+      onStart: (name) => ctx.output.out(`${connector}.${name}: started (${opts.full === true && (stream === undefined || name === stream) ? 'full' : 'incremental'})`),
       onWait: (name, wait) => ctx.output.err(`${connector}.${name}: ${describeWait(wait)}`),
       onProgress: (name, p) => {
         const line = `${connector}.${name}: ${p.pages} pages, ${p.records} records, ${rate(p.records, p.elapsedMs)} records/s, ${(p.elapsedMs / 1000).toFixed(1)}s`;
@@ -62,7 +64,7 @@ export const syncCommand: CommandFactory = (ctx, global, setExit) => {
             `${s.resumed ? ', resumed' : ''}${s.capped ? ', page cap reached' : ''}`,
         );
       } else {
-        ctx.output.err(`${connector}.${outcome.stream}: failed ${outcome.error?.code ?? ''}: ${outcome.error?.message ?? ''}`);
+        ctx.output.err(`${connector}.${outcome.stream}: ${outcome.skipped === true ? 'not run' : 'failed'} ${outcome.error?.code ?? ''}: ${outcome.error?.message ?? ''}`);
       }
     }
     setExit(outcomes.every((o) => o.ok) ? EXIT_OK : EXIT_FAILURE);

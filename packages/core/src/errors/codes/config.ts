@@ -102,6 +102,15 @@ export const CONFIG_UNKNOWN_ENTITY = defineError<{ path: string }>({
   message: (d) => `unknown entity at ${d.path}`,
 });
 
+export const CONFIG_UNKNOWN_STREAM = defineError<{ path: string }>({
+  code: 'CONNECTD_ERR_CONFIG_UNKNOWN_STREAM',
+  exitCode: 2,
+  httpStatus: 400,
+  meaning: "A stream's `after:` or a webhook event's `run_stream:` names a stream the connector does not declare, or `after:` goes round in a circle.",
+  fix: 'Name streams declared under the same connector\'s `streams:`, and order them so that none waits for itself.',
+  message: (d) => `unknown or circular stream reference at ${d.path}`,
+});
+
 type IssueLine = { code: string; line: number; col: number; path: string; message: string; suggestion?: string };
 
 export const CONFIG_INVALID = defineError<{ file: string; issues: readonly IssueLine[] }>({

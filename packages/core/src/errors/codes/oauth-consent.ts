@@ -80,3 +80,14 @@ export const OAUTH_CONNECTION_CONFLICT = defineError<{ connector: string; connec
   fix: 'Pick another `connection` id (or leave it out to use <connector>-<tenant>); to move a connection, delete it first.',
   message: (d) => `connection "${d.connectionId}" already belongs to another tenant or connector; connector "${d.connector}" cannot take it over`,
 });
+
+export const OAUTH_ACCOUNT_ID_MISSING = defineError<{ connector: string; source: string }>({
+  code: 'CONNECTD_ERR_OAUTH_ACCOUNT_ID_MISSING',
+  httpStatus: 502,
+  meaning:
+    "A connector declares `auth.account_id`, but the token endpoint's answer (for a `$.` path) or the connection's settings (for `param:`) held no usable id there, so the consent failed and nothing was stored.",
+  fix: "Check `account_id` against what the vendor's token endpoint answers (a field whose name looks like a secret, e.g. one with token, key, code or auth in it, is never read); for `param:<name>`, pass that setting in the start URL.",
+  message: (d) =>
+    `the OAuth consent of connector "${d.connector}" found no account id at ${d.source} (auth.account_id): ` +
+    `${d.source.startsWith('param:') ? "the connection's settings lack it" : "the token endpoint's answer lacks it, or it is not a string or number of at most 255 characters"}; nothing was stored`,
+});

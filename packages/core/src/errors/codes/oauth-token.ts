@@ -62,3 +62,12 @@ export const OAUTH_TOKEN_RESPONSE_INVALID = defineError<{ connector: string; gra
   fix: "Check that the connector's token_url is the vendor's token endpoint (not a login page or a proxy) and that its token_request_format is what the vendor expects.",
   message: (d) => `token endpoint of connector ${d.connector} answered ${d.status} to the ${d.grant} grant without a usable token: ${d.reason}; check token_url`,
 });
+
+export const OAUTH_REVOKE_FAILED = defineError<{ connector: string; connection: string; status?: number | undefined; reason: string }>({
+  code: 'CONNECTD_ERR_OAUTH_REVOKE_FAILED',
+  meaning:
+    "Revoking a deleted connection's OAuth tokens at the vendor (`auth.revoke`) failed or timed out. It is logged as a warning only: the connection was deleted anyway, and its tokens stay valid at the vendor until they expire or the tenant removes the app.",
+  fix: "Check `auth.revoke` (url, method, format, headers, body) against the vendor's revocation docs; for a grant that must not outlive the connection, have the tenant remove the app in the vendor's settings.",
+  message: (d) =>
+    `could not revoke the OAuth tokens of connection "${d.connection}" (connector ${d.connector}) at the vendor: ${d.status === undefined ? '' : `answered ${d.status}; `}${d.reason}`,
+});

@@ -17,3 +17,10 @@ export const SYNC_UNKNOWN_STREAM = defineError<{ connector: string; stream: stri
   fix: 'Use one of the names listed in the message (see `connectd validate`).',
   message: (d) => `unknown stream "${d.stream}" of connector "${d.connector}"; known: ${d.known}`,
 });
+
+export const SYNC_PREREQUISITES_UNMET = defineError<{ connector: string; stream: string; connection: string; waitingFor: string }>({
+  code: 'CONNECTD_ERR_SYNC_PREREQUISITES_UNMET',
+  meaning: 'A stream was not run because streams it runs after (`after:`) have not succeeded on the connection yet, and could not be run first.',
+  fix: 'Fix the prerequisite stream named in the message (its own error is reported beside this one, or in `connectd status`), then sync again.',
+  message: (d) => `stream ${d.connector}.${d.stream} was not run: it runs after ${d.waitingFor}, which ${d.waitingFor.includes(',') ? 'have' : 'has'} not succeeded on connection ${d.connection}`,
+});

@@ -75,3 +75,20 @@ export const REPLAY_NOT_REPLAYABLE = defineError<{ id: string; reason: string }>
   fix: 'Read the reason; restore the stream or connection in connectors.yaml and replay again, or leave the letter for inspection.',
   message: (d) => `dead letter ${d.id} cannot be replayed: ${d.reason}`,
 });
+
+export const WEBHOOK_PROCESSING_FETCH_PARAM = defineError<{ connector: string; eventType: string; param: string }>({
+  code: 'CONNECTD_ERR_WEBHOOK_PROCESSING_FETCH_PARAM',
+  httpStatus: 422,
+  meaning: "A webhook event's follow-up fetch needs a value the event does not carry (its `fetch.params` expression gave nothing), so the event was dead-lettered.",
+  fix: 'Fix webhooks.events.<type>.fetch.params for this shape of event, then replay the dead letter.',
+  message: (d) => `the follow-up fetch of ${d.connector} event "${d.eventType}" has no value for {${d.param}}`,
+});
+
+export const WEBHOOK_PROCESSING_FETCH_FAILED = defineError<{ connector: string; eventType: string; status?: number | undefined; reason: string }>({
+  code: 'CONNECTD_ERR_WEBHOOK_PROCESSING_FETCH_FAILED',
+  httpStatus: 502,
+  meaning:
+    "A webhook event's follow-up fetch failed. A vendor answer of 404 or 410 (the object is gone) dead-letters the event; anything else (a 5xx after retries, an open breaker, a refused token) retries it later with backoff.",
+  fix: 'Check the vendor and the connection (`connectd status`); a dead-lettered event can be replayed once the object exists again.',
+  message: (d) => `the follow-up fetch of ${d.connector} event "${d.eventType}" failed${d.status === undefined ? '' : ` with HTTP ${d.status}`}: ${d.reason}`,
+});

@@ -1,8 +1,7 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { isConnectdError } from '../../errors/index.js';
+import { MIGRATIONS } from '../../store/migrations/index.js';
 import { createEntityCatalog } from '../catalog.js';
 import { CANONICAL_ENTITIES, INVENTORY_LEVEL, ORDER, PRODUCT, SOURCE_COLUMNS, STORE, TRANSACTION } from './index.js';
 
@@ -27,15 +26,17 @@ describe('canonical entity schemas', () => {
     for (const entity of CANONICAL_ENTITIES) expect(() => strict.compile(entity.schema), entity.name).not.toThrow();
   });
 
-  it('give every typed column a property of the schema, and match the tables of migration 0001', () => {
-    const sql = readFileSync(join(import.meta.dirname, '../../store/migrations/0001_initial.ts'), 'utf8');
+  it('give every typed column a property of the schema, and match the tables the migrations make', () => {
+    const sql = MIGRATIONS.map((m) => m.sql).join('\n');
     for (const entity of CANONICAL_ENTITIES) {
       const properties = Object.keys((entity.schema as { properties: object }).properties);
       const table = new RegExp(`create table connectd\\.${entity.table} \\(([^;]*?)\\n\\);`).exec(sql)?.[1];
       expect(table, entity.table).toBeDefined();
+      // Columns added since: `alter table connectd.<table> add column <name>`.
+      const added = [...sql.matchAll(new RegExp(`alter table connectd\\.${entity.table} add column (\\w+)`, 'g'))].map((m) => `\n  ${m[1]} `);
       for (const column of [...entity.columns, ...SOURCE_COLUMNS]) {
         expect(properties, `${entity.name}.${column.field}`).toContain(column.field);
-        expect(table, `${entity.table}.${column.column}`).toMatch(new RegExp(`\\n\\s+${column.column}\\s`));
+        expect(`${table}${added.join('')}`, `${entity.table}.${column.column}`).toMatch(new RegExp(`\\n\\s+${column.column}\\s`));
       }
     }
   });

@@ -16,6 +16,7 @@ export const PRODUCT: EntityDefinition = {
       currency: CURRENCY,
       barcode: OPTIONAL_TEXT,
       vendor_variant_id: OPTIONAL_KEY_TEXT,
+      active: { type: ['boolean', 'null'], description: 'False once the vendor deleted or archived the variant; the row stays for the sales and stock that name it.' },
     },
     ['sku'],
   ),
@@ -27,6 +28,7 @@ export const PRODUCT: EntityDefinition = {
     { column: 'currency', field: 'currency', type: 'text' },
     { column: 'barcode', field: 'barcode', type: 'text' },
     { column: 'vendor_variant_id', field: 'vendor_variant_id', type: 'text' },
+    { column: 'active', field: 'active', type: 'boolean' },
   ],
   idMap: {
     kind: 'product',

@@ -7,15 +7,15 @@ export { prepareEntityUpsert, upsertEntities } from './entities.js';
 export type { EntityUpsert, EntityUpsertOptions, EntityUpsertRow, UpsertResult } from './entities.js';
 export { deleteCheckpoint, readCheckpoint, writeCheckpoint } from './checkpoints.js';
 export type { Checkpoint } from './checkpoints.js';
-export { INTERRUPTED_RUN_ERROR, finishRun, getRun, lastRuns, startRun, updateRunProgress } from './sync-runs.js';
+export { INTERRUPTED_RUN_ERROR, finishRun, getRun, lastRuns, startRun, succeededStreams, updateRunProgress } from './sync-runs.js';
 export type { StartRunInput, StartedRun, SyncRun, SyncRunMode, SyncRunResult } from './sync-runs.js';
 export { DEFAULT_DEAD_LETTER_PAGE_SIZE, countDeadLetters, insertDeadLetters, listDeadLetters, markReplayed } from './dead-letters.js';
 export type { DeadLetter, DeadLetterCount, DeadLetterFilter, DeadLetterSource, NewDeadLetter } from './dead-letters.js';
-export { lookupVendorIds, rememberVendorIds } from './vendor-ids.js';
+export { listVendorIds, lookupVendorIds, rememberVendorIds } from './vendor-ids.js';
 export type { VendorIdRow } from './vendor-ids.js';
 export { deleteConnection, getConnection, listConnections, saveConnection, setConnectionStatus, upsertDeclaredConnection } from './connections.js';
 export type { ConnectionRecord, ConnectionStatus, ConnectionWrite, DeclaredConnection } from './connections.js';
-export { DEFAULT_JOB_MAX_ATTEMPTS, DEFAULT_JOB_QUEUE, SqlJobRepository, createJobRepository } from './jobs.js';
+export { DEFAULT_JOB_MAX_ATTEMPTS, DEFAULT_JOB_QUEUE, SqlJobRepository, createJobRepository, enqueueUnlessQueued } from './jobs.js';
 export type {
   ClaimRequest,
   EnqueueResult,

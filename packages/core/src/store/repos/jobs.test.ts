@@ -137,6 +137,18 @@ describe.each(storeBackends())('job repository on %s', (backend) => {
     expect(await jobs.get(b.job.id)).toMatchObject({ status: 'queued', attempts: 0, lockedBy: null });
   });
 
+  it('gives a job back due after a delay: not claimable until then, the attempt not counted', async () => {
+    const { jobs } = await setup(backend);
+    const { job } = await jobs.enqueue({ kind: 'sync', connectionId: 'c1', stream: 'stock' });
+    const claimed = await claimOf(jobs);
+    expect(await jobs.release(claimed!, 60_000)).toBe(true);
+    const queued = await jobs.get(job.id);
+    expect(queued).toMatchObject({ status: 'queued', attempts: 0, lockedBy: null, leaseUntil: null });
+    expect(queued!.runAt.getTime()).toBeGreaterThan(Date.now() + 50_000);
+    expect(await claimOf(jobs)).toBeUndefined();
+    expect(await jobs.release(claimed!, 60_000)).toBe(false);
+  });
+
   it('dead-letters a job whose worker died on its last attempt instead of running it again', async () => {
     const { store, jobs } = await setup(backend);
     const { job } = await jobs.enqueue({ kind: 'sync', connectionId: 'c1', stream: 'stock', maxAttempts: 1 });

@@ -139,13 +139,16 @@ export class SqlJobRepository {
     });
   }
 
-  /** Gives a claim back without counting it as an attempt (the worker is stopping); false when not ours. */
-  async release(token: JobToken): Promise<boolean> {
+  /**
+   * Gives a claim back without counting it as an attempt (the worker is stopping, or the handler
+   * deferred the job), due again after `delayMs`; false when not ours.
+   */
+  async release(token: JobToken, delayMs = 0): Promise<boolean> {
     const { rowCount } = await this.#db.query(
-      `update connectd_engine.jobs set status = 'queued', attempts = greatest(attempts - 1, 0), run_at = now(),
-         lease_until = null, locked_by = null, updated_at = now()
+      `update connectd_engine.jobs set status = 'queued', attempts = greatest(attempts - 1, 0),
+         run_at = now() + $3::int * interval '1 millisecond', lease_until = null, locked_by = null, updated_at = now()
        where id = $1 and locked_by = $2 and status = 'running'`,
-      [token.id, token.lockedBy],
+      [token.id, token.lockedBy, Math.max(0, Math.ceil(delayMs))],
     );
     return rowCount > 0;
   }
@@ -166,14 +169,8 @@ export class SqlJobRepository {
         `delete from connectd_engine.schedule_ticks where schedule_key = $1 and tick_at < $2::timestamptz - $3::bigint * interval '1 millisecond'`,
         [tick.scheduleKey, tick.tickAt, Math.ceil(tick.retentionMs)],
       );
-      const { rows: waiting } = await tx.query(
-        `select ${JOB_COLUMNS} from connectd_engine.jobs
-         where connection_id = $1 and stream = $2 and kind = $3 and queue = $4 and status = 'queued' order by id limit 1`,
-        [job.connectionId ?? null, job.stream ?? null, job.kind, job.queue ?? DEFAULT_JOB_QUEUE],
-      );
-      const existing = waiting[0] === undefined ? undefined : toJob(waiting[0]);
-      const result: TickResult =
-        existing !== undefined ? { outcome: 'coalesced', job: existing } : { outcome: 'enqueued', job: (await enqueueIn(tx, job)).job };
+      const joined = await enqueueUnlessQueued(tx, job);
+      const result: TickResult = joined.created ? { outcome: 'enqueued', job: joined.job } : { outcome: 'coalesced', job: joined.job };
       await tx.query(`update connectd_engine.schedule_ticks set job_id = $3 where schedule_key = $1 and tick_at = $2`, [
         tick.scheduleKey,
         tick.tickAt,
@@ -182,6 +179,23 @@ export class SqlJobRepository {
       return result;
     });
   }
+}
+
+/**
+ * Enqueues a job of a (connection, stream) unless one of the same kind is queued for it already:
+ * then that job is the answer (`created: false`). A running job does not count: what asked for
+ * the run may have changed what that run has already read. Call it inside the caller's transaction.
+ * @example
+ * await enqueueUnlessQueued(tx, { kind: 'sync', connectionId: 'sq-acme', stream: 'catalog', payload });
+ */
+export async function enqueueUnlessQueued(tx: Queryable, job: NewJob): Promise<EnqueueResult> {
+  const { rows: waiting } = await tx.query(
+    `select ${JOB_COLUMNS} from connectd_engine.jobs
+     where connection_id = $1 and stream = $2 and kind = $3 and queue = $4 and status = 'queued' order by id limit 1`,
+    [job.connectionId ?? null, job.stream ?? null, job.kind, job.queue ?? DEFAULT_JOB_QUEUE],
+  );
+  if (waiting[0] !== undefined) return { job: toJob(waiting[0]), created: false };
+  return enqueueIn(tx, job);
 }
 
 async function enqueueIn(tx: Queryable, job: NewJob): Promise<EnqueueResult> {

@@ -4,6 +4,9 @@ import type { DeadLetter, DeadLetterSource } from './dead-letters.js';
 /** Which open dead letters a replay takes. */
 export interface ReplayCandidateFilter {
   readonly connector?: string | undefined;
+  readonly connectionId?: string | undefined;
+  /** Only letters with this error code (e.g. the records whose lookup missed). */
+  readonly errorCode?: string | undefined;
   /** Only these ids (numeric strings). */
   readonly ids?: readonly string[] | undefined;
   /** Only letters with a larger id (paging). */
@@ -29,8 +32,17 @@ export async function listReplayCandidates(db: Queryable, filter: ReplayCandidat
      where replayed_at is null and id <= $1::bigint
        and ($2::bigint[] is null or id = any($2::bigint[]))
        and ($3::text is null or connector = $3) and ($4::bigint is null or id > $4)
+       and ($6::text is null or connection_id = $6) and ($7::text is null or error_code = $7)
      order by id limit $5`,
-    [filter.upToId, filter.ids === undefined ? null : [...filter.ids], filter.connector ?? null, filter.afterId ?? null, filter.limit],
+    [
+      filter.upToId,
+      filter.ids === undefined ? null : [...filter.ids],
+      filter.connector ?? null,
+      filter.afterId ?? null,
+      filter.limit,
+      filter.connectionId ?? null,
+      filter.errorCode ?? null,
+    ],
   );
   return rows.map((row) => ({
     id: String(row['id']),

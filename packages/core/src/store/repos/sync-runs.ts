@@ -132,6 +132,22 @@ export async function lastRuns(
   return rows.map(toRun);
 }
 
+/**
+ * Of `streams`, those with at least one finished, succeeded run on the connection: what a stream
+ * declared `after` them waits for.
+ * @example
+ * const done = await succeededStreams(db, 'square-acme', ['locations', 'catalog']); // Set { 'locations' }
+ */
+export async function succeededStreams(db: Queryable, connectionId: string, streams: readonly string[]): Promise<Set<string>> {
+  if (streams.length === 0) return new Set();
+  const { rows } = await db.query<{ stream: string }>(
+    `select distinct stream from connectd_engine.sync_runs
+     where connection_id = $1 and stream = any($2::text[]) and result = 'succeeded'`,
+    [connectionId, [...streams]],
+  );
+  return new Set(rows.map((row) => row.stream));
+}
+
 function toRun(row: RunRow): SyncRun {
   return {
     runId: row.id,

@@ -4,7 +4,7 @@ import { createTestDatabases, storeBackends } from '../testing.js';
 import { deleteCheckpoint, readCheckpoint, writeCheckpoint } from './checkpoints.js';
 import { upsertDeclaredConnection } from './connections.js';
 import { countDeadLetters, insertDeadLetters, listDeadLetters, markReplayed } from './dead-letters.js';
-import { INTERRUPTED_RUN_ERROR, finishRun, getRun, lastRuns, startRun, updateRunProgress } from './sync-runs.js';
+import { INTERRUPTED_RUN_ERROR, finishRun, getRun, lastRuns, startRun, succeededStreams, updateRunProgress } from './sync-runs.js';
 import { lookupVendorIds, rememberVendorIds } from './vendor-ids.js';
 
 const dbs = createTestDatabases();
@@ -69,6 +69,23 @@ describe.each(storeBackends())('sync state on %s', (backend) => {
     expect(last[0]?.finishedAt).toBeInstanceOf(Date);
     expect((await lastRuns(store.db, { connectionIds: ['c2'] })).map((r) => r.runId)).toEqual([other.runId]);
     expect((await lastRuns(store.db, { finishedOnly: true })).map((r) => r.runId)).toEqual([run.runId]);
+  });
+
+  it('names the streams with a finished successful run on a connection, whatever came after it', async () => {
+    const store = await withConnections(backend);
+    const done = await startRun(store.db, { connectionId: 'c1', stream: 'locations', mode: 'full' });
+    await finishRun(store.db, done.runId, 'succeeded');
+    const later = await startRun(store.db, { connectionId: 'c1', stream: 'locations', mode: 'incremental' });
+    await finishRun(store.db, later.runId, 'failed', 'CONNECTD_ERR_SYNC_VENDOR_STATUS: vendor down');
+    const failed = await startRun(store.db, { connectionId: 'c1', stream: 'catalog', mode: 'full' });
+    await finishRun(store.db, failed.runId, 'failed', 'CONNECTD_ERR_SYNC_VENDOR_STATUS: vendor down');
+    await startRun(store.db, { connectionId: 'c1', stream: 'inventory', mode: 'full' });
+    const elsewhere = await startRun(store.db, { connectionId: 'c2', stream: 'catalog', mode: 'full' });
+    await finishRun(store.db, elsewhere.runId, 'succeeded');
+
+    expect(await succeededStreams(store.db, 'c1', ['locations', 'catalog', 'inventory', 'never'])).toEqual(new Set(['locations']));
+    expect(await succeededStreams(store.db, 'c2', ['locations', 'catalog'])).toEqual(new Set(['catalog']));
+    expect(await succeededStreams(store.db, 'c1', [])).toEqual(new Set());
   });
 
   it('resumes the interrupted run of a reclaimed job and closes runs left behind by dead workers', async () => {

@@ -55,3 +55,17 @@ export async function lookupVendorIds(
   );
   return new Map(rows.map((row) => [row.vendor_id, row.natural_key]));
 }
+
+/**
+ * Every vendor id of one kind a tenant's connector has written, sorted: what a partitioned stream
+ * walks (Square's order search, ten locations at a time).
+ * @example
+ * await listVendorIds(db, 't1', 'square', 'store'); // ['L123', 'L456']
+ */
+export async function listVendorIds(db: Queryable, tenantId: string, connector: string, kind: string): Promise<string[]> {
+  const { rows } = await db.query<{ vendor_id: string }>(
+    `select vendor_id from connectd_engine.vendor_id_map where tenant_id = $1 and connector = $2 and kind = $3 order by vendor_id`,
+    [tenantId, connector, kind],
+  );
+  return rows.map((row) => row.vendor_id);
+}

@@ -7,7 +7,7 @@ import { DEFAULT_WEBHOOK_MAX_ATTEMPTS, DEFAULT_WEBHOOK_RETRY, webhookRetryDelayM
 import type { CompiledWebhooks } from '../compile.js';
 import { prepareEvent, type PrepareContext } from './prepare-event.js';
 import { settleBatch } from './settle-batch.js';
-import type { ConnectionDirectory, EventRetry, EventSettlement, WebhookEventStore, WebhookProcessingMetrics } from './types.js';
+import type { ConnectionDirectory, EventEffect, EventFetcher, EventRetry, EventSettlement, WebhookEventStore, WebhookProcessingMetrics } from './types.js';
 
 /** Events claimed per batch: one transaction settles them, so a batch costs a few statements, not one per event. */
 export const DEFAULT_INBOX_BATCH_SIZE = 100;
@@ -24,6 +24,10 @@ export interface InboxProcessorOptions {
   /** Compiled webhook processing by connector key ({@link compileWebhooks}). */
   readonly connectors: ReadonlyMap<string, CompiledWebhooks>;
   readonly catalog: EntityCatalog;
+  /** Sends the follow-up fetches events declare (through each connection's HTTP runtime). */
+  readonly fetcher?: EventFetcher | undefined;
+  /** Told each applied effect after its batch commits (wake the worker for a queued run; drop a marked connection's tokens). */
+  readonly onEffect?: ((connectionId: string, effect: EventEffect) => void) | undefined;
   readonly log: Logger;
   readonly metrics?: WebhookProcessingMetrics | undefined;
   readonly batchSize?: number | undefined;
@@ -143,6 +147,7 @@ export class InboxProcessor {
       else retries.push(this.#retryOf(event, prepared.retry));
     }
     const settled = await settleBatch(store, claimedBy, settlements, (event, error) => retries.push(this.#retryOf(event, error)), this.#log);
+    this.#announceEffects(settlements, settled);
     const dead = retries.length === 0 ? [] : await store.retry(claimedBy, retries, this.#maxAttempts);
     return this.#report(events.length, settlements, settled, retries, dead);
   }
@@ -154,6 +159,19 @@ export class InboxProcessor {
       const batch = await this.runOnce();
       for (const key of Object.keys(total) as Array<keyof BatchSummary>) total[key] += batch[key];
       if (batch.claimed === 0) return total;
+    }
+  }
+
+  #announceEffects(settlements: readonly EventSettlement[], settled: ReadonlySet<string>): void {
+    for (const s of settlements) {
+      if (s.kind !== 'processed' || s.effect === undefined || !settled.has(s.event.id)) continue;
+      const effect = s.effect;
+      if (effect.kind === 'mark_connection') {
+        this.#log.warn({ inboxId: s.event.id, connector: s.event.connector, connection: s.connection.id, status: effect.status }, 'the vendor said the connection lost its grant: marked until its account connects again');
+      } else {
+        this.#log.info({ inboxId: s.event.id, connector: s.event.connector, connection: s.connection.id, stream: effect.stream }, 'webhook event queued a stream run');
+      }
+      this.#options.onEffect?.(s.connection.id, effect);
     }
   }
 
@@ -169,6 +187,7 @@ export class InboxProcessor {
       connectors: this.#options.connectors,
       directory: this.#options.directory,
       catalog: this.#options.catalog,
+      fetcher: this.#options.fetcher,
       bindingsFor: (connector: string, connection: ConnectionInfo) => {
         const key = `${connector}\u0000${connection.id}`;
         let bound = bindings.get(key);

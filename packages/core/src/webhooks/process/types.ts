@@ -3,7 +3,7 @@
  * implemented by the composition root over the store (daemon/webhook-store.ts), so this folder has
  * no SQL and its tests can use any implementation.
  */
-import type { ConnectionInfo } from '../../connector/index.js';
+import type { ConnectionInfo, OutgoingRequest } from '../../connector/index.js';
 import type { EntityRow, RecordFailure } from '../../mapping/index.js';
 
 /** One stored delivery, claimed for processing. */
@@ -31,10 +31,12 @@ export type EventSettlement =
       readonly eventType: string;
       readonly routingKey: string | undefined;
       readonly connection: ConnectionInfo;
-      readonly entity: string;
+      /** Each row names its entity; an event may write several. */
       readonly rows: readonly EntityRow[];
       /** Dead-lettered with the event's id and type, so replay can map them again. */
       readonly failures: readonly RecordFailure[];
+      /** What the event asks of its connection besides rows, applied in the same transaction. */
+      readonly effect?: EventEffect | undefined;
     }
   | { readonly kind: 'ignored'; readonly event: InboxEvent; readonly eventType: string | undefined; readonly routingKey: string | undefined }
   | {
@@ -47,6 +49,13 @@ export type EventSettlement =
       readonly message: string;
     };
 
+/** What an event asks of its connection instead of (or besides) writing rows. */
+export type EventEffect =
+  /** Queue an incremental run of the stream, unless one is queued already. */
+  | { readonly kind: 'run_stream'; readonly stream: string }
+  /** The vendor says the grant is gone: the connection needs its account to connect again. */
+  | { readonly kind: 'mark_connection'; readonly status: 'needs_reauth'; readonly reason: string };
+
 /** A whole-event failure to retry later (the store, or something unexpected, failed). */
 export interface EventRetry {
   readonly event: InboxEvent;
@@ -56,7 +65,7 @@ export interface EventRetry {
 }
 
 /** Why an event or a record was dead-lettered; a metric label, so a small closed set. */
-export type DeadLetterReason = 'unknown_connector' | 'unknown_connection' | 'invalid_json' | 'records_path' | 'record' | 'attempts_exhausted';
+export type DeadLetterReason = 'unknown_connector' | 'unknown_connection' | 'invalid_json' | 'records_path' | 'fetch_failed' | 'record' | 'attempts_exhausted';
 
 /** The inbox and the entity tables, as the processor uses them. */
 export interface WebhookEventStore {
@@ -69,8 +78,9 @@ export interface WebhookEventStore {
   }): Promise<{ readonly events: readonly InboxEvent[]; readonly exhausted: ReadonlyArray<{ readonly id: string; readonly connector: string }> }>;
   /**
    * Applies settlements in one transaction: marks each event, writes processed events' rows
-   * through the sync write path (older never overwrites newer) and the dead letters. Events no
-   * longer claimed by `claimedBy` are skipped whole. Resolves with the ids that were applied.
+   * through the sync write path (older never overwrites newer), their effects (a stream run
+   * queued, a connection marked) and the dead letters. Events no longer claimed by `claimedBy`
+   * are skipped whole. Resolves with the ids that were applied.
    */
   settle(claimedBy: string, settlements: readonly EventSettlement[]): Promise<ReadonlySet<string>>;
   /** Schedules retries; events out of attempts become dead with a dead letter. Resolves with those ids. */
@@ -92,6 +102,19 @@ export interface ConnectionDirectory {
    * the lookup itself failed (the store is down), which is retried; an unknown key resolves `ok: false`.
    */
   resolve(connector: string, routingKey: string | undefined): Promise<ConnectionResolution>;
+}
+
+/** A follow-up request's answer: the parsed body of a 2xx, or the status of anything else. */
+export type FetchAnswer = { readonly ok: true; readonly body: unknown } | { readonly ok: false; readonly status: number };
+
+/** Sends an event's follow-up request through its connection's HTTP runtime (auth, retries, pace, breaker). */
+export interface EventFetcher {
+  /**
+   * `render` builds the request from the connection's template values. Rejects with a coded
+   * error when the connection does not run here or the request could not be made (breaker open,
+   * retries spent, a refused token): the event is retried later.
+   */
+  fetch(connector: string, connection: ConnectionInfo, render: (templateValues: Readonly<Record<string, unknown>>) => OutgoingRequest): Promise<FetchAnswer>;
 }
 
 /** Counters and the latency histogram of processing; implemented over prom-client by the daemon. */

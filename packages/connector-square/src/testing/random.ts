@@ -1,0 +1,65 @@
+/**
+ * A seeded pseudo-random source (mulberry32): the same seed gives the same numbers, so faults,
+ * ids and seeded data of a fake Square run are reproducible.
+ * @example
+ * const random = seededRandom(42);
+ * random(); // the same number in [0, 1), every run
+ */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
+
+/**
+ * Mixes numbers into one 32-bit seed, so derived streams (per merchant, per seeding call) differ
+ * from each other and from the parent stream.
+ * @example
+ * mixSeed(1, 2) !== mixSeed(2, 1); // true
+ */
+export function mixSeed(...parts: readonly number[]): number {
+  let hash = 0x811c9dc5;
+  for (const part of parts) {
+    hash = Math.imul(hash ^ (part >>> 0), 0x01000193) >>> 0;
+    hash = Math.imul(hash ^ (hash >>> 13), 0x5bd1e995) >>> 0;
+  }
+  return hash;
+}
+
+/**
+ * `length` characters drawn from `alphabet`.
+ * @example
+ * randomChars(seededRandom(1), 'AB', 4); // e.g. 'ABBA'
+ */
+export function randomChars(random: () => number, alphabet: string, length: number): string {
+  let text = '';
+  for (let i = 0; i < length; i++) text += alphabet[Math.floor(random() * alphabet.length)];
+  return text;
+}
+
+/**
+ * An integer in `min..max` (both included).
+ * @example
+ * randomInt(seededRandom(1), 1, 6); // a die roll
+ */
+export function randomInt(random: () => number, min: number, max: number): number {
+  return min + Math.floor(random() * (max - min + 1));
+}
+
+/**
+ * A version-4-shaped UUID (`xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx`), as Square's `event_id`s are.
+ * @example
+ * uuidFrom(seededRandom(1)); // 'c8a7…-…-4…-…'
+ */
+export function uuidFrom(random: () => number): string {
+  const hex = randomChars(random, '0123456789abcdef', 32).split('');
+  hex[12] = '4';
+  hex[16] = '89ab'[Math.floor(random() * 4)]!;
+  const h = hex.join('');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
