@@ -12,7 +12,7 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 
 export const exampleDir = import.meta.dirname;
 export const repoRoot = join(exampleDir, '..', '..');
@@ -97,7 +97,7 @@ export function storeDescription() {
  * resolves its exit code and what it printed on stdout.
  */
 export function connectd(args) {
-  console.log(`$ connectd ${args.join(' ')}`);
+  console.log(`$ connectd ${args.join(' ')} --config ${relative(process.cwd(), config) || config}`);
   return new Promise((resolvePromise) => {
     const child = spawn(process.execPath, [connectdBin, ...args, '--config', config], { cwd: repoRoot, env: connectdEnv(), stdio: ['ignore', 'pipe', 'inherit'] });
     let stdout = '';

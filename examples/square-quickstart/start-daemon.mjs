@@ -12,7 +12,7 @@
 // The daemon runs in this process: Ctrl-C or SIGTERM stops it gracefully, and the exit code is
 // connectd's. Stop it before `sync.mjs` on the embedded store, which one process opens at a time.
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { config, connectdEnv, publicUrl, repoRoot, requireSquareVariables, secrets, storeDescription } from './settings.mjs';
 
 requireSquareVariables();
@@ -24,7 +24,7 @@ if (!existsSync(join(repoRoot, 'packages', 'core', 'dist'))) {
 Object.assign(process.env, connectdEnv());
 console.log(`connectd run: data in ${storeDescription()}, secrets in ${secrets().file}`);
 console.log(`  listening on ${process.env.HOST}:${process.env.PORT}, public URL ${publicUrl}, Square at ${process.env.SQUARE_BASE_URL}`);
-console.log(`  $ connectd run --config ${config}`);
+console.log(`  $ connectd run --config ${relative(process.cwd(), config) || config}`);
 
 const { main } = await import('@connectd/core');
 process.exitCode = await main(['run', '--config', config]);

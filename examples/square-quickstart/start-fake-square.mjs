@@ -20,7 +20,7 @@
 // @connectd/connector-square/testing, built by `pnpm build`.
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { notificationUrl, publicUrl, redirectUrl } from './settings.mjs';
+import { notificationUrl, redirectUrl } from './settings.mjs';
 
 /** The fake's seed: the same ids, names, prices, counts and orders every run. */
 const FAKE_SEED = 1;
@@ -46,10 +46,9 @@ const merchant = square.merchant();
 merchant.addLocation({ name: SECOND_LOCATION });
 merchant.seed(SEEDED);
 
-/** The SKU of a variation by its id, and a location's name by its id, for printing. */
+/** The SKU of a variation by its id, for printing. */
 const skuOf = new Map(merchant.variations().map((v) => [v.id, v.item_variation_data.sku]));
 const locations = merchant.locations();
-const locationName = new Map(locations.map((l) => [l.id, l.name]));
 
 function printSeed() {
   const who = merchant.merchant();
@@ -57,13 +56,13 @@ function printSeed() {
   console.log(`merchant ${who.id} "${who.business_name}" (${who.currency})`);
   console.log(`  locations: ${locations.map((l) => `${l.name} ${l.id}`).join(', ')}`);
   console.log(`  stock (IN_STOCK)     ${locations.map((l) => l.name.padStart(8)).join(' ')}`);
-  for (const item of merchant.items()) {
-    for (const variation of item.item_data.variations) {
-      const { sku, name, price_money: price } = variation.item_variation_data;
-      const label = `${sku} ${item.item_data.name}, ${name}`.padEnd(36);
-      const counts = locations.map((l) => (merchant.counts().find((c) => c.catalog_object_id === variation.id && c.location_id === l.id)?.quantity ?? '-').padStart(8));
-      console.log(`    ${label} ${counts.join(' ')}   $${(price.amount / 100).toFixed(2)}`);
-    }
+  const variations = merchant.items().flatMap((item) => item.item_data.variations.map((variation) => ({ item: item.item_data.name, variation })));
+  variations.sort((a, b) => (skuOf.get(a.variation.id) < skuOf.get(b.variation.id) ? -1 : 1));
+  for (const { item, variation } of variations) {
+    const { sku, name, price_money: price } = variation.item_variation_data;
+    const label = `${sku} ${item}, ${name}`.padEnd(36);
+    const counts = locations.map((l) => (merchant.counts().find((c) => c.catalog_object_id === variation.id && c.location_id === l.id)?.quantity ?? '-').padStart(8));
+    console.log(`    ${label} ${counts.join(' ')}   $${(price.amount / 100).toFixed(2)}`);
   }
   const orders = merchant.orders();
   const lines = orders.reduce((sum, order) => sum + (order.line_items?.length ?? 0), 0);
@@ -121,7 +120,8 @@ console.log('\nserving until Ctrl-C');
 let printed = 0;
 const requestLog = setInterval(() => {
   for (const request of square.requests.slice(printed)) {
-    const query = new URLSearchParams(request.query).toString();
+    // OAuth queries carry the state and the code: the path says enough.
+    const query = request.path.startsWith('/oauth2/') ? '' : new URLSearchParams(request.query).toString();
     console.log(`square: ${request.method} ${request.path}${query === '' ? '' : `?${query}`} -> ${request.status}`);
   }
   printed = square.requests.length;

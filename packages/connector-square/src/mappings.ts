@@ -66,31 +66,29 @@ export const ORDER_TO_ORDER = `{
   "vendor_updated_at": updated_at
 }`;
 
-/** A line of an order (`records: line_items`, the order as $parent) → a sale transaction. */
-export const ORDER_LINE_TO_TRANSACTION = `{
-  "vendor_transaction_id": $parent.id & ":" & uid,
+/**
+ * A line of an order (the order as $parent) → a transaction: a sold line (`records: line_items`),
+ * or a returned one (`records: returns.return_line_items`), keyed apart and with a negative quantity.
+ */
+function lineToTransaction(line: { readonly keyInfix: string; readonly sign: '' | '-' }): string {
+  return `{
+  "vendor_transaction_id": $parent.id & ":${line.keyInfix}" & uid,
   "store": $store($parent.location_id),
   "product": $product(catalog_object_id),
-  "quantity": $number(quantity),
+  "quantity": ${line.sign}$number(quantity),
   "unit_price": $square_money(base_price_money),
   "currency": base_price_money.currency,
   "occurred_at": $exists($parent.closed_at) ? $parent.closed_at : $parent.created_at,
   "vendor_id": $parent.id,
   "vendor_updated_at": $parent.updated_at
 }`;
+}
 
-/** A returned line (`records: returns.return_line_items`) → a refund transaction: negative quantity. */
-export const RETURN_LINE_TO_TRANSACTION = `{
-  "vendor_transaction_id": $parent.id & ":return:" & uid,
-  "store": $store($parent.location_id),
-  "product": $product(catalog_object_id),
-  "quantity": -$number(quantity),
-  "unit_price": $square_money(base_price_money),
-  "currency": base_price_money.currency,
-  "occurred_at": $exists($parent.closed_at) ? $parent.closed_at : $parent.created_at,
-  "vendor_id": $parent.id,
-  "vendor_updated_at": $parent.updated_at
-}`;
+/** A sold line → a sale transaction. */
+export const ORDER_LINE_TO_TRANSACTION = lineToTransaction({ keyInfix: '', sign: '' });
+
+/** A returned line → a refund transaction: negative quantity. */
+export const RETURN_LINE_TO_TRANSACTION = lineToTransaction({ keyInfix: 'return:', sign: '-' });
 
 /**
  * A Payment → a transaction keyed `payment:<id>` (no product: a payment pays for a whole order).

@@ -32,6 +32,7 @@ export type {
   TokenRequestRecord,
 } from './testing/fake-oauth-provider.js';
 export { waitFor } from './testing/wait-for.js';
+export { seededRandom } from './testing/seeded-random.js';
 export { fuzzCases, runFuzz, summary as fuzzSummary, violations as fuzzViolations } from './testing/webhook-fuzz.js';
 export type { FuzzCase, FuzzResult, FuzzTarget } from './testing/webhook-fuzz.js';
 // Seeding a store in tests the way the daemon writes it: connections, encrypted tokens, dead letters.

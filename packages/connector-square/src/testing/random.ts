@@ -1,20 +1,7 @@
-/**
- * A seeded pseudo-random source (mulberry32): the same seed gives the same numbers, so faults,
- * ids and seeded data of a fake Square run are reproducible.
- * @example
- * const random = seededRandom(42);
- * random(); // the same number in [0, 1), every run
- */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
+import { seededRandom } from './core-test-kit.js';
+
+/** core's seeded source, for this fake's modules (ids, faults, seeded data). */
+export { seededRandom };
 
 /**
  * Mixes numbers into one 32-bit seed, so derived streams (per merchant, per seeding call) differ

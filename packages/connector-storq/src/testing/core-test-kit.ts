@@ -4,5 +4,5 @@
  * @example
  * import { createFakeHttpServer, type FakeReply } from './core-test-kit.js';
  */
-export { createFakeHttpServer, reply } from '@connectd/core/testing';
+export { createFakeHttpServer, reply, seededRandom } from '@connectd/core/testing';
 export type { FakeAnswer, FakeHttpServer, FakeReply, RecordedRequest } from '@connectd/core/testing';

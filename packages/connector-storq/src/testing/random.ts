@@ -1,20 +1,7 @@
-/**
- * A seeded pseudo-random source (mulberry32): the same seed gives the same numbers, so faults and
- * ids of a fake storq run are reproducible.
- * @example
- * const random = seededRandom(42);
- * random(); // 0.6011037519201636, every time
- */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
+import { seededRandom } from './core-test-kit.js';
+
+/** core's seeded source, for this fake's modules (ids, faults). */
+export { seededRandom };
 
 const idAlphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 /** Random characters after the prefix of an id (`ord_`, `prod_`, `evt_`). */

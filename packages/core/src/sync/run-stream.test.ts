@@ -13,172 +13,8 @@ import { BUILTIN_PAGINATORS } from '../pagination/index.js';
 import { compileStream, type StreamDeclaration } from './compile-stream.js';
 import type { IncrementalSpec } from './incremental.js';
 import { runStream, type CompiledStream, type RunStreamOptions, type StreamConnection } from './run-stream.js';
-import type { EntityRow } from '../mapping/index.js';
-import type { PageWrite, StreamCheckpoint, SyncMode, SyncProgress, SyncStore, SyncSummary, WriteCounts } from './types.js';
-
-// ---------------------------------------------------------------------------------------------
-// The in-memory store
-// ---------------------------------------------------------------------------------------------
-
-interface StoredRun {
-  readonly id: string;
-  readonly connectionId: string;
-  readonly stream: string;
-  readonly mode: SyncMode;
-  readonly jobId: string | undefined;
-  status: 'running' | 'succeeded' | 'failed';
-  error?: string;
-  pages: number;
-  records: number;
-}
-
-interface LookupCall {
-  readonly tenant: string;
-  readonly connector: string;
-  readonly kind: string;
-  readonly vendorIds: readonly string[];
-}
-
-const checkpointKey = (connectionId: string, stream: string): string => `${connectionId}\u0000${stream}`;
-
-/**
- * A SyncStore in memory. A page is applied all at once (rows, dead letters, progress, checkpoint)
- * or not at all; `failApplyOn(n, error)` makes the next run that reaches its n-th page reject that
- * page and every later page of that run, as a crashed or failing database would.
- */
-class MemorySyncStore implements SyncStore {
-  readonly runs: StoredRun[] = [];
-  /** Every page applied, in order. */
-  readonly pages: PageWrite[] = [];
-  readonly lookupCalls: LookupCall[] = [];
-  readonly #checkpoints = new Map<string, StreamCheckpoint>();
-  readonly #entities = new Map<string, Readonly<Record<string, unknown>>>();
-  /** `${kind}:${vendorId}` to natural key. */
-  readonly #vendorIds: Map<string, string>;
-  readonly #attempts = new Map<string, number>();
-  readonly #refused = new Map<string, Error>();
-  #failure: { readonly page: number; readonly error: Error } | undefined;
-
-  constructor(vendorIds: Readonly<Record<string, string>> = {}) {
-    this.#vendorIds = new Map(Object.entries(vendorIds));
-  }
-
-  /** A vendor id written since (a location a later locations sync brought). */
-  knowVendorId(kind: string, vendorId: string, naturalKey: string): void {
-    this.#vendorIds.set(`${kind}:${vendorId}`, naturalKey);
-  }
-
-  failApplyOn(page: number, error: Error): void {
-    this.#failure = { page, error };
-  }
-
-  seedCheckpoint(connectionId: string, stream: string, checkpoint: StreamCheckpoint): void {
-    this.#checkpoints.set(checkpointKey(connectionId, stream), checkpoint);
-  }
-
-  seedEntity(entity: string, naturalKey: string, value: Readonly<Record<string, unknown>>): void {
-    this.#entities.set(`${entity}\u0000${naturalKey}`, value);
-  }
-
-  checkpoint(connectionId: string, stream: string): StreamCheckpoint | undefined {
-    return this.#checkpoints.get(checkpointKey(connectionId, stream));
-  }
-
-  run(runId: string): StoredRun {
-    const run = this.runs.find((r) => r.id === runId);
-    if (run === undefined) throw new Error(`no run ${runId}`);
-    return run;
-  }
-
-  pagesOf(runId: string): PageWrite[] {
-    return this.pages.filter((p) => p.runId === runId);
-  }
-
-  async readCheckpoint(connectionId: string, stream: string): Promise<StreamCheckpoint | undefined> {
-    return this.#checkpoints.get(checkpointKey(connectionId, stream));
-  }
-
-  async startRun(input: { connectionId: string; stream: string; mode: SyncMode; jobId?: string | undefined }): Promise<string> {
-    const id = `run-${this.runs.length + 1}`;
-    this.runs.push({ id, connectionId: input.connectionId, stream: input.stream, mode: input.mode, jobId: input.jobId, status: 'running', pages: 0, records: 0 });
-    return id;
-  }
-
-  async applyPage(page: PageWrite): Promise<WriteCounts> {
-    const run = this.run(page.runId);
-    if (run.status !== 'running') throw new Error(`page applied to ${run.status} run ${run.id}`);
-    const attempt = (this.#attempts.get(page.runId) ?? 0) + 1;
-    this.#attempts.set(page.runId, attempt);
-    const refused = this.#refused.get(page.runId);
-    if (refused !== undefined) throw refused;
-    if (this.#failure !== undefined && attempt >= this.#failure.page) {
-      const { error } = this.#failure;
-      this.#failure = undefined;
-      this.#refused.set(page.runId, error);
-      throw error;
-    }
-    // Work out the whole write first, then commit it in one go: all or nothing.
-    const counts = { inserted: 0, updated: 0, skippedOlder: 0 };
-    const writes: Array<[string, EntityRow['value']]> = [];
-    for (const row of page.rows) {
-      const key = `${row.entity}\u0000${row.naturalKey}`;
-      const existing = this.#entities.get(key);
-      if (existing === undefined) counts.inserted += 1;
-      else if (isOlder(row.value['vendor_updated_at'], existing['vendor_updated_at'])) {
-        counts.skippedOlder += 1;
-        continue;
-      } else counts.updated += 1;
-      writes.push([key, row.value]);
-    }
-    for (const [key, value] of writes) this.#entities.set(key, value);
-    this.pages.push(page);
-    run.pages += page.progress.pages;
-    run.records += page.progress.records;
-    this.#checkpoints.set(checkpointKey(page.connection.id, page.stream), page.checkpoint);
-    return counts;
-  }
-
-  async finishRun(
-    runId: string,
-    outcome:
-      | { readonly result: 'succeeded'; readonly checkpoint: StreamCheckpoint; readonly connectionId: string; readonly stream: string }
-      | { readonly result: 'failed'; readonly error: string },
-  ): Promise<void> {
-    const run = this.run(runId);
-    if (run.status !== 'running') throw new Error(`run ${runId} finished twice`);
-    if (outcome.result === 'failed') {
-      run.status = 'failed';
-      run.error = outcome.error;
-      return;
-    }
-    if (outcome.connectionId !== run.connectionId || outcome.stream !== run.stream) throw new Error(`run ${runId} finished for another stream`);
-    run.status = 'succeeded';
-    this.#checkpoints.set(checkpointKey(outcome.connectionId, outcome.stream), outcome.checkpoint);
-  }
-
-  async succeededStreams(connectionId: string, streams: readonly string[]): Promise<ReadonlySet<string>> {
-    return new Set(streams.filter((stream) => this.runs.some((r) => r.connectionId === connectionId && r.stream === stream && r.status === 'succeeded')));
-  }
-
-  async vendorIdsOf(_tenant: string, _connector: string, kind: string): Promise<readonly string[]> {
-    return [...this.#vendorIds.keys()].filter((key) => key.startsWith(`${kind}:`)).map((key) => key.slice(kind.length + 1)).sort();
-  }
-
-  async lookupVendorIds(tenant: string, connector: string, kind: string, vendorIds: readonly string[]): Promise<ReadonlyMap<string, string>> {
-    this.lookupCalls.push({ tenant, connector, kind, vendorIds: [...vendorIds] });
-    const found = new Map<string, string>();
-    for (const id of vendorIds) {
-      const key = this.#vendorIds.get(`${kind}:${id}`);
-      if (key !== undefined) found.set(id, key);
-    }
-    return found;
-  }
-}
-
-function isOlder(incoming: unknown, stored: unknown): boolean {
-  if (typeof incoming !== 'string' || typeof stored !== 'string') return false;
-  return Date.parse(incoming) < Date.parse(stored);
-}
+import { MemorySyncStore } from '../testing/memory-sync-store.js';
+import type { PageWrite, SyncMode, SyncProgress, SyncSummary } from './types.js';
 
 // ---------------------------------------------------------------------------------------------
 // The fake vendor
@@ -385,7 +221,7 @@ describe('runStream', () => {
     expect(pages[3]!.checkpoint.resume).toBeUndefined();
     expect(pages[0]!.rows[0]!.value).toMatchObject({ sku: 'SKU-01', name: 'Product 01', vendor_updated_at: '2026-03-01T10:01:00Z' });
 
-    expect(store.run(summary.runId)).toMatchObject({ status: 'succeeded', mode: 'incremental', jobId: 'job-1', pages: 4, records: 10 });
+    expect(store.run(summary.runId)).toMatchObject({ result: 'succeeded', mode: 'incremental', jobId: 'job-1', pages: 4, records: 10 });
     expect(store.checkpoint(CONNECTION.id, 'products')?.resume).toBeUndefined();
     expect(summary).toMatchObject({ mode: 'incremental', resumed: false, capped: false, pages: 4, records: 10, failed: 0, inserted: 8, updated: 2, skippedOlder: 0 });
     expect(summary.highWaterMark).toBeUndefined();
@@ -402,7 +238,7 @@ describe('runStream', () => {
 
     expect(error).toBe(storeError);
     const run = store.run(runId);
-    expect(run.status).toBe('failed');
+    expect(run.result).toBe('failed');
     expect(run.error).toMatch(/^CONNECTD_ERR_STORE_QUERY_FAILED:/);
     expect(run.error).not.toContain(DB_SECRET);
     expect(store.pages.map((p) => p.runId)).toEqual([runId, runId]);
@@ -429,7 +265,7 @@ describe('runStream', () => {
     expect(skusOf(store.pages)).toEqual(products().map((p) => p.sku));
     expect(store.pagesOf(failedRun)).toHaveLength(2);
     expect(summary).toMatchObject({ resumed: true, capped: false, pages: 2, records: 4, inserted: 4, updated: 0 });
-    expect(store.run(summary.runId).status).toBe('succeeded');
+    expect(store.run(summary.runId).result).toBe('succeeded');
     // The mark includes what the interrupted run saw before it failed (p02's update, on page 1).
     expect(summary.highWaterMark).toBe(NEWEST);
     expect(store.checkpoint(CONNECTION.id, 'products')).toEqual({ highWaterMark: NEWEST });
@@ -494,7 +330,7 @@ describe('runStream', () => {
     expect((error as { details: { status: number } }).details.status).toBe(403);
     expect((error as Error).message).not.toContain('secret-value');
     const run = store.runs[0]!;
-    expect(run.status).toBe('failed');
+    expect(run.result).toBe('failed');
     expect(run.error).toMatch(/^CONNECTD_ERR_SYNC_VENDOR_STATUS:/);
     expect(run.error).not.toContain('secret-value');
     expect(skusOf(store.pages)).toEqual(['SKU-01', 'SKU-02', 'SKU-03', 'SKU-04', 'SKU-05', 'SKU-06']);
@@ -511,7 +347,7 @@ describe('runStream', () => {
     const error = await rejectionOf(sync(stream, vendor, store, 'incremental'));
 
     expect(error).toBe(transportError);
-    expect(store.runs[0]).toMatchObject({ status: 'failed', pages: 1, records: 3 });
+    expect(store.runs[0]).toMatchObject({ result: 'failed', pages: 1, records: 3 });
     expect(store.runs[0]!.error).toMatch(/^CONNECTD_ERR_HTTP_RETRIES_EXHAUSTED:/);
     expect(skusOf(store.pages)).toEqual(['SKU-01', 'SKU-02', 'SKU-03']);
     expect(store.checkpoint(CONNECTION.id, 'products')?.resume?.url).toBe(vendor.requests[1]!.url);
@@ -533,7 +369,7 @@ describe('runStream', () => {
     expect(summary).toMatchObject({ capped: true, pages: 2, records: 6 });
     expect(store.pagesOf(summary.runId)).toHaveLength(2);
     expect(store.pagesOf(summary.runId)[1]!.checkpoint.resume).toBeUndefined();
-    expect(store.run(summary.runId).status).toBe('succeeded');
+    expect(store.run(summary.runId).result).toBe('succeeded');
     expect(store.checkpoint(CONNECTION.id, 'products')?.resume).toBeUndefined();
   });
 
@@ -558,7 +394,7 @@ describe('runStream', () => {
     expect(pages.map((p) => p.progress.records)).toEqual([3, 3, 3, 1]);
     expect(summary).toMatchObject({ pages: 4, records: 10, failed: 2, inserted: 8 });
     expect(progress[progress.length - 1]!.failed).toBe(2);
-    expect(store.run(summary.runId).status).toBe('succeeded');
+    expect(store.run(summary.runId).result).toBe('succeeded');
   });
 
   it('answers $store() and $product() through SyncStore.lookupVendorIds, looking each vendor id up once per run', async () => {
@@ -656,7 +492,7 @@ describe('runStream', () => {
       const summary = await sync(partitioned(), vendor, store, 'incremental');
       expect(vendor.requests).toEqual([]);
       expect(summary).toMatchObject({ pages: 0, records: 0 });
-      expect(store.run(summary.runId).status).toBe('succeeded');
+      expect(store.run(summary.runId).result).toBe('succeeded');
     });
   });
 });

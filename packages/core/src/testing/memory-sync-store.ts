@@ -1,7 +1,9 @@
 /**
  * An in-memory `SyncStore` for unit tests of sync/: a page is applied all at once (rows, progress,
- * checkpoint), runs are recorded with their result, and rows are kept by (entity, natural key), a
- * newer version replacing an older one, so a test can assert exactly what landed.
+ * checkpoint) or not at all, runs are recorded with their result, and rows are kept by (entity,
+ * natural key), a newer version replacing an older one, so a test can assert exactly what landed.
+ * `failApplyOn(n, error)` makes the next run that reaches its n-th page reject that page and every
+ * later page of that run, as a crashed or failing database would.
  */
 import type { PageWrite, StreamCheckpoint, SyncMode, SyncStore, WriteCounts } from '../sync/index.js';
 
@@ -17,11 +19,19 @@ export interface MemoryRun {
   records: number;
 }
 
+/** One `lookupVendorIds` call, as the store received it. */
+export interface MemoryLookupCall {
+  readonly tenant: string;
+  readonly connector: string;
+  readonly kind: string;
+  readonly vendorIds: readonly string[];
+}
+
 const keyOf = (...parts: string[]): string => parts.join('\u0000');
 
 /**
  * @example
- * const store = new MemorySyncStore();
+ * const store = new MemorySyncStore({ 'store:L1': 'store-1' }); // the vendor-id map, `${kind}:${vendorId}` → natural key
  * await runStream({ stream, connection, store, mode: 'incremental' });
  * expect([...store.rows('product').keys()]).toEqual(['SKU-01', 'SKU-02']);
  */
@@ -29,11 +39,35 @@ export class MemorySyncStore implements SyncStore {
   readonly runs: MemoryRun[] = [];
   /** Every page applied, in order. */
   readonly pages: PageWrite[] = [];
+  readonly lookupCalls: MemoryLookupCall[] = [];
   readonly #checkpoints = new Map<string, StreamCheckpoint>();
   readonly #rows = new Map<string, Map<string, Readonly<Record<string, unknown>>>>();
+  readonly #vendorIds: Map<string, string>;
+  /** Pages each run tried to apply, refused ones included. */
+  readonly #attempts = new Map<string, number>();
+  readonly #refused = new Map<string, Error>();
+  #failure: { readonly page: number; readonly error: Error } | undefined;
+
+  constructor(vendorIds: Readonly<Record<string, string>> = {}) {
+    this.#vendorIds = new Map(Object.entries(vendorIds));
+  }
+
+  /** A vendor id written since (a location a later locations sync brought). */
+  knowVendorId(kind: string, vendorId: string, naturalKey: string): void {
+    this.#vendorIds.set(`${kind}:${vendorId}`, naturalKey);
+  }
+
+  failApplyOn(page: number, error: Error): void {
+    this.#failure = { page, error };
+  }
 
   seedCheckpoint(connectionId: string, stream: string, checkpoint: StreamCheckpoint): void {
     this.#checkpoints.set(keyOf(connectionId, stream), checkpoint);
+  }
+
+  /** A row written before the test, as an earlier run would have. */
+  seedEntity(entity: string, naturalKey: string, value: Readonly<Record<string, unknown>>): void {
+    this.#table(entity).set(naturalKey, value);
   }
 
   /** Records a finished successful run of a stream, as an earlier sync would have. */
@@ -43,6 +77,16 @@ export class MemorySyncStore implements SyncStore {
 
   checkpoint(connectionId: string, stream: string): StreamCheckpoint | undefined {
     return this.#checkpoints.get(keyOf(connectionId, stream));
+  }
+
+  run(runId: string): MemoryRun {
+    const run = this.runs.find((r) => r.id === runId);
+    if (run === undefined) throw new Error(`no run ${runId}`);
+    return run;
+  }
+
+  pagesOf(runId: string): PageWrite[] {
+    return this.pages.filter((p) => p.runId === runId);
   }
 
   /** The rows of an entity, by natural key. */
@@ -66,21 +110,23 @@ export class MemorySyncStore implements SyncStore {
   }
 
   async applyPage(page: PageWrite): Promise<WriteCounts> {
-    const run = this.#run(page.runId);
+    const run = this.run(page.runId);
     if (run.result !== 'running') throw new Error(`page applied to ${run.result} run ${run.id}`);
+    this.#refuseIfFailing(page.runId);
+    // Work out the whole write first, then commit it in one go: all or nothing.
     const counts = { inserted: 0, updated: 0, skippedOlder: 0 };
+    const writes: Array<readonly [string, string, Readonly<Record<string, unknown>>]> = [];
     for (const row of page.rows) {
-      const table = this.#rows.get(row.entity) ?? new Map<string, Readonly<Record<string, unknown>>>();
-      this.#rows.set(row.entity, table);
-      const existing = table.get(row.naturalKey);
+      const existing = this.rows(row.entity).get(row.naturalKey);
       if (existing !== undefined && isOlder(row.value['vendor_updated_at'], existing['vendor_updated_at'])) {
         counts.skippedOlder += 1;
         continue;
       }
       if (existing === undefined) counts.inserted += 1;
       else counts.updated += 1;
-      table.set(row.naturalKey, row.value);
+      writes.push([row.entity, row.naturalKey, row.value]);
     }
+    for (const [entity, naturalKey, value] of writes) this.#table(entity).set(naturalKey, value);
     this.pages.push(page);
     run.pages += page.progress.pages;
     run.records += page.progress.records;
@@ -94,33 +140,53 @@ export class MemorySyncStore implements SyncStore {
       | { readonly result: 'succeeded'; readonly checkpoint: StreamCheckpoint; readonly connectionId: string; readonly stream: string }
       | { readonly result: 'failed'; readonly error: string },
   ): Promise<void> {
-    const run = this.#run(runId);
+    const run = this.run(runId);
     if (run.result !== 'running') throw new Error(`run ${runId} finished twice`);
     if (outcome.result === 'failed') {
       run.result = 'failed';
       run.error = outcome.error;
       return;
     }
+    if (outcome.connectionId !== run.connectionId || outcome.stream !== run.stream) throw new Error(`run ${runId} finished for another stream`);
     run.result = 'succeeded';
     this.#checkpoints.set(keyOf(outcome.connectionId, outcome.stream), outcome.checkpoint);
-  }
-
-  async lookupVendorIds(): Promise<ReadonlyMap<string, string>> {
-    return new Map();
-  }
-
-  async vendorIdsOf(): Promise<readonly string[]> {
-    return [];
   }
 
   async succeededStreams(connectionId: string, streams: readonly string[]): Promise<ReadonlySet<string>> {
     return new Set(streams.filter((stream) => this.runs.some((r) => r.connectionId === connectionId && r.stream === stream && r.result === 'succeeded')));
   }
 
-  #run(runId: string): MemoryRun {
-    const run = this.runs.find((r) => r.id === runId);
-    if (run === undefined) throw new Error(`no run ${runId}`);
-    return run;
+  async vendorIdsOf(_tenant: string, _connector: string, kind: string): Promise<readonly string[]> {
+    return [...this.#vendorIds.keys()].filter((key) => key.startsWith(`${kind}:`)).map((key) => key.slice(kind.length + 1)).sort();
+  }
+
+  async lookupVendorIds(tenant: string, connector: string, kind: string, vendorIds: readonly string[]): Promise<ReadonlyMap<string, string>> {
+    this.lookupCalls.push({ tenant, connector, kind, vendorIds: [...vendorIds] });
+    const found = new Map<string, string>();
+    for (const id of vendorIds) {
+      const key = this.#vendorIds.get(`${kind}:${id}`);
+      if (key !== undefined) found.set(id, key);
+    }
+    return found;
+  }
+
+  #refuseIfFailing(runId: string): void {
+    const attempt = (this.#attempts.get(runId) ?? 0) + 1;
+    this.#attempts.set(runId, attempt);
+    const refused = this.#refused.get(runId);
+    if (refused !== undefined) throw refused;
+    if (this.#failure !== undefined && attempt >= this.#failure.page) {
+      const { error } = this.#failure;
+      this.#failure = undefined;
+      this.#refused.set(runId, error);
+      throw error;
+    }
+  }
+
+  #table(entity: string): Map<string, Readonly<Record<string, unknown>>> {
+    let table = this.#rows.get(entity);
+    if (table === undefined) this.#rows.set(entity, (table = new Map()));
+    return table;
   }
 }
 

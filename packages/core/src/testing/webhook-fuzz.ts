@@ -8,6 +8,7 @@
  */
 import { createHmac } from 'node:crypto';
 import { connect } from 'node:net';
+import { seededRandom } from './seeded-random.js';
 
 /** The connector the fuzzer targets: hex HMAC-SHA256 of the body in `Storq-Signature`. */
 export interface FuzzTarget {
@@ -37,18 +38,6 @@ export interface FuzzResult {
   readonly error?: string;
 }
 
-/** A small seeded PRNG (mulberry32), so a failing run can be repeated. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const CRLF = '\r\n';
 
 function request(method: string, path: string, headers: Array<[string, string]>, body: Buffer | string = ''): Buffer {
@@ -59,7 +48,7 @@ function request(method: string, path: string, headers: Array<[string, string]>,
 
 /** Builds `count` malformed requests against `target`, from `seed`. */
 export function fuzzCases(target: FuzzTarget, count: number, seed = 1): FuzzCase[] {
-  const random = prng(seed);
+  const random = seededRandom(seed);
   const int = (n: number): number => Math.floor(random() * n);
   const pick = <T>(items: readonly T[]): T => items[int(items.length)]!;
   const bytes = (n: number): Buffer => Buffer.from(Array.from({ length: n }, () => int(256)));
