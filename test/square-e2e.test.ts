@@ -89,6 +89,7 @@ function expectedFrom(merchant: FakeSquareMerchant) {
   const skuOf = new Map(variations.map((v) => [v.id, v.item_variation_data.sku === '' ? v.id : v.item_variation_data.sku]));
   const deletedItems = new Set(merchant.items({ includeDeleted: true }).filter((i) => i.is_deleted === true).map((i) => i.id));
   const orders = merchant.orders();
+  const completed = orders.filter((o) => o.state === 'COMPLETED');
   return {
     stores: merchant.locations().map((l) => l.id).sort(),
     products: variations.map((v) => [skuOf.get(v.id)!, !(v.is_deleted === true || deletedItems.has(v.item_variation_data.item_id))] as const).sort(),
@@ -98,9 +99,10 @@ function expectedFrom(merchant: FakeSquareMerchant) {
       .map((c) => [`${c.location_id}/${skuOf.get(c.catalog_object_id)}`, Number(c.quantity)] as const)
       .sort(),
     orders: orders.map((o) => [o.id, o.state] as const).sort(),
+    // Sales are the lines (and returned lines) of completed orders.
     transactions: [
-      ...orders.flatMap((o) => (o.line_items ?? []).map((l) => `${o.id}:${l.uid}`)),
-      ...orders.flatMap((o) => (o.returns ?? []).flatMap((r) => (r.return_line_items ?? []).map((l) => `${o.id}:return:${l.uid}`))),
+      ...completed.flatMap((o) => (o.line_items ?? []).map((l) => `${o.id}:${l.uid}`)),
+      ...completed.flatMap((o) => (o.returns ?? []).flatMap((r) => (r.return_line_items ?? []).map((l) => `${o.id}:return:${l.uid}`))),
       ...merchant.payments().map((p) => `payment:${p.id}`),
     ].sort(),
   };

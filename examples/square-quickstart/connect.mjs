@@ -68,9 +68,12 @@ if (['127.0.0.1', 'localhost', '[::1]'].includes(consentPage.hostname)) {
   console.log(`daemon: callback answered ${answer.status}${page === '' ? '' : `: ${page.slice(0, 200)}`}`);
   if (answer.status !== 200 && answer.status !== 302) process.exit(1);
 } else {
+  // A real consent page: a person approves. A connection made earlier changes when they do.
+  const earlier = (await connection())?.updatedAt;
+  const approved = (c) => c?.status === 'active' && c.updatedAt !== earlier;
   console.log(`\nopen this link in a browser signed in to the seller's account, and approve:\n  ${link}\nwaiting up to ${browserWaitMs / 60_000} minutes for the connection…`);
   const deadline = Date.now() + browserWaitMs;
-  while ((await connection())?.status !== 'active' && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, connectionPollMs));
+  while (!approved(await connection()) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, connectionPollMs));
 }
 
 const connected = await connection();

@@ -18,6 +18,7 @@
 // delivers the signed inventory.count.updated to the subscription, as Square would
 // (update-stock.mjs sends it). The fake is the one connectd's own tests use:
 // @connectd/connector-square/testing, built by `pnpm build`.
+import { randomUUID } from 'node:crypto';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { notificationUrl, redirectUrl } from './settings.mjs';
@@ -84,7 +85,11 @@ async function updateCount(request) {
     return { status: 400, json: { error: 'want {"sku": a SKU of the merchant, "quantity": a whole number, "location": a location name or id (default Main)}' } };
   }
   const before = merchant.counts().find((c) => c.catalog_object_id === variation.id && c.location_id === location.id)?.quantity ?? '0';
-  const { count, event } = merchant.updateCount(variation.id, location.id, input.quantity);
+  const { count, event: seeded } = merchant.updateCount(variation.id, location.id, input.quantity);
+  // Square never sends two events with one event_id. This fake, seeded, makes the same ids at
+  // every start, and a daemon keeping its store across runs would take a second run's event for a
+  // redelivery of the first (200 duplicate, not applied): a fresh id, as Square's would be.
+  const event = { ...seeded, event_id: randomUUID() };
   const summary = `${event.type} ${skuOf.get(variation.id)} at ${location.name}: ${before} -> ${count.quantity}`;
   try {
     const delivery = await square.deliver(event, { url: notificationUrl });

@@ -84,6 +84,11 @@ function lineToTransaction(line: { readonly keyInfix: string; readonly sign: '' 
 }`;
 }
 
+/** The items of the line outputs: the lines of a completed order (an open one may still change; a canceled one sold nothing). */
+export const COMPLETED_LINES = 'state = "COMPLETED" ? line_items : []';
+/** The returned lines of a completed order (a return order completes when the refund is made). */
+export const COMPLETED_RETURN_LINES = 'state = "COMPLETED" ? returns.return_line_items : []';
+
 /** A sold line → a sale transaction. */
 export const ORDER_LINE_TO_TRANSACTION = lineToTransaction({ keyInfix: '', sign: '' });
 

@@ -8,6 +8,8 @@
 import type { ConnectorPreset } from '@connectd/core/connector';
 import {
   CATALOG_OBJECT_TO_PRODUCTS,
+  COMPLETED_LINES,
+  COMPLETED_RETURN_LINES,
   COUNT_TO_INVENTORY_LEVEL,
   LOCATION_TO_STORE,
   ORDER_LINE_TO_TRANSACTION,
@@ -107,8 +109,9 @@ const STREAMS = {
     after: ['locations', 'catalog'],
     outputs: [
       { entity: 'order', map: ORDER_TO_ORDER },
-      { entity: 'transaction', records: 'line_items', map: ORDER_LINE_TO_TRANSACTION },
-      { entity: 'transaction', records: 'returns.return_line_items', map: RETURN_LINE_TO_TRANSACTION },
+      // Sales are the lines of completed orders: an open order may still change, a canceled one sold nothing.
+      { entity: 'transaction', records: COMPLETED_LINES, map: ORDER_LINE_TO_TRANSACTION },
+      { entity: 'transaction', records: COMPLETED_RETURN_LINES, map: RETURN_LINE_TO_TRANSACTION },
     ],
   },
   payments: {

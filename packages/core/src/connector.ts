@@ -17,6 +17,7 @@ export {
 } from './connector/index.js';
 export type {
   AuthRuntime,
+  Classification,
   ComponentCatalog,
   ComponentContext,
   ComponentDefinition,
@@ -35,6 +36,7 @@ export type {
   OutgoingRequest,
   PaginatorRuntime,
   RateLimitAdapterRuntime,
+  RateLimitBudget,
   ReceivedPage,
   SlotName,
   TokenProvider,

@@ -120,12 +120,17 @@ describe('the bundled square connector', () => {
     expect(event.failures.map((f) => f.code)).toEqual(['CONNECTD_ERR_MAPPING_LOOKUP_MISSING']);
   });
 
-  it('maps an order to an order and a transaction per line, and a returned line to a negative one', async () => {
-    const { order } = fixture('retrieve_order_response.json') as { order: Plain };
+  it('maps an order to an order, each line of a completed order to a transaction, and a returned line to a negative one', async () => {
+    const { order: open } = fixture('retrieve_order_response.json') as { order: Plain };
+    // An open order is an order, not yet a sale: no transactions until it completes.
+    const pending = await eventRows('order.updated', { order: open });
+    expect(pending.failures).toEqual([]);
+    expect(rowsOf(pending.rows, 'order')[0]).toMatchObject({ key: open.id, external_id: open.id, status: 'OPEN', vendor_updated_at: open.updated_at });
+    expect(rowsOf(pending.rows, 'order')[0]!.lines).toHaveLength(open.line_items.length);
+    expect(rowsOf(pending.rows, 'transaction')).toEqual([]);
+    const order = { ...open, state: 'COMPLETED' };
     const { rows, failures } = await eventRows('order.updated', { order });
     expect(failures).toEqual([]);
-    expect(rowsOf(rows, 'order')[0]).toMatchObject({ key: order.id, external_id: order.id, status: 'OPEN', vendor_updated_at: order.updated_at });
-    expect(rowsOf(rows, 'order')[0]!.lines).toHaveLength(order.line_items.length);
     const lines = rowsOf(rows, 'transaction');
     expect(lines.map((l) => l.key)).toEqual(order.line_items.map((l: Plain) => `${order.id}:${l.uid}`));
     expect(lines[0]).toMatchObject({ store: 'D7AVYMEAPJ3A3', quantity: 1, unit_price: 5, currency: 'USD', occurred_at: order.created_at });

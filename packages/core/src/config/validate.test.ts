@@ -234,7 +234,7 @@ connectors:
     ]);
   });
 
-  it('wants exactly one of entity, outputs, run_stream or mark_connection on an event, and map only beside entity', () => {
+  it('wants exactly one action on an event (entity, outputs, run_stream, mark_connection, erase_connection_data, record), and map only beside entity', () => {
     const issues = issuesOf(`version: 1
 connectors:
   pos:
@@ -253,7 +253,7 @@ connectors:
       ['connectors.pos.streams.both', 'give either "entity" or "outputs", not both'],
       ['connectors.pos.streams.neither', 'needs one of "entity" or "outputs"'],
       ['connectors.pos.streams.stray_map', expect.stringContaining('entity')],
-      ['connectors.pos.webhooks.events.two', 'give exactly one of "entity", "outputs", "run_stream" or "mark_connection"'],
+      ['connectors.pos.webhooks.events.two', 'give exactly one of "entity", "outputs", "run_stream", "mark_connection", "erase_connection_data" or "record"'],
       ['connectors.pos.webhooks.events.fetch_alone', expect.stringContaining('entity')],
     ]);
   });

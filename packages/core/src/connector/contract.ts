@@ -120,14 +120,55 @@ export interface OAuthCallbackCheckRuntime {
 
 export type ErrorClass = 'ok' | 'retry' | 'rate-limited' | 'auth-expired' | 'fatal';
 
-export interface ErrorClassifierRuntime {
-  classify(page: ReceivedPage): ErrorClass;
+/** A classification with the wait the response asks for, when the vendor says it in its body. */
+export interface Classification {
+  readonly kind: ErrorClass;
+  /**
+   * For `rate-limited` and `retry`: how long to wait before the next attempt, in ms, read from the
+   * response (a GraphQL throttle's missing points at its restore rate). A `Retry-After` header
+   * asking for longer wins.
+   */
+  readonly retryAfterMs?: number | undefined;
 }
 
-/** Reads response headers or bodies to adapt a connection's pace (e.g. call-limit headers). */
+export interface ErrorClassifierRuntime {
+  /**
+   * Names what a response means. Consulted when the status rules see nothing wrong (a GraphQL 200
+   * carrying THROTTLED), and on a 429 for the wait only. `ok` means "no opinion".
+   */
+  classify(page: ReceivedPage): ErrorClass | Classification;
+}
+
+/**
+ * The vendor's budget as one response reports it. Units are the vendor's: requests for a call-limit
+ * header, points for a GraphQL cost budget; `costOf` counts in the same units.
+ */
+export interface RateLimitBudget {
+  /** Fraction of the budget left (0..1); default `available / maximum`. The only figure older adapters give. */
+  readonly remainingRatio?: number | undefined;
+  /** Units the vendor would grant right now. With it, the limiter is re-synchronised from this answer. */
+  readonly available?: number | undefined;
+  /** The budget's capacity (bucket size). */
+  readonly maximum?: number | undefined;
+  /** Units restored (leaked) per second. */
+  readonly restorePerSecond?: number | undefined;
+}
+
+/**
+ * Reads response headers or bodies to pace a connection (call-limit headers, a GraphQL cost budget).
+ * An adapter that reports `available` (with `maximum` and `restorePerSecond`, or a declared
+ * `rate`/`burst`) makes the connection's limiter a budget kept in step with the vendor: before each
+ * request it waits until the request's `costOf` units are available, so nothing is sent that the
+ * vendor would throttle.
+ */
 export interface RateLimitAdapterRuntime {
-  /** Returns the fraction of the budget left (0..1), or undefined when the response says nothing. */
-  observe(page: ReceivedPage): { remainingRatio: number } | undefined;
+  /** The budget this response reports, or undefined when it says nothing. */
+  observe(page: ReceivedPage): RateLimitBudget | undefined;
+  /**
+   * What `request` will cost before it is sent, in the budget's units (Shopify GraphQL: the
+   * query's requested cost). Undefined, or no `costOf`: one unit per request.
+   */
+  costOf?(request: OutgoingRequest): number | undefined;
 }
 
 /** A JSONata function a plugin adds, registered as `$<namespace>_<name>`. */

@@ -9,6 +9,7 @@ import { MAPPING_OUTPUT_INVALID, type ConnectdError } from '../errors/index.js';
 import { BAIL, compileFastPath, type AstNode, type FastMapping, type FastScope } from './fast-path.js';
 import { registerFunctions, type MappingFunctionEntry } from './functions.js';
 import { compileError, evaluateError } from './jsonata-errors.js';
+import { inventoryItemKey } from './canonical/index.js';
 import { lookupFunction, type IdLookups } from './lookups.js';
 
 /** The connection a record belongs to, bound as `$connection` (`$connection.tenant`, `$connection.config.shop`). */
@@ -141,6 +142,7 @@ class JsonataMapping implements CompiledMapping {
         connection: bindings.connection,
         store: lookupFunction('store', (id) => lookups.store(id), this.#label),
         product: lookupFunction('product', (id) => lookups.product(id), this.#label),
+        inventory_item: lookupFunction('inventory_item', (id) => lookups.product(inventoryItemKey(id)), this.#label),
       };
       this.#bindings.set(bindings, bound);
     }

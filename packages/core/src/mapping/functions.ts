@@ -20,7 +20,7 @@ export interface MappingFunctionEntry {
 }
 
 /** Names mappings get from core: a plugin function may not shadow them. */
-export const RESERVED_FUNCTION_NAMES: readonly string[] = ['store', 'product', 'connection'];
+export const RESERVED_FUNCTION_NAMES: readonly string[] = ['store', 'product', 'inventory_item', 'connection', 'parent'];
 
 function isPromise(value: unknown): value is Promise<unknown> {
   return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';

@@ -1,5 +1,6 @@
 /**
- * `$store(vendorLocationId)` and `$product(vendorVariantId)`: vendor ids to natural keys through
+ * `$store(vendorLocationId)`, `$product(vendorVariantId)` and `$inventory_item(vendorInventoryItemId)`
+ * (the product whose variant counts stock through that item): vendor ids to natural keys through
  * the vendor-id map. The sync layer supplies the lookups (with a per-run cache); this file only
  * adapts them to JSONata and decides what a miss means.
  */
@@ -14,7 +15,7 @@ export interface IdLookups {
   product(vendorVariantId: string): LookupResult;
 }
 
-type Kind = 'store' | 'product';
+type Kind = 'store' | 'product' | 'inventory_item';
 
 function isPromise(value: unknown): value is Promise<unknown> {
   return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';

@@ -6,7 +6,10 @@ import { compileOutput, outputsOf, recordMapper, type OutputDeclaration } from '
 const catalog = createEntityCatalog();
 const bindings: MappingBindings = {
   connection: { id: 'c1', tenant: 'acme', config: {} },
-  lookups: { store: (id) => (id === 'L1' ? 'store-1' : undefined), product: (id) => (id.startsWith('V') ? `sku-${id}` : undefined) },
+  lookups: {
+    store: (id) => (id === 'L1' ? 'store-1' : undefined),
+    product: (id) => (id.startsWith('V') ? `sku-${id}` : id === 'inventory_item:I7' ? 'sku-V7' : undefined),
+  },
 };
 const mapperOf = (outputs: readonly OutputDeclaration[]) =>
   recordMapper(
@@ -83,6 +86,13 @@ describe('recordMapper', () => {
   it('writes nothing for a record whose items path finds none, and that is not a failure', async () => {
     const mapper = mapperOf([LINES_OUTPUT]);
     expect(await mapper.map([order('O5', [])], bindings)).toEqual({ rows: [], failures: [] });
+  });
+
+  it('resolves a level counted by inventory item to the product whose variant holds that item', async () => {
+    const mapper = mapperOf([{ entity: 'inventory_level', map: '{ "store": $store(location_id), "product": $inventory_item(inventory_item_id), "quantity": available }' }]);
+    const { rows, failures } = await mapper.map([{ location_id: 'L1', inventory_item_id: 'I7', available: 4 }, { location_id: 'L1', inventory_item_id: 'I8', available: 1 }], bindings);
+    expect(rows.map((r) => r.naturalKey)).toEqual(['store-1/sku-V7']);
+    expect(failures.map((f) => f.reason)).toEqual(['no product is known for inventory item "I8"; sync the products of this connection first']);
   });
 
   it('refuses an output onto an entity the catalog lacks, naming the nearest one', () => {

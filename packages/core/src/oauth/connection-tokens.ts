@@ -1,8 +1,9 @@
 import type { Vault } from '../auth/index.js';
 import type { TokenProvider } from '../connector/index.js';
-import { OAUTH_CONNECTION_DISABLED, OAUTH_NEEDS_REAUTH, OAUTH_NOT_CONNECTED } from '../errors/index.js';
+import { OAUTH_CONNECTION_DISABLED, OAUTH_NEEDS_REAUTH, OAUTH_NOT_CONNECTED, isConnectdError } from '../errors/index.js';
 import type { Logger } from '../log/index.js';
 import { getConnection, type ConnectionRecord, type Database } from '../store/index.js';
+import { MIGRATION_RETRY_MS, isMigratable } from './migrate-token.js';
 import { renewLocked, timedTokenOf, type Renewal } from './renew-locked.js';
 import { isFresh, needsRenewal, type RefreshAheadPolicy, type Wanted } from './token-freshness.js';
 import { readStoredTokens } from './token-storage.js';
@@ -15,8 +16,11 @@ import type { OAuthClientSettings, TokenEndpoint } from './types.js';
  */
 export const BLOCKED_RECHECK_MS = 30_000;
 
-/** What one refresh under the lock came to, for `/metrics`. */
-export type TokenRefreshOutcome = 'refreshed' | 'reused' | 'failed' | 'needs_reauth';
+/**
+ * What one refresh under the lock came to, for `/metrics`; `migrated` / `migration_refused`: the
+ * one-time `auth.migrate` exchange of a non-expiring token.
+ */
+export type TokenRefreshOutcome = 'refreshed' | 'reused' | 'failed' | 'needs_reauth' | 'migrated' | 'migration_refused';
 
 /** Counts token refreshes. Implemented by the daemon with prom-client; calls must be cheap. */
 export interface OAuthTokenMetrics {
@@ -94,6 +98,8 @@ class ConnectionTokensImpl implements ConnectionTokens {
   #blocked: Blocked | undefined;
   /** The one read-or-renew in flight; concurrent callers share it. */
   #inFlight: Promise<Renewal> | undefined;
+  /** Set after the vendor refused to migrate the non-expiring token: when to ask again. */
+  #migrationRetryAtMs: number | undefined;
 
   constructor(options: ConnectionTokensOptions) {
     this.connectionId = options.connectionId;
@@ -108,7 +114,9 @@ class ConnectionTokensImpl implements ConnectionTokens {
   async getAccessToken(): Promise<string> {
     this.#failFastIfBlocked();
     const cached = this.#cached;
-    if (cached !== undefined && isFresh(cached, this.#options.settings.refreshMarginSeconds, this.#now())) return cached.accessToken;
+    // A non-expiring token is fresh forever; one the vendor refused to migrate is looked at again in time.
+    const migrationDue = this.#migrationRetryAtMs !== undefined && this.#now() >= this.#migrationRetryAtMs;
+    if (cached !== undefined && !migrationDue && isFresh(cached, this.#options.settings.refreshMarginSeconds, this.#now())) return cached.accessToken;
     return (await this.#share({ kind: 'fresh' })).accessToken;
   }
 
@@ -142,7 +150,11 @@ class ConnectionTokensImpl implements ConnectionTokens {
     return operation;
   }
 
-  /** Reads what is stored first (another process may have renewed it) and takes the lock only when that will not do. */
+  /**
+   * Reads what is stored first (another process may have renewed it) and takes the lock only when
+   * that will not do. A non-expiring token is migrated first when `auth.migrate` says how (not
+   * after a 401: a token the vendor rejected is not exchanged, and the connection needs reauth).
+   */
   async #obtain(wanted: Wanted): Promise<Renewal> {
     const { db, vault, connectionId, settings, metrics } = this.#options;
     this.#checkConnection(await getConnection(db, connectionId));
@@ -150,7 +162,9 @@ class ConnectionTokensImpl implements ConnectionTokens {
     if (stored === undefined && settings.grant === 'authorization_code') throw this.#notConnected();
     if (stored !== undefined) {
       const current = timedTokenOf(stored);
-      if (!needsRenewal(current, wanted, settings.refreshMarginSeconds, this.#now())) return this.#use({ ...current, renewed: false });
+      const migrate = wanted.kind !== 'replace' && isMigratable(settings, stored) && this.#now() >= (this.#migrationRetryAtMs ?? 0);
+      if (migrate) wanted = { kind: 'migrate' };
+      else if (!needsRenewal(current, wanted, settings.refreshMarginSeconds, this.#now())) return this.#use({ ...current, renewed: false });
     }
     let outcome;
     try {
@@ -166,6 +180,21 @@ class ConnectionTokensImpl implements ConnectionTokens {
     switch (outcome.kind) {
       case 'token':
         metrics?.refreshed(settings.connector, outcome.renewed ? 'refreshed' : 'reused');
+        return this.#use(outcome);
+      case 'migrated':
+        this.#migrationRetryAtMs = undefined;
+        metrics?.refreshed(settings.connector, outcome.renewed ? 'migrated' : 'reused');
+        if (outcome.renewed) this.#options.log.info({ connector: settings.connector, connection: connectionId }, 'oauth token migrated to an expiring one (auth.migrate)');
+        return this.#use(outcome);
+      case 'migration_refused':
+        this.#migrationRetryAtMs = this.#now() + MIGRATION_RETRY_MS;
+        metrics?.refreshed(settings.connector, 'migration_refused');
+        this.#options.log.warn(
+          // A coded error's message is safe to log: token-endpoint errors carry no token or secret.
+          { connector: settings.connector, connection: connectionId, code: isConnectdError(outcome.cause) ? outcome.cause.code : undefined,
+            reason: isConnectdError(outcome.cause) ? outcome.cause.message : 'the exchange failed', retryInMs: MIGRATION_RETRY_MS },
+          'oauth token migration (auth.migrate) failed; the non-expiring token is used until the vendor rejects it',
+        );
         return this.#use(outcome);
       case 'not_connected':
         throw this.#notConnected(outcome.tenant);

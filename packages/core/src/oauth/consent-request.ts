@@ -1,4 +1,5 @@
 import { OAUTH_START_INVALID } from '../errors/index.js';
+import type { ConnectionParams } from './connection-params.js';
 import { fillUrlTemplate, urlTemplateNames } from './settings.js';
 import type { OAuthClientSettings } from './types.js';
 
@@ -20,19 +21,24 @@ const RESERVED_PARAMS = new Set(['tenant', 'connection']);
 export interface StartRequest {
   readonly tenantId: string;
   readonly connectionId: string;
-  /** Non-secret connection settings: every query parameter but `tenant` and `connection`. */
+  /**
+   * Non-secret connection settings: every query parameter but `tenant` and `connection`; with
+   * declared `params`, only those, normalised and matched.
+   */
   readonly config: Readonly<Record<string, string>>;
 }
 
 /**
  * Reads `tenant`, the optional `connection` (default `<connector>-<tenant>`) and the connection
- * settings of a start query.
- * @throws CONNECTD_ERR_OAUTH_START_INVALID naming the parameter
+ * settings of a start query. With declared `params`, any other setting is refused and each one is
+ * normalised and matched against its pattern (required ones are checked by
+ * {@link completeStartConfig}, once a reconnect's stored settings are known).
+ * @throws CONNECTD_ERR_OAUTH_START_INVALID naming the parameter and the rule, never the value
  * @example
  * readStartQuery('shop', new URLSearchParams('tenant=acme&shop=acme.example.com'));
  * // { tenantId: 'acme', connectionId: 'shop-acme', config: { shop: 'acme.example.com' } }
  */
-export function readStartQuery(connector: string, query: URLSearchParams): StartRequest {
+export function readStartQuery(connector: string, query: URLSearchParams, params?: ConnectionParams): StartRequest {
   const refuse = (parameter: string, reason: string): never => {
     throw OAUTH_START_INVALID({ connector, parameter, reason });
   };
@@ -57,7 +63,55 @@ export function readStartQuery(connector: string, query: URLSearchParams): Start
     config[name] = value;
     if (Object.keys(config).length > MAX_START_CONFIG_PARAMS) refuse(name, `is one setting too many (at most ${MAX_START_CONFIG_PARAMS})`);
   }
-  return { tenantId, connectionId: connection ?? `${connector}-${tenantId}`, config };
+  const connectionId = connection ?? `${connector}-${tenantId}`;
+  if (params === undefined) return { tenantId, connectionId, config };
+  const accepted = params.accept(config);
+  if ('parameter' in accepted) return refuse(accepted.parameter, accepted.reason);
+  return { tenantId, connectionId, config: accepted.values };
+}
+
+/**
+ * The config a flow will use, checked against the declared `params`: required ones present, stored
+ * ones of a reconnected connection matching (and normalised) too. Without `params`, as given.
+ * @throws CONNECTD_ERR_OAUTH_START_INVALID naming the parameter and the rule
+ * @example
+ * const config = completeStartConfig('shopify', settings.params, { ...existing?.config, ...request.config });
+ */
+export function completeStartConfig(
+  connector: string,
+  params: ConnectionParams | undefined,
+  config: Readonly<Record<string, unknown>>,
+): Readonly<Record<string, unknown>> {
+  if (params === undefined) return config;
+  const completed = params.complete(config);
+  if ('parameter' in completed) throw OAUTH_START_INVALID({ connector, parameter: completed.parameter, reason: completed.reason });
+  return completed.config;
+}
+
+/**
+ * Checks a start link's parameters the way the daemon's start route will (`connectd connect`
+ * calls it so a user sees the error before sending the link): tenant and connection ids, and with
+ * declared `params`, unknown, unmatched or missing required ones. Resolves the normalised settings.
+ * A reconnect that leaves out a setting the connection has stored is refused here, although the
+ * route would take the stored one: the command cannot see the store.
+ * @throws CONNECTD_ERR_OAUTH_START_INVALID (exit 2)
+ * @example
+ * checkStartLink('shopify', settings.params, { tenant: 'acme', params: { shop: 'Acme.myshopify.com' } });
+ * // { shop: 'acme.myshopify.com' }
+ */
+export function checkStartLink(
+  connector: string,
+  params: ConnectionParams | undefined,
+  link: { readonly tenant: string; readonly connection?: string | undefined; readonly params?: Readonly<Record<string, string>> | undefined },
+): Readonly<Record<string, string>> {
+  const query = new URLSearchParams();
+  query.append('tenant', link.tenant);
+  if (link.connection !== undefined) query.append('connection', link.connection);
+  // Appended, not set: a --param named tenant or connection is then refused as given twice.
+  for (const [name, value] of Object.entries(link.params ?? {})) query.append(name, value);
+  const { config } = readStartQuery(connector, query, params);
+  completeStartConfig(connector, params, config);
+  return config;
 }
 
 /**

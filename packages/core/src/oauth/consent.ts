@@ -25,7 +25,7 @@ import {
   type Database,
 } from '../store/index.js';
 import { accountIdOf } from './account-id.js';
-import { createAuthorizeUrl, readStartQuery, resolveOAuthUrls } from './consent-request.js';
+import { completeStartConfig, createAuthorizeUrl, readStartQuery, resolveOAuthUrls } from './consent-request.js';
 import { createPkcePair } from './pkce.js';
 import { refreshLockName } from './renew-locked.js';
 import { saveTokenSet } from './token-storage.js';
@@ -83,12 +83,14 @@ export interface ConsentFlowOptions {
 
 export interface ConsentFlow {
   /**
-   * Validates the start query, records the flow, and resolves the vendor URL to redirect to (302).
+   * Validates the start query (with declared `params`: only those, normalised, matched, required
+   * ones present), records the flow, and resolves the vendor URL to redirect to (302).
    * @throws CONNECTD_ERR_OAUTH_UNKNOWN_CONNECTOR, CONNECTD_ERR_OAUTH_START_INVALID, CONNECTD_ERR_OAUTH_CONNECTION_CONFLICT
    */
   start(connector: string, query: URLSearchParams): Promise<{ location: string; connectionId: string }>;
   /**
-   * Checks the state, handles the vendor's error, exchanges the code, reads the account id the
+   * Checks the state and that the declared connection params the callback carries (`params`) are
+   * the flow's, handles the vendor's error, exchanges the code, reads the account id the
    * settings declare (`account_id`), and stores the tokens encrypted with the connection active and
    * its vendor account id, in one transaction. Nothing is stored on any failure.
    * @throws the codes of {@link CONSENT_ERROR_HTTP_STATUS}, or a coded error of `checkCallback`
@@ -131,11 +133,12 @@ export function createConsentFlow(options: ConsentFlowOptions): ConsentFlow {
   return {
     async start(connector, query) {
       const settings = codeFlowSettings(connector);
-      const request = readStartQuery(connector, query);
+      // Declared connection params are checked here, before the state is stored or anything goes out.
+      const request = readStartQuery(connector, query, settings.params);
       const existing = await getConnection(db, request.connectionId);
       refuseTakeover(existing, connector, request.tenantId);
       // A reconnect keeps the settings it had (a shop domain) unless the start query changes them.
-      const config = { ...(existing?.config ?? {}), ...request.config };
+      const config = completeStartConfig(connector, settings.params, { ...(existing?.config ?? {}), ...request.config });
       const urls = resolveOAuthUrls(connector, settings, config);
       requireAccountParam(connector, settings, config);
       const redirectUri = options.redirectUriFor(connector);
@@ -168,6 +171,9 @@ export function createConsentFlow(options: ConsentFlowOptions): ConsentFlow {
       if (flow === undefined) throw OAUTH_STATE_USED({});
       if (flow.connector !== connector) throw OAUTH_STATE_INVALID({ reason: 'other-connector' });
       if (now() >= flow.expiresAt.getTime()) throw OAUTH_STATE_EXPIRED({ expiredAt: flow.expiresAt.toISOString() });
+      // The callback must be for the account the link started with (Shopify sends `shop` back).
+      const mismatch = settings.params?.mismatchIn(query, flow.config);
+      if (mismatch !== undefined) throw OAUTH_CALLBACK_INVALID({ connector, reason: `parameter "${mismatch.parameter}" ${mismatch.reason}` });
 
       const vendorError = query.get('error');
       if (vendorError !== null) {

@@ -4,7 +4,9 @@
 export { DEFAULT_REAUTH_ERRORS, DEFAULT_REFRESH_MARGIN_SECONDS, fillUrlTemplate, oauthClientSettings, urlTemplateNames } from './settings.js';
 export { ACCESS_TOKEN, REFRESH_TOKEN, readStoredTokens, saveTokenSet } from './token-storage.js';
 export type { StoredTokens } from './token-storage.js';
-export type { OAuthClientSettings, RevokeRequestSettings, TokenEndpoint, TokenSet } from './types.js';
+export type { OAuthClientSettings, RevokeRequestSettings, TokenEndpoint, TokenMigration, TokenSet } from './types.js';
+export { compileConnectionParams } from './connection-params.js';
+export type { ConnectionParams, ParamRefusal } from './connection-params.js';
 export { MAX_ACCOUNT_ID_CHARS, accountIdOf, compileAccountIdSource } from './account-id.js';
 export type { AccountIdSource } from './account-id.js';
 export { DEFAULT_REVOKE_TIMEOUT_MS, createTokenRevoker } from './revoke.js';
@@ -18,7 +20,7 @@ export { PKCE_VERIFIER_BYTES, createPkcePair, pkceChallengeOf } from './pkce.js'
 export type { PkcePair } from './pkce.js';
 export { CONSENT_ERROR_HTTP_STATUS, DEFAULT_STATE_TTL_MS, createConsentFlow } from './consent.js';
 export type { ConsentFlow, ConsentFlowOptions } from './consent.js';
-export { CONSENT_ID_PATTERN, MAX_START_CONFIG_PARAMS, MAX_START_CONFIG_VALUE_CHARS } from './consent-request.js';
+export { CONSENT_ID_PATTERN, MAX_START_CONFIG_PARAMS, MAX_START_CONFIG_VALUE_CHARS, checkStartLink } from './consent-request.js';
 export { OAUTH_PAGE_HEADERS, oauthErrorPage, oauthSuccessPage, renderOAuthPage } from './pages.js';
 export type { OAuthPage } from './pages.js';
 export { BLOCKED_RECHECK_MS, createConnectionTokens } from './connection-tokens.js';

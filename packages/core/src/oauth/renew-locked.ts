@@ -1,6 +1,7 @@
 import type { Vault } from '../auth/index.js';
 import { OAUTH_INVALID_GRANT, OAUTH_NEEDS_REAUTH, isConnectdError } from '../errors/index.js';
 import { advisoryLockKey, getConnection, setConnectionStatus, type Database, type Queryable } from '../store/index.js';
+import { migrateInTransaction, type MigrationOutcome } from './migrate-token.js';
 import { needsRenewal, type TimedToken, type Wanted } from './token-freshness.js';
 import { readStoredTokens, saveTokenSet, type StoredTokens } from './token-storage.js';
 import type { OAuthClientSettings, TokenEndpoint, TokenSet } from './types.js';
@@ -24,6 +25,7 @@ export interface Renewal extends TimedToken {
  */
 export type LockedOutcome =
   | ({ readonly kind: 'token' } & Renewal)
+  | MigrationOutcome
   | { readonly kind: 'not_connected'; readonly tenant?: string | undefined }
   | { readonly kind: 'inactive'; readonly status: 'needs_reauth' | 'disabled'; readonly tenant: string; readonly statusReason: string | null }
   | { readonly kind: 'needs_reauth'; readonly tenant: string; readonly reason: string; readonly cause?: unknown };
@@ -50,7 +52,8 @@ export const timedTokenOf = (stored: StoredTokens): TimedToken => ({
 
 /**
  * Takes the connection's refresh lock, re-reads its status and tokens, and renews them at the
- * vendor only when they still fail `wanted`. Other failures of the vendor call (network, 5xx, a
+ * vendor only when they still fail `wanted` (`migrate`: exchanges a still non-expiring token once,
+ * see migrate-token.ts). Other failures of the vendor call (network, 5xx, a
  * refusal that is not a reauth error) are thrown and roll nothing forward: the next call tries again.
  */
 export function renewLocked(input: RenewLockedInput): Promise<LockedOutcome> {
@@ -65,6 +68,10 @@ async function renewInTransaction(tx: Queryable, input: RenewLockedInput): Promi
     return { kind: 'inactive', status: connection.status, tenant: connection.tenantId, statusReason: connection.statusReason };
   }
   const stored = await readStoredTokens(tx, vault, connectionId);
+  if (wanted.kind === 'migrate') {
+    if (stored === undefined) return { kind: 'not_connected', tenant: connection.tenantId };
+    return migrateInTransaction(tx, input, stored);
+  }
   if (stored !== undefined) {
     const current = timedTokenOf(stored);
     // Another process (or instance) renewed while this one waited for the lock.

@@ -1,6 +1,7 @@
 import type { OAuth2Options } from '../auth/index.js';
 import { compileAccountIdSource } from './account-id.js';
-import type { OAuthClientSettings, RevokeRequestSettings } from './types.js';
+import { compileConnectionParams } from './connection-params.js';
+import type { OAuthClientSettings, RevokeRequestSettings, TokenMigration } from './types.js';
 
 export const DEFAULT_REFRESH_MARGIN_SECONDS = 300;
 /** Where RFC 6749 puts a token-endpoint refusal's code. */
@@ -10,7 +11,7 @@ export const DEFAULT_REAUTH_ERRORS: readonly string[] = ['invalid_grant'];
 
 /**
  * Resolves a connector's `oauth2` auth options (as validated by the strategy's schema) into client
- * settings, compiling `account_id` once.
+ * settings, compiling `account_id` and the `params` patterns once.
  */
 export function oauthClientSettings(connector: string, options: OAuth2Options): OAuthClientSettings {
   const separator = options.scope_separator ?? ' ';
@@ -34,11 +35,19 @@ export function oauthClientSettings(connector: string, options: OAuth2Options): 
     tokenRequestFormat: options.token_request_format ?? 'form',
     refreshMarginSeconds: options.refresh_margin_seconds ?? DEFAULT_REFRESH_MARGIN_SECONDS,
     extraAuthorizeParams: { ...(options.extra_authorize_params ?? {}) },
+    params: compileConnectionParams(options.params),
+    tokenParams: { ...(options.token_params ?? {}) },
+    migrate: migrationOf(options),
     reauthErrors: options.reauth_errors ?? DEFAULT_REAUTH_ERRORS,
     errorCodePaths: options.error_codes ?? DEFAULT_ERROR_CODE_PATHS,
     accountId: options.account_id === undefined ? undefined : compileAccountIdSource(connector, options.account_id),
     revoke: revokeSettings(options),
   };
+}
+
+function migrationOf(options: OAuth2Options): TokenMigration | undefined {
+  const migrate = options.migrate;
+  return migrate === undefined ? undefined : { grantType: migrate.grant_type, params: { ...(migrate.params ?? {}) } };
 }
 
 /** `revoke`, with its defaults: POST, and the body format of the connector's token requests. */

@@ -1,4 +1,5 @@
 import {
+  INTERNAL,
   OAUTH_INVALID_GRANT,
   OAUTH_TOKEN_REQUEST_FAILED,
   OAUTH_TOKEN_RESPONSE_INVALID,
@@ -20,7 +21,10 @@ const KNOWN_FIELDS = new Set(['access_token', 'refresh_token', 'expires_in', 'sc
 const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/;
 const FORM_CONTENT_TYPE = 'application/x-www-form-urlencoded';
 
-type Grant = 'authorization_code' | 'refresh_token' | 'client_credentials';
+/** What a request is, in errors: a `migrate` exchange is named `token_migration`, whatever its grant_type. */
+type Grant = 'authorization_code' | 'refresh_token' | 'client_credentials' | 'token_migration';
+/** The placeholder of `migrate.params`. */
+const ACCESS_TOKEN_PLACEHOLDER = /\{access_token\}/g;
 
 /** RFC 6749 Appendix B: Basic credentials are form-urlencoded before base64. */
 const formEncode = (text: string): string => new URLSearchParams([['', text]]).toString().slice(1);
@@ -75,6 +79,8 @@ const nonEmptyString = (value: unknown): string | undefined => (typeof value ===
  * with CONNECTD_ERR_OAUTH_TOKEN_RESPONSE_INVALID. Errors of the client pass through unchanged.
  * No error carries a token, code, verifier, client secret or response body. `expiresAt` comes from
  * `expires_in` (seconds, number or numeric string), else from an ISO 8601 `expires_at`, else null.
+ * The code exchange also carries `settings.tokenParams` (`token_params`; refreshes do not);
+ * `migrate` sends `settings.migrate`'s exchange of a non-expiring access token.
  * @example
  * const endpoint = createTokenEndpoint(settings, oauthClient, { shop: 'acme.myshopify.com' });
  * const tokens = await endpoint.exchangeCode({ code, redirectUri, codeVerifier });
@@ -93,7 +99,8 @@ export function createTokenEndpoint(
   const errorCodeAt = settings.errorCodePaths.flatMap((path) => compileScalarPath(path) ?? []);
   const errorCodeOf = (json: Record<string, unknown>): string | undefined => errorCodeAt.map((path) => path.read(json)).find((code) => code !== undefined);
 
-  async function request(grant: Grant, params: Record<string, string>): Promise<TokenSet> {
+  /** `sentSecret`: a secret value in `params` besides the code, verifier and refresh token (the migrated access token). */
+  async function request(grant: Grant, params: Record<string, string>, sentSecret?: string): Promise<TokenSet> {
     if (!('url' in filled)) throw OAUTH_TOKEN_URL_INVALID({ connector, missing: filled.missing, unsafe: filled.unsafe });
     const headers: Record<string, string> = { accept: 'application/json' };
     const secret = settings.clientSecret !== undefined && settings.clientSecret !== '' ? settings.clientSecret : undefined;
@@ -108,7 +115,7 @@ export function createTokenEndpoint(
     headers['content-type'] = settings.tokenRequestFormat === 'json' ? 'application/json' : FORM_CONTENT_TYPE;
     const encoded = settings.tokenRequestFormat === 'json' ? JSON.stringify(body) : new URLSearchParams(body).toString();
     const response = await client.send({ method: 'POST', url: filled.url, headers, body: encoded });
-    const sentSecrets = [params.code, params.code_verifier, params.refresh_token, secret].filter((s): s is string => s !== undefined && s !== '');
+    const sentSecrets = [params.code, params.code_verifier, params.refresh_token, secret, sentSecret].filter((s): s is string => s !== undefined && s !== '');
     return readAnswer(grant, response, sentSecrets);
   }
 
@@ -155,8 +162,10 @@ export function createTokenEndpoint(
   }
 
   return {
+    // token_params first: the RFC 6749 fields cannot be overridden by them.
     exchangeCode: ({ code, redirectUri, codeVerifier }) =>
       request('authorization_code', {
+        ...settings.tokenParams,
         grant_type: 'authorization_code',
         code,
         redirect_uri: redirectUri,
@@ -169,5 +178,13 @@ export function createTokenEndpoint(
         grant_type: 'client_credentials',
         ...(settings.scopes.length === 0 ? {} : { scope: settings.scopes.join(settings.scopeSeparator) }),
       }),
+    migrate: async (accessToken) => {
+      const migration = settings.migrate;
+      // The token provider migrates only what settings.migrate declares: a call without it is a bug.
+      if (migration === undefined) throw INTERNAL({ message: `connector ${connector} declares no auth.migrate` });
+      // A function replacement: `$&`-style patterns in a token must not be read as such.
+      const params = Object.fromEntries(Object.entries(migration.params).map(([name, value]) => [name, value.replace(ACCESS_TOKEN_PLACEHOLDER, () => accessToken)]));
+      return request('token_migration', { ...params, grant_type: migration.grantType }, accessToken);
+    },
   };
 }

@@ -21,12 +21,13 @@ export interface RefreshAheadPolicy {
 /**
  * What a caller needs: `fresh` a token outside the refresh margin (getAccessToken); `replace` any
  * token but the one the vendor rejected (refresh after a 401); `ahead` a token outside the sweep's
- * horizon and not idle.
+ * horizon and not idle; `migrate` an expiring token for a non-expiring one (`auth.migrate`).
  */
 export type Wanted =
   | { readonly kind: 'fresh' }
   | { readonly kind: 'replace'; readonly rejected: string | undefined }
-  | { readonly kind: 'ahead'; readonly policy: RefreshAheadPolicy };
+  | { readonly kind: 'ahead'; readonly policy: RefreshAheadPolicy }
+  | { readonly kind: 'migrate' };
 
 /**
  * True while `nowMs` is more than the margin before expiry. The margin never exceeds half the
@@ -50,5 +51,8 @@ export function needsRenewal(token: TimedToken, wanted: Wanted, refreshMarginSec
       const idleSinceMs = wanted.policy.idleSince?.getTime();
       return !isFresh(token, wanted.policy.expiringWithinSeconds, nowMs) || (idleSinceMs !== undefined && token.issuedAtMs < idleSinceMs);
     }
+    case 'migrate':
+      // Whether it still needs migrating is decided on the tokens read under the lock (migrate-token.ts).
+      return true;
   }
 }

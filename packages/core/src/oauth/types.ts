@@ -3,6 +3,17 @@
 // returns with token-storage.ts.
 
 import type { AccountIdSource } from './account-id.js';
+import type { ConnectionParams } from './connection-params.js';
+
+/**
+ * A connector's `auth.migrate`: the one-time exchange of a non-expiring access token (no expiry,
+ * no refresh token) for an expiring one with a refresh token, e.g. Shopify's token exchange.
+ */
+export interface TokenMigration {
+  readonly grantType: string;
+  /** Body fields; `{access_token}` is replaced by the stored access token. */
+  readonly params: Readonly<Record<string, string>>;
+}
 
 /**
  * A connector's `auth.revoke`, resolved: the vendor's token revocation request (revoke-request.ts
@@ -40,6 +51,16 @@ export interface OAuthClientSettings {
   /** Refresh this long before the access token expires. */
   readonly refreshMarginSeconds: number;
   readonly extraAuthorizeParams: Readonly<Record<string, string>>;
+  /**
+   * The declared connection parameters (`params`), compiled: the only start-query values kept as
+   * connection config, each checked before anything goes out. Undefined accepts any setting (the
+   * URL templates' own character check still applies).
+   */
+  readonly params?: ConnectionParams | undefined;
+  /** Extra body fields of the code exchange (`token_params`); the standard fields win. */
+  readonly tokenParams?: Readonly<Record<string, string>> | undefined;
+  /** How to migrate a non-expiring token once (`migrate`); undefined never migrates. */
+  readonly migrate?: TokenMigration | undefined;
   /** Token-endpoint `error` codes that mean the grant is gone and the user must reconnect (default `invalid_grant`). */
   readonly reauthErrors: readonly string[];
   /** Paths into a refusal's JSON where its error code may be, tried in order (default `$.error`). */
@@ -77,4 +98,9 @@ export interface TokenEndpoint {
   refresh(refreshToken: string): Promise<TokenSet>;
   /** `grant_type=client_credentials`. */
   clientCredentials(): Promise<TokenSet>;
+  /**
+   * The settings' `migrate` exchange of a non-expiring access token (its grant type and params,
+   * `{access_token}` filled). @throws CONNECTD_ERR_OAUTH_TOKEN_REQUEST_FAILED, CONNECTD_ERR_OAUTH_INVALID_GRANT when the vendor refuses
+   */
+  migrate(accessToken: string): Promise<TokenSet>;
 }

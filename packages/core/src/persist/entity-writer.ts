@@ -1,6 +1,6 @@
 import { INTERNAL } from '../errors/index.js';
 import type { EntityCatalog, EntityRow } from '../mapping/index.js';
-import { ensureCustomEntityTable, prepareEntityUpsert, type Database, type EntityUpsert, type Queryable } from '../store/index.js';
+import { deleteConnectionEntities, ensureCustomEntityTable, prepareEntityUpsert, type Database, type EntityUpsert, type Queryable } from '../store/index.js';
 
 const stringOrNull = (value: unknown): string | null => (value === undefined || value === null ? null : String(value));
 
@@ -25,6 +25,8 @@ export interface EntityWriter {
    * transaction, so the rows commit with what they advance (a checkpoint, an inbox row).
    */
   write(tx: Queryable, write: EntityWrite): Promise<EntityWriteCounts>;
+  /** Deletes every row a connection wrote, in every entity table of the catalog; resolves how many. */
+  eraseConnection(tx: Queryable, connectionId: string): Promise<number>;
 }
 
 /**
@@ -78,6 +80,12 @@ export function createEntityWriter(catalog: EntityCatalog): EntityWriter {
         counts.skippedOlder += written.skippedOlder;
       }
       return counts;
+    },
+
+    async eraseConnection(tx, connectionId) {
+      let erased = 0;
+      for (const name of catalog.names()) erased += await deleteConnectionEntities(tx, catalog.get(name)!.table, connectionId);
+      return erased;
     },
   };
 }

@@ -52,6 +52,7 @@ connectors:
     retry: { max_attempts: 2, base_delay_ms: 1 }
     connections:
       - { id: shop-acme, tenant: acme, config: { account_id: M1 } }
+      - { id: shop-globex, tenant: globex, config: { account_id: M2 } }
     streams:
       catalog:
         request: { path: /catalog }
@@ -75,9 +76,12 @@ connectors:
               map: '{ "vendor_transaction_id": $parent.id & ":" & uid, "product": sku, "quantity": $number(quantity), "unit_price": price / 100, "occurred_at": $parent.updated_at }'
         catalog.version.updated: { run_stream: catalog }
         oauth.authorization.revoked: { mark_connection: needs_reauth }
+        app.uninstalled: { mark_connection: disabled }
+        shop.redact: { erase_connection_data: true }
+        customers.data_request: { record: the app answers data requests }
 `;
 
-const event = (eventId: string, type: string, data: Record<string, unknown> = {}) => ({ event_id: eventId, type, merchant_id: 'M1', data });
+const event = (eventId: string, type: string, data: Record<string, unknown> = {}, merchant = 'M1') => ({ event_id: eventId, type, merchant_id: merchant, data });
 
 const dbs = createTestDatabases();
 const { server, requests } = vendor();
@@ -88,8 +92,9 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   project = await loadTestProject(yaml((server.address() as AddressInfo).port));
   runtimes = new ConnectionRuntimeSet();
-  const [declared] = project.activeDeclaredConnections();
-  await runtimes.put(createConnectionRuntime(project, 'shop', declared!.connection, { log: silentLog, signal: new AbortController().signal }));
+  for (const { connection } of project.activeDeclaredConnections()) {
+    await runtimes.put(createConnectionRuntime(project, 'shop', connection, { log: silentLog, signal: new AbortController().signal }));
+  }
 });
 afterAll(async () => {
   await runtimes.close();
@@ -103,6 +108,7 @@ describe.each(storeBackends())('webhook event effects on %s', (backend) => {
   const processor = async (): Promise<InboxProcessor> => {
     store = await dbs.fresh(backend, { migrate: true });
     await upsertDeclaredConnection(store.db, { id: 'shop-acme', connector: 'shop', tenantId: 'acme' });
+    await upsertDeclaredConnection(store.db, { id: 'shop-globex', connector: 'shop', tenantId: 'globex' });
     effects.length = 0;
     return new InboxProcessor({
       store: createWebhookEventStore(store.db, createEntityWriter(project.catalog)),
@@ -187,5 +193,38 @@ describe.each(storeBackends())('webhook event effects on %s', (backend) => {
     expect(rows[0]!.status).toBe('needs_reauth');
     expect(rows[0]!.status_reason).toContain('oauth.authorization.revoked');
     expect(effects.map(([, e]) => e.kind)).toEqual(['mark_connection']);
+  });
+
+  it('disables the connection of an uninstalled app and deletes its tokens, which are void', async () => {
+    const inbox = await processor();
+    await store.db.query(
+      `insert into connectd_engine.credentials (connection_id, kind, ciphertext, key_id) values ('shop-acme', 'access_token', '\\x00', 'k'), ('shop-globex', 'access_token', '\\x01', 'k')`,
+    );
+    await deliver(store, 'shop', [event('u1', 'app.uninstalled')]);
+    expect(await inbox.drain()).toMatchObject({ processed: 1 });
+    const { rows } = await store.db.query<{ id: string; status: string; tokens: number }>(
+      `select c.id, c.status, (select count(*)::int from connectd_engine.credentials k where k.connection_id = c.id) as tokens from connectd_engine.connections c order by c.id`,
+    );
+    expect(rows).toEqual([
+      { id: 'shop-acme', status: 'disabled', tokens: 0 },
+      { id: 'shop-globex', status: 'active', tokens: 1 },
+    ]);
+  });
+
+  it("erases every row the shop's connection wrote, and only those, and records a data request without writing", async () => {
+    const inbox = await processor();
+    await deliver(store, 'shop', [event('o1', 'order.updated', { id: 'O1' }), event('o2', 'order.updated', { id: 'O1' }, 'M2')]);
+    await inbox.drain();
+    const count = async (connection: string): Promise<number> =>
+      (await store.db.query<{ n: number }>(
+        `select (select count(*) from connectd.orders where connection_id = $1) + (select count(*) from connectd.transactions where connection_id = $1) as n`,
+        [connection],
+      )).rows[0]!.n;
+    expect([Number(await count("shop-acme")), Number(await count("shop-globex"))]).toEqual([3, 3]);
+    await deliver(store, 'shop', [event('r1', 'shop.redact'), event('d1', 'customers.data_request', { customer: { id: 7 } })]);
+    expect(await inbox.drain()).toMatchObject({ processed: 2 });
+    expect([Number(await count('shop-acme')), Number(await count('shop-globex'))]).toEqual([0, 3]);
+    expect(effects.map(([connection, e]) => [connection, e.kind])).toContainEqual(['shop-acme', 'erase_connection_data']);
+    expect(effects.map(([, e]) => e)).toContainEqual({ kind: 'record', note: 'the app answers data requests' });
   });
 });

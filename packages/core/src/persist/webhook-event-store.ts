@@ -1,6 +1,7 @@
 import { SYNC_JOB_KIND } from '../jobs/index.js';
 import {
   claimInboxEvents,
+  deleteCredentials,
   enqueueUnlessQueued,
   insertDeadLetters,
   lookupVendorIds,
@@ -15,21 +16,30 @@ import type { EntityWriter } from './entity-writer.js';
 
 type Processed = Extract<EventSettlement, { kind: 'processed' }>;
 
-/** What an event asks of its connection, in the transaction that settles it. */
-async function applyEffect(tx: Queryable, settlement: Processed): Promise<void> {
+/** What an event asks of its connection, in the transaction that settles it; resolves the rows an erasure deleted. */
+async function applyEffect(tx: Queryable, writer: EntityWriter, settlement: Processed): Promise<number> {
   const { effect, connection, event } = settlement;
-  if (effect === undefined) return;
-  if (effect.kind === 'mark_connection') {
-    await setConnectionStatus(tx, connection.id, effect.status, effect.reason);
-    return;
+  switch (effect?.kind) {
+    case undefined:
+    case 'record':
+      return 0;
+    case 'mark_connection':
+      await setConnectionStatus(tx, connection.id, effect.status, effect.reason);
+      // An uninstalled app's tokens are void: nothing should try them again.
+      if (effect.status === 'disabled') await deleteCredentials(tx, connection.id);
+      return 0;
+    case 'erase_connection_data':
+      return writer.eraseConnection(tx, connection.id);
+    case 'run_stream':
+      // Joins a run of the stream that is still queued: a burst of events asks for one run, not one each.
+      await enqueueUnlessQueued(tx, {
+        kind: SYNC_JOB_KIND,
+        connectionId: connection.id,
+        stream: effect.stream,
+        payload: { connector: event.connector, stream: effect.stream, mode: 'incremental' },
+      });
+      return 0;
   }
-  // Joins a run of the stream that is still queued: a burst of events asks for one run, not one each.
-  await enqueueUnlessQueued(tx, {
-    kind: SYNC_JOB_KIND,
-    connectionId: connection.id,
-    stream: effect.stream,
-    payload: { connector: event.connector, stream: effect.stream, mode: 'incremental' },
-  });
 }
 
 /**
@@ -70,7 +80,11 @@ export function createWebhookEventStore(db: Database, writer: EntityWriter): Web
         for (const { settlement, rows } of groups.values()) {
           await writer.write(tx, { connector: settlement.event.connector, connection: settlement.connection, rows });
         }
-        for (const s of processed) await applyEffect(tx, s);
+        const erasedRows = new Map<string, number>();
+        for (const s of processed) {
+          const erased = await applyEffect(tx, writer, s);
+          if (s.effect?.kind === 'erase_connection_data') erasedRows.set(s.event.id, erased);
+        }
         const letters = processed.flatMap((s) =>
           s.failures.map((failure) => ({
             sourceKind: 'webhook' as const,
@@ -82,7 +96,7 @@ export function createWebhookEventStore(db: Database, writer: EntityWriter): Web
           })),
         );
         if (letters.length > 0) await insertDeadLetters(tx, letters);
-        return settled;
+        return { settled, erasedRows };
       });
     },
 

@@ -80,8 +80,17 @@ export async function buildStatus(project: Project, store: StatusStore, version:
   const ready = await store.isReady().catch(() => false);
   const ids = new Map<string, string[]>();
   for (const runtime of engine?.runtimes.all() ?? []) ids.set(runtime.connector, [...(ids.get(runtime.connector) ?? []), runtime.connection.id]);
+  const stored = ready ? await store.connections().catch(() => []) : [];
+  // Without a daemon, the connections are the store's: those made through consent or the admin
+  // API as well as the declared ones.
+  if (engine === undefined) {
+    for (const record of stored) {
+      if (!project.isActive(record.connector)) continue;
+      const known = ids.get(record.connector) ?? project.declaredConnections(record.connector).map((c) => c.id);
+      ids.set(record.connector, known.includes(record.id) ? known : [...known, record.id]);
+    }
+  }
   for (const summary of project.summaries()) if (summary.state === 'idle') ids.set(summary.name, []);
-  const stored = ready && engine !== undefined ? await store.connections().catch(() => []) : [];
   return {
     version,
     source: 'daemon',

@@ -9,6 +9,8 @@ describe('incremental sync', () => {
     expect(incrementalStart({ cursor_field: 'updated_at', initial: '1970-01-01T00:00:00Z' }, undefined)).toBe('1970-01-01T00:00:00Z');
     expect(incrementalStart({ cursor_field: 'seq', lookback_seconds: 60 }, '1042')).toBe('1042');
     expect(incrementalStart({ cursor_field: 'updated_at' }, undefined)).toBeUndefined();
+    // `initial` is sent as written: looking back from the start of time would mean 1969.
+    expect(incrementalStart({ cursor_field: 'updated_at', lookback_seconds: 60, initial: '1970-01-01T00:00:00Z' }, undefined)).toBe('1970-01-01T00:00:00Z');
   });
 
   it('sends the start as a query parameter, a body field, or a GraphQL variable', () => {

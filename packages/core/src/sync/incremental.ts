@@ -20,10 +20,13 @@ export interface IncrementalSpec {
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}(T|\s|$)/;
 
-/** The value the next incremental run starts from: the mark minus the lookback, or `initial`. */
+/**
+ * The value the next incremental run starts from: the mark minus the lookback, or `initial` as
+ * written (looking back from the start of time would send a date before 1970, which vendors refuse).
+ */
 export function incrementalStart(spec: IncrementalSpec, highWaterMark: string | undefined): string | undefined {
-  const mark = highWaterMark ?? spec.initial;
-  if (mark === undefined) return undefined;
+  if (highWaterMark === undefined) return spec.initial;
+  const mark = highWaterMark;
   const lookbackMs = (spec.lookback_seconds ?? 0) * 1000;
   if (lookbackMs === 0 || !ISO_DATE.test(mark)) return mark;
   const time = Date.parse(mark);

@@ -1,7 +1,7 @@
 /**
  * What one declared webhook event does, compiled once at load: map its records onto entities
  * (optionally after fetching the full object the event only summarises), run a stream of its
- * connection, or mark its connection. connectors.yaml declares which (`webhooks.events.<type>`).
+ * connection, mark its connection, erase what its connection wrote, or only record it. connectors.yaml declares which (`webhooks.events.<type>`).
  */
 import type { OutgoingRequest } from '../connector/index.js';
 import { compileRequestTemplate, type CompiledRequestTemplate, type RequestTemplate, type TemplateValues } from '../http/index.js';
@@ -32,7 +32,9 @@ export interface WebhookEventDeclaration {
   readonly outputs?: readonly OutputDeclaration[] | undefined;
   readonly fetch?: FetchDeclaration | undefined;
   readonly run_stream?: string | undefined;
-  readonly mark_connection?: 'needs_reauth' | undefined;
+  readonly mark_connection?: 'needs_reauth' | 'disabled' | undefined;
+  readonly erase_connection_data?: true | undefined;
+  readonly record?: string | undefined;
 }
 
 /** A follow-up fetch, compiled: the request, and the event values that fill its placeholders. */
@@ -56,7 +58,9 @@ export type EventAction =
       readonly fetch?: CompiledFetch | undefined;
     }
   | { readonly kind: 'run_stream'; readonly stream: string }
-  | { readonly kind: 'mark_connection'; readonly status: 'needs_reauth' };
+  | { readonly kind: 'mark_connection'; readonly status: 'needs_reauth' | 'disabled' }
+  | { readonly kind: 'erase_connection_data' }
+  | { readonly kind: 'record'; readonly note: string };
 
 export interface CompileEventActionOptions {
   readonly catalog: EntityCatalog;
@@ -79,6 +83,8 @@ export interface CompileEventActionOptions {
 export function compileEventAction(declaration: WebhookEventDeclaration, options: CompileEventActionOptions): EventAction | undefined {
   if (declaration.run_stream !== undefined) return { kind: 'run_stream', stream: declaration.run_stream };
   if (declaration.mark_connection !== undefined) return { kind: 'mark_connection', status: declaration.mark_connection };
+  if (declaration.erase_connection_data === true) return { kind: 'erase_connection_data' };
+  if (declaration.record !== undefined) return { kind: 'record', note: declaration.record };
   let ok = true;
   const attempt = <T>(path: ReadonlyArray<string | number>, compile: () => T): T | undefined => {
     try {

@@ -50,11 +50,49 @@ const REVOKE_SCHEMA = Type.Object(
   { additionalProperties: false, description: "The vendor's token revocation request, sent (best effort) when a connection is deleted through the admin API; not on disable." },
 );
 
+/** A connection parameter's name: what a start query may carry besides `tenant` and `connection`. */
+const PARAM_NAME = {
+  pattern: '^(?!(?:tenant|connection)$)[A-Za-z_][A-Za-z0-9_]{0,63}$',
+  patternErrorMessage: 'must be letters, digits and "_" (at most 64), and not "tenant" or "connection"',
+};
+
+/** How one connection parameter of the start request is checked before anything goes out. */
+const CONNECTION_PARAM_SCHEMA = Type.Object(
+  {
+    pattern: Type.String({
+      minLength: 1,
+      format: 'regex',
+      description: 'Regular expression (JavaScript, u flag) the whole value must match, e.g. ^[a-zA-Z0-9][a-zA-Z0-9-]*\\.myshopify\\.com$.',
+    }),
+    lowercase: Type.Optional(Type.Boolean({ description: 'Lower-case the value before it is checked and stored (default false).' })),
+    required: Type.Optional(Type.Boolean({ description: 'Refuse a start request without it (default false).' })),
+  },
+  { additionalProperties: false },
+);
+
+/** `{access_token}` is the one placeholder a migration parameter may hold. */
+const MIGRATE_TEMPLATE = { pattern: '^(?:[^{}]|\\{access_token\\})*$', patternErrorMessage: 'may hold only the placeholder {access_token}' };
+
+/** The one-time exchange of a non-expiring access token for an expiring one with a refresh token. */
+const MIGRATE_SCHEMA = Type.Object(
+  {
+    grant_type: Type.String({ minLength: 1, description: 'grant_type of the exchange, e.g. urn:ietf:params:oauth:grant-type:token-exchange.' }),
+    params: Type.Optional(
+      mapOf(Type.String(MIGRATE_TEMPLATE), { description: 'Body fields of the exchange; "{access_token}" is the stored token, e.g. subject_token: "{access_token}".' }),
+    ),
+  },
+  {
+    additionalProperties: false,
+    description:
+      'Exchange a stored access token that has no expiry and no refresh token, once, for an expiring one (under the refresh lock); a refusal is logged and the old token kept.',
+  },
+);
+
 /**
  * Options of `auth: { type: oauth2 }`. Only `header` and `prefix` matter to the strategy; the rest
- * (URLs, client, scopes, refresh margin, reconnect errors, callback check, account id, revoke)
- * drive the consent flow, the token provider and the revocation at delete, which read them from
- * the same validated options.
+ * (URLs, client, scopes, connection params, token params, refresh margin, reconnect errors,
+ * callback check, account id, revoke, migrate) drive the consent flow, the token provider and the
+ * revocation at delete, which read them from the same validated options.
  */
 export const OAUTH2_OPTIONS_SCHEMA = Type.Object(
   {
@@ -70,6 +108,17 @@ export const OAUTH2_OPTIONS_SCHEMA = Type.Object(
     token_request_format: Type.Optional(words(['json', 'form'], { description: 'Body format of token requests (default form).' })),
     refresh_margin_seconds: Type.Optional(Type.Integer({ minimum: 0, description: 'Refresh this long before expiry (default 300).' })),
     extra_authorize_params: Type.Optional(mapOf(Type.String(), { description: 'Extra query parameters for the authorize URL.' })),
+    params: Type.Optional(
+      mapOf(CONNECTION_PARAM_SCHEMA, {
+        propertyNames: PARAM_NAME,
+        description:
+          'The connection parameters a start request may carry (e.g. shop), each checked against its pattern before anything goes out; others are refused. When declared, every {placeholder} of the OAuth URLs must be one of them.',
+      }),
+    ),
+    token_params: Type.Optional(
+      mapOf(Type.String(), { description: 'Extra body fields of the code exchange (not of refreshes), e.g. { expiring: "1" }; the standard fields win.' }),
+    ),
+    migrate: Type.Optional(MIGRATE_SCHEMA),
     callback_check: Type.Optional(
       componentSlot('oauthCallbackChecks', {
         description: "A plugin's check of the OAuth callback query before the code is exchanged (e.g. a vendor's HMAC over it).",

@@ -23,7 +23,7 @@ export const WebhookFetchSchema = Type.Object(
 export const WebhookEventSchema = Type.Object(
   {
     description: Type.Optional(Description),
-    entity: Type.Optional(Type.String({ ...SnakeName, description: 'The entity the event maps onto (or give outputs, run_stream or mark_connection).' })),
+    entity: Type.Optional(Type.String({ ...SnakeName, description: 'The entity the event maps onto (or give outputs, run_stream, mark_connection, erase_connection_data or record).' })),
     map: Type.Optional(Type.String({ ...Jsonata, description: 'JSONata from one record to one entity (default: the record as is); with entity only.' })),
     records: Type.Optional(
       Type.String({ minLength: 1, description: 'Where the records are in the event (or in the fetched answer) when it carries several, e.g. $.data.object.inventory_counts.' }),
@@ -34,12 +34,28 @@ export const WebhookEventSchema = Type.Object(
       Type.String({ minLength: 1, description: "Runs this stream of the event's connection (incrementally) instead of mapping the event; one queued run at a time." }),
     ),
     mark_connection: Type.Optional(
-      words(['needs_reauth'], { description: "Marks the event's connection, e.g. needs_reauth when the vendor says the merchant revoked access." }),
+      words(['needs_reauth', 'disabled'], {
+        description:
+          "Marks the event's connection: needs_reauth when the vendor says the account revoked access; disabled when the app was uninstalled (its stored tokens are deleted, being void).",
+      }),
+    ),
+    erase_connection_data: Type.Optional(
+      Type.Literal(true, { description: "Deletes every row the event's connection wrote to connectd.* (a shop's data-erasure request), logged with the count." }),
+    ),
+    record: Type.Optional(
+      Type.String({ minLength: 1, description: 'Keeps the event in the inbox and logs it with this note, nothing else (a request the app fulfils, e.g. customers/data_request).' }),
     ),
   },
   {
     additionalProperties: false,
-    oneOf: [{ required: ['entity'] }, { required: ['outputs'] }, { required: ['run_stream'] }, { required: ['mark_connection'] }],
+    oneOf: [
+      { required: ['entity'] },
+      { required: ['outputs'] },
+      { required: ['run_stream'] },
+      { required: ['mark_connection'] },
+      { required: ['erase_connection_data'] },
+      { required: ['record'] },
+    ],
     dependencies: { map: ['entity'], fetch: { anyOf: [{ required: ['entity'] }, { required: ['outputs'] }] } },
   },
 );

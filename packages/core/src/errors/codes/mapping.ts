@@ -31,15 +31,19 @@ export const MAPPING_OUTPUT_INVALID = defineError<{ label: string; found: string
   message: (d) => `${d.label} returned ${d.found}; expected an object, a list of objects, or nothing`,
 });
 
-export const MAPPING_LOOKUP_MISSING = defineError<{ kind: 'store' | 'product'; vendorId: string }>({
+export const MAPPING_LOOKUP_MISSING = defineError<{ kind: 'store' | 'product' | 'inventory_item'; vendorId: string }>({
   code: 'CONNECTD_ERR_MAPPING_LOOKUP_MISSING',
   httpStatus: 422,
-  meaning: 'A mapping called $store() or $product() with a vendor id that the vendor-id map does not know yet.',
-  fix: 'Sync the stores or products of this connection first (they fill the vendor-id map), then replay the dead letter.',
-  message: (d) => `no ${d.kind} is known for vendor id "${d.vendorId}"; sync the ${d.kind}s of this connection first`,
+  meaning:
+    'A mapping called $store(), $product() or $inventory_item() with a vendor id that the vendor-id map does not know yet. The record is kept as a dead letter and written by itself after the next run of the connection that brings the id.',
+  fix: 'Sync the stores or products of this connection (they fill the vendor-id map); the record follows. `connectd replay` writes it at once.',
+  message: (d) =>
+    d.kind === 'inventory_item'
+      ? `no product is known for inventory item "${d.vendorId}"; sync the products of this connection first`
+      : `no ${d.kind} is known for vendor id "${d.vendorId}"; sync the ${d.kind}s of this connection first`,
 });
 
-export const MAPPING_LOOKUP_FAILED = defineError<{ kind: 'store' | 'product'; reason: string }>({
+export const MAPPING_LOOKUP_FAILED = defineError<{ kind: 'store' | 'product' | 'inventory_item'; reason: string }>({
   code: 'CONNECTD_ERR_MAPPING_LOOKUP_FAILED',
   meaning: 'Resolving a vendor id through the vendor-id map failed (the store could not be read), so no record of the page can be mapped.',
   fix: 'Check that the database is reachable; the run fails and is retried, and no record is dead-lettered for this.',

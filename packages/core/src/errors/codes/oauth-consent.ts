@@ -14,9 +14,11 @@ export const OAUTH_UNKNOWN_CONNECTOR = defineError<{ connector: string }>({
 
 export const OAUTH_START_INVALID = defineError<{ connector: string; parameter: string; reason: string }>({
   code: 'CONNECTD_ERR_OAUTH_START_INVALID',
+  exitCode: 2,
   httpStatus: 400,
-  meaning: 'The start of a consent flow had a missing or invalid parameter (tenant, connection id, or a connection setting the OAuth URLs need).',
-  fix: 'Link to /oauth/<connector>/start?tenant=<id> with ids of letters, digits, ".", "_" and "-", and pass every {placeholder} of the OAuth URLs as a plain value (a host, not a URL).',
+  meaning:
+    'The start of a consent flow (or the link `connectd connect` was asked for) had a missing or invalid parameter: tenant, connection id, a connection setting the OAuth URLs need, or one the connector does not declare in `auth.params` or that fails its pattern.',
+  fix: 'Link to /oauth/<connector>/start?tenant=<id> with ids of letters, digits, ".", "_" and "-", pass every {placeholder} of the OAuth URLs as a plain value (a host, not a URL), and only the parameters `auth.params` declares, matching their patterns (e.g. shop=acme.myshopify.com).',
   message: (d) => `cannot start the OAuth flow of connector "${d.connector}": query parameter "${d.parameter}" ${d.reason}`,
 });
 

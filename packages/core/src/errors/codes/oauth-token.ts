@@ -3,7 +3,8 @@ import { defineError } from '../define-error.js';
 // Errors of oauth-token. Codes are never reused once retired; add new ones at the end.
 // Messages never carry a token, a code, a client secret or a vendor response body.
 
-type Grant = 'authorization_code' | 'refresh_token' | 'client_credentials';
+/** `token_migration`: a connector's `auth.migrate` exchange of a non-expiring token. */
+type Grant = 'authorization_code' | 'refresh_token' | 'client_credentials' | 'token_migration';
 
 const RECONNECT = (connector: string): string =>
   `reconnect the account: open /oauth/${connector}/start?tenant=<tenant> or run \`connectd connect ${connector} --tenant <tenant>\``;

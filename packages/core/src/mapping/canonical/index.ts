@@ -8,7 +8,7 @@ import type { EntityDefinition } from './types.js';
 export { DEFAULT_STORE_KEY, INVENTORY_LEVEL } from './inventory-level.js';
 export { keyPart } from './natural-key.js';
 export { ORDER } from './order.js';
-export { PRODUCT } from './product.js';
+export { inventoryItemKey, PRODUCT } from './product.js';
 export { STORE } from './store.js';
 export { TRANSACTION } from './transaction.js';
 export { SOURCE_COLUMNS, SOURCE_PROPERTIES } from './types.js';

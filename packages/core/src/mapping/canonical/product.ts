@@ -2,6 +2,11 @@ import { firstOf, keyPart } from './natural-key.js';
 import { CURRENCY, KEY_TEXT, OPTIONAL_KEY_TEXT, OPTIONAL_TEXT, entitySchema } from './schema-parts.js';
 import type { EntityDefinition } from './types.js';
 
+/** How an inventory item's id is recorded in the vendor-id map: under `product`, apart from variant ids. */
+export function inventoryItemKey(inventoryItemId: string): string {
+  return `inventory_item:${inventoryItemId}`;
+}
+
 /** `product`: a sellable variant. Natural key: `key` ?? `sku`. */
 export const PRODUCT: EntityDefinition = {
   name: 'product',
@@ -16,6 +21,10 @@ export const PRODUCT: EntityDefinition = {
       currency: CURRENCY,
       barcode: OPTIONAL_TEXT,
       vendor_variant_id: OPTIONAL_KEY_TEXT,
+      vendor_inventory_item_id: {
+        ...OPTIONAL_KEY_TEXT,
+        description: "The vendor's id of the variant's inventory item, where stock is counted by item (Shopify): what $inventory_item() resolves.",
+      },
       active: { type: ['boolean', 'null'], description: 'False once the vendor deleted or archived the variant; the row stays for the sales and stock that name it.' },
     },
     ['sku'],
@@ -32,10 +41,12 @@ export const PRODUCT: EntityDefinition = {
   ],
   idMap: {
     kind: 'product',
-    // Only the variant id: a vendor_id may be the parent product's id, shared by many variants.
+    // The variant id, and its inventory item's id prefixed (`$inventory_item()` looks those up);
+    // never a vendor_id, which may be the parent product's id, shared by many variants.
     vendorIds: (entity) => {
-      const id = keyPart(entity['vendor_variant_id']);
-      return id === undefined ? [] : [id];
+      const variant = keyPart(entity['vendor_variant_id']);
+      const item = keyPart(entity['vendor_inventory_item_id']);
+      return [...(variant === undefined ? [] : [variant]), ...(item === undefined ? [] : [inventoryItemKey(item)])];
     },
   },
 };

@@ -178,3 +178,14 @@ function isOlder(candidate: string | null | undefined, kept: string | null | und
   if (candidate == null || kept == null) return false;
   return Date.parse(candidate) < Date.parse(kept);
 }
+
+/**
+ * Deletes every row one connection wrote to an entity table (a data-erasure request); resolves how
+ * many rows went. Call it in the transaction that records the request.
+ * @example
+ * await deleteConnectionEntities(tx, 'products', 'shopify-acme'); // 42
+ */
+export async function deleteConnectionEntities(tx: Queryable, table: string, connectionId: string): Promise<number> {
+  const { rowCount } = await tx.query(`delete from connectd.${quoteIdentifier(table, 'table')} where connection_id = $1`, [connectionId]);
+  return rowCount;
+}

@@ -3,7 +3,7 @@
 // transaction: a sync page writes rows, dead letters, run progress and its checkpoint in one.
 export { customEntityTable, ensureCustomEntityTable } from './entity-tables.js';
 export type { TableColumn, TableColumnType, EntityTable } from './entity-tables.js';
-export { prepareEntityUpsert, upsertEntities } from './entities.js';
+export { deleteConnectionEntities, prepareEntityUpsert, upsertEntities } from './entities.js';
 export type { EntityUpsert, EntityUpsertOptions, EntityUpsertRow, UpsertResult } from './entities.js';
 export { deleteCheckpoint, readCheckpoint, writeCheckpoint } from './checkpoints.js';
 export type { Checkpoint } from './checkpoints.js';

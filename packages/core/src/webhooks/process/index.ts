@@ -16,6 +16,7 @@ export type {
   EventRetry,
   EventSettlement,
   FetchAnswer,
+  SettleOutcome,
   InboxEvent,
   WebhookEventStore,
   WebhookProcessingMetrics,

@@ -111,6 +111,10 @@ async function settle(action: EventAction, body: unknown, routed: RoutedEvent, c
       const reason = `the vendor said so in webhook event "${eventType}" (inbox ${event.id})`;
       return { settlement: { kind: 'processed', ...routed, ...NO_ROWS, effect: { kind: 'mark_connection', status: action.status, reason } } };
     }
+    case 'erase_connection_data':
+      return { settlement: { kind: 'processed', ...routed, ...NO_ROWS, effect: { kind: 'erase_connection_data' } } };
+    case 'record':
+      return { settlement: { kind: 'processed', ...routed, ...NO_ROWS, effect: { kind: 'record', note: action.note } } };
     case 'map':
       break;
   }

@@ -146,8 +146,8 @@ export class InboxProcessor {
       if ('settlement' in prepared) settlements.push(prepared.settlement);
       else retries.push(this.#retryOf(event, prepared.retry));
     }
-    const settled = await settleBatch(store, claimedBy, settlements, (event, error) => retries.push(this.#retryOf(event, error)), this.#log);
-    this.#announceEffects(settlements, settled);
+    const { settled, erasedRows } = await settleBatch(store, claimedBy, settlements, (event, error) => retries.push(this.#retryOf(event, error)), this.#log);
+    this.#announceEffects(settlements, settled, erasedRows);
     const dead = retries.length === 0 ? [] : await store.retry(claimedBy, retries, this.#maxAttempts);
     return this.#report(events.length, settlements, settled, retries, dead);
   }
@@ -162,16 +162,34 @@ export class InboxProcessor {
     }
   }
 
-  #announceEffects(settlements: readonly EventSettlement[], settled: ReadonlySet<string>): void {
+  #announceEffects(settlements: readonly EventSettlement[], settled: ReadonlySet<string>, erasedRows: ReadonlyMap<string, number>): void {
     for (const s of settlements) {
       if (s.kind !== 'processed' || s.effect === undefined || !settled.has(s.event.id)) continue;
-      const effect = s.effect;
-      if (effect.kind === 'mark_connection') {
-        this.#log.warn({ inboxId: s.event.id, connector: s.event.connector, connection: s.connection.id, status: effect.status }, 'the vendor said the connection lost its grant: marked until its account connects again');
-      } else {
-        this.#log.info({ inboxId: s.event.id, connector: s.event.connector, connection: s.connection.id, stream: effect.stream }, 'webhook event queued a stream run');
-      }
-      this.#options.onEffect?.(s.connection.id, effect);
+      this.#logEffect(s, s.effect, erasedRows.get(s.event.id) ?? 0);
+      this.#options.onEffect?.(s.connection.id, s.effect);
+    }
+  }
+
+  #logEffect(s: Extract<EventSettlement, { kind: 'processed' }>, effect: EventEffect, erased: number): void {
+    const where = { inboxId: s.event.id, connector: s.event.connector, connection: s.connection.id, eventType: s.eventType };
+    switch (effect.kind) {
+      case 'run_stream':
+        this.#log.info({ ...where, stream: effect.stream }, 'webhook event queued a stream run');
+        return;
+      case 'mark_connection':
+        this.#log.warn(
+          { ...where, status: effect.status },
+          effect.status === 'disabled'
+            ? 'the vendor said the app was uninstalled: connection disabled and its tokens deleted'
+            : 'the vendor said the connection lost its grant: marked until its account connects again',
+        );
+        return;
+      case 'erase_connection_data':
+        this.#log.warn({ ...where, rows: erased }, "the vendor asked to erase the connection's data: its rows were deleted from connectd.*");
+        return;
+      case 'record':
+        this.#log.info({ ...where, note: effect.note }, 'webhook event recorded');
+        return;
     }
   }
 

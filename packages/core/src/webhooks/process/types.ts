@@ -53,8 +53,18 @@ export type EventSettlement =
 export type EventEffect =
   /** Queue an incremental run of the stream, unless one is queued already. */
   | { readonly kind: 'run_stream'; readonly stream: string }
-  /** The vendor says the grant is gone: the connection needs its account to connect again. */
-  | { readonly kind: 'mark_connection'; readonly status: 'needs_reauth'; readonly reason: string };
+  /** needs_reauth: the grant is gone, the account must connect again; disabled: the app was uninstalled (its tokens are deleted). */
+  | { readonly kind: 'mark_connection'; readonly status: 'needs_reauth' | 'disabled'; readonly reason: string }
+  /** Delete every row the connection wrote to the entity tables (a data-erasure request). */
+  | { readonly kind: 'erase_connection_data' }
+  /** Nothing to do but keep the event and say so in the log (a request the app fulfils). */
+  | { readonly kind: 'record'; readonly note: string };
+
+/** What settling a batch did: the events applied, and the rows each erasure deleted (by inbox id). */
+export interface SettleOutcome {
+  readonly settled: ReadonlySet<string>;
+  readonly erasedRows: ReadonlyMap<string, number>;
+}
 
 /** A whole-event failure to retry later (the store, or something unexpected, failed). */
 export interface EventRetry {
@@ -82,7 +92,7 @@ export interface WebhookEventStore {
    * queued, a connection marked) and the dead letters. Events no longer claimed by `claimedBy`
    * are skipped whole. Resolves with the ids that were applied.
    */
-  settle(claimedBy: string, settlements: readonly EventSettlement[]): Promise<ReadonlySet<string>>;
+  settle(claimedBy: string, settlements: readonly EventSettlement[]): Promise<SettleOutcome>;
   /** Schedules retries; events out of attempts become dead with a dead letter. Resolves with those ids. */
   retry(claimedBy: string, retries: readonly EventRetry[], maxAttempts: number): Promise<readonly string[]>;
   /** Natural keys of vendor ids already seen (`kind` is `store` or `product`), for `$store()`/`$product()`. */
