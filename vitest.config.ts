@@ -18,6 +18,10 @@ export default defineConfig({
         find: /^@connectd\/connector-square\/testing$/,
         replacement: fileURLToPath(new URL('./packages/connector-square/src/testing/index.ts', import.meta.url)),
       },
+      {
+        find: /^@connectd\/connector-shopify\/testing$/,
+        replacement: fileURLToPath(new URL('./packages/connector-shopify/src/testing/index.ts', import.meta.url)),
+      },
     ],
   },
   test: {

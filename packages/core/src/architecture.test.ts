@@ -27,9 +27,10 @@ const RULES: Record<string, { may: string[]; types?: string[] }> = {
   connections: { may: ['errors', 'log', 'connector', 'http', 'auth'], types: ['project', 'store', 'webhooks'] },
   replay: { may: ['errors', 'log', 'mapping', 'webhooks'], types: ['connector', 'store', 'sync'] },
   status: { may: ['jobs'], types: ['connections', 'project', 'store'] },
-  persist: { may: ['errors', 'store', 'jobs', 'connections', 'webhooks'], types: ['mapping', 'sync', 'replay', 'status'] },
+  retention: { may: ['errors', 'log'], types: ['config'] },
+  persist: { may: ['errors', 'store', 'jobs', 'connections', 'webhooks'], types: ['mapping', 'sync', 'replay', 'status', 'retention'] },
   daemon: {
-    may: ['errors', 'log', 'config', 'connector', 'mapping', 'http', 'auth', 'store', 'jobs', 'webhooks', 'sync', 'actions', 'oauth', 'project', 'connections', 'replay', 'status', 'persist'],
+    may: ['errors', 'log', 'config', 'connector', 'mapping', 'http', 'auth', 'store', 'jobs', 'webhooks', 'sync', 'actions', 'oauth', 'project', 'connections', 'replay', 'status', 'retention', 'persist'],
   },
   cli: { may: ['daemon', 'project', 'replay', 'config', 'errors', 'log'], types: ['status', 'jobs'] },
 };

@@ -32,6 +32,9 @@ export type {
   TokenRequestRecord,
 } from './testing/fake-oauth-provider.js';
 export { waitFor } from './testing/wait-for.js';
+export { createTestClient } from './testing/test-client.js';
+export type { TestClientOptions } from './testing/test-client.js';
+export { ManualClock } from './testing/manual-clock.js';
 export { seededRandom } from './testing/seeded-random.js';
 export { fuzzCases, runFuzz, summary as fuzzSummary, violations as fuzzViolations } from './testing/webhook-fuzz.js';
 export type { FuzzCase, FuzzResult, FuzzTarget } from './testing/webhook-fuzz.js';

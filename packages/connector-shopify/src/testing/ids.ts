@@ -4,22 +4,31 @@ import { randomChars, randomInt, uuidFrom } from './random.js';
 export type ShopifyIdKind = 'shop' | 'location' | 'product' | 'variant' | 'inventoryItem' | 'order' | 'lineItem' | 'customer' | 'option' | 'dataRequest';
 
 /**
- * How often each kind's id is an 18-digit one, above 2^53 (Shopify's own samples have
- * `inventory_item_id` 271878346596884015 and order ids like 820982911946154508). The first id of
- * every kind but `shop` is always a big one, so every seeded shop has some.
+ * How each kind's ids run. Shopify's ids grow over time (REST `since_id` relies on it), so each
+ * kind counts up from a base by random steps. `big` kinds live above 2^53 from the start (Shopify's
+ * own samples have `inventory_item_id` 271878346596884015 and line item ids like
+ * 487817672276298554); `mixed` kinds start with ordinary 10-digit ids and jump above 2^53 at their
+ * 2nd or 3rd id, so every seeded shop has ids on both sides of 2^53; `small` kinds never cross it.
  */
-const BIG_SHARE: Readonly<Record<ShopifyIdKind, number>> = {
-  shop: 0,
-  location: 0.3,
-  product: 0.5,
-  variant: 0.5,
-  inventoryItem: 1,
-  order: 0.5,
-  lineItem: 1,
-  customer: 0.5,
-  option: 0,
-  dataRequest: 0,
+const RANGE: Readonly<Record<ShopifyIdKind, 'small' | 'mixed' | 'big'>> = {
+  shop: 'small',
+  location: 'mixed',
+  product: 'mixed',
+  variant: 'mixed',
+  inventoryItem: 'big',
+  order: 'mixed',
+  lineItem: 'big',
+  customer: 'mixed',
+  option: 'small',
+  dataRequest: 'small',
 };
+
+interface Sequence {
+  next: bigint;
+  /** How many ids are left before a mixed kind jumps above 2^53; -1 once it has. */
+  untilJump: number;
+  readonly issued: Set<string>;
+}
 
 /** GraphQL type names of GIDs, `gid://shopify/{type}/{id}`. */
 export type GidType = 'Shop' | 'Location' | 'Product' | 'ProductVariant' | 'InventoryItem' | 'InventoryLevel' | 'Order' | 'LineItem' | 'Customer' | 'FulfillmentService' | 'InventoryQuantity';
@@ -68,42 +77,54 @@ export function compareIds(a: string, b: string): number {
 
 /**
  * The fake's id and secret makers, all drawn from one seeded source so runs are reproducible:
- * numeric ids per kind (decimal strings, never JS numbers; some above 2^53), OAuth codes and
- * tokens in Shopify's shapes, UUIDs for webhook, event and request ids.
+ * numeric ids per kind (decimal strings, never JS numbers; growing; some above 2^53), OAuth codes
+ * and tokens in Shopify's shapes, UUIDs for webhook, event and request ids.
  * @example
  * const ids = new ShopifyIds(seededRandom(1));
  * ids.next('inventoryItem'); // e.g. '271878346596884015' (18 digits)
  */
 export class ShopifyIds {
   readonly #random: () => number;
-  readonly #issued = new Map<ShopifyIdKind, Set<string>>();
+  readonly #sequences = new Map<ShopifyIdKind, Sequence>();
 
   constructor(random: () => number) {
     this.#random = random;
   }
 
-  /** A new id of this kind, unique among the kind's ids. */
-  next(kind: ShopifyIdKind): string {
-    const issued = this.#issued.get(kind) ?? new Set<string>();
-    this.#issued.set(kind, issued);
-    const big = kind !== 'shop' && (issued.size === 0 || this.#random() < BIG_SHARE[kind]);
-    for (;;) {
-      const digits = big ? 18 : randomInt(this.#random, 9, 11);
-      const id = randomChars(this.#random, '123456789', 1) + randomChars(this.#random, '0123456789', digits - 1);
-      if (!issued.has(id)) {
-        issued.add(id);
-        return id;
-      }
-    }
+  #base(big: boolean): bigint {
+    const digits = big ? 18 : 10;
+    return BigInt(randomChars(this.#random, '123', 1) + randomChars(this.#random, '0123456789', digits - 1));
   }
 
-  /** Records an id chosen by a test, so generated ones never collide with it. */
+  #sequence(kind: ShopifyIdKind): Sequence {
+    let sequence = this.#sequences.get(kind);
+    if (sequence === undefined) {
+      const range = RANGE[kind];
+      sequence = { next: this.#base(range === 'big'), untilJump: range === 'mixed' ? randomInt(this.#random, 1, 2) : -1, issued: new Set() };
+      this.#sequences.set(kind, sequence);
+    }
+    return sequence;
+  }
+
+  /** A new id of this kind, larger than every earlier one of the kind. */
+  next(kind: ShopifyIdKind): string {
+    const sequence = this.#sequence(kind);
+    if (sequence.untilJump === 0) sequence.next = this.#base(true);
+    if (sequence.untilJump >= 0) sequence.untilJump -= 1;
+    let id = sequence.next.toString();
+    while (sequence.issued.has(id)) id = (sequence.next += 1n).toString();
+    sequence.issued.add(id);
+    sequence.next += BigInt(randomInt(this.#random, 1, 997));
+    return id;
+  }
+
+  /** Records an id chosen by a test, so generated ones never collide with it (later ones follow it). */
   claim(kind: ShopifyIdKind, id: string): void {
     if (!/^[1-9]\d*$/.test(id)) throw new RangeError(`fake shopify: ${kind} id must be a positive decimal, got ${id}`);
-    const issued = this.#issued.get(kind) ?? new Set<string>();
-    if (issued.has(id)) throw new RangeError(`fake shopify: ${kind} id ${id} is taken`);
-    issued.add(id);
-    this.#issued.set(kind, issued);
+    const sequence = this.#sequence(kind);
+    if (sequence.issued.has(id)) throw new RangeError(`fake shopify: ${kind} id ${id} is taken`);
+    sequence.issued.add(id);
+    if (BigInt(id) >= sequence.next) sequence.next = BigInt(id) + 1n;
   }
 
   hex(length: number): string {

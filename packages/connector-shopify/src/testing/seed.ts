@@ -17,7 +17,7 @@ export interface ShopifySeedOptions {
   readonly products?: number;
   /** Variants per product are drawn from 1..this. Default 3. */
   readonly maxVariantsPerProduct?: number;
-  /** Default 2. */
+  /** Default 3. */
   readonly customers?: number;
   /** Default 4. */
   readonly orders?: number;
@@ -78,13 +78,16 @@ function seedLocations(state: ShopState, random: () => number, options: ShopifyS
 export function seedShop(state: ShopState, random: () => number, options: ShopifySeedOptions, nowMs: number): ShopifySeedResult {
   const maxAgeMs = (options.maxAgeDays ?? 30) * DAY_MS;
   const past = (): number => Math.floor((nowMs - MINUTE_MS - random() * maxAgeMs) / 1000) * 1000;
+  // Shopify's ids grow with time: records made later get larger ids, so creation times ascend.
+  const pasts = (count: number): number[] => Array.from({ length: count }, past).sort((a, b) => a - b);
   const later = (from: number): number => (random() < 0.4 ? from : from + Math.floor((random() * (nowMs - MINUTE_MS - from)) / 1000) * 1000);
-  const locations = seedLocations(state, random, options, past);
+  const locationTimes = pasts((options.locations ?? 2) + 2);
+  const locations = seedLocations(state, random, options, () => locationTimes.shift() ?? past());
   const retail = locations.filter((l) => l.active && l.fulfillmentService === null);
   const service = locations.filter((l) => l.active && l.fulfillmentService !== null);
   const products: ShopifyProduct[] = [];
-  for (let i = 0; i < (options.products ?? 6); i++) {
-    const createdAtMs = past();
+  const productTimes = pasts(options.products ?? 6);
+  for (const createdAtMs of productTimes) {
     const count = randomInt(random, 1, Math.max(1, options.maxVariantsPerProduct ?? 3));
     const variants = Array.from({ length: count }, (_, v) => {
       const tracked = random() >= (options.untrackedShare ?? 0.15);
@@ -104,15 +107,14 @@ export function seedShop(state: ShopState, random: () => number, options: Shopif
     const status = random() < 0.85 ? 'active' : pick(random, ['draft', 'archived'] as const);
     products.push(state.addProduct({ title, vendor: state.info.name, productType: pick(random, NOUNS), status, variants, createdAtMs, updatedAtMs: later(createdAtMs) }));
   }
-  const customers = Array.from({ length: options.customers ?? 2 }, () => state.addCustomer({ firstName: pick(random, ['Ada', 'Bob', 'Cleo', 'Dev']), lastName: pick(random, ['Norman', 'Lovelace', 'Hopper']) }));
+  const customers = Array.from({ length: options.customers ?? 3 }, () => state.addCustomer({ firstName: pick(random, ['Ada', 'Bob', 'Cleo', 'Dev']), lastName: pick(random, ['Norman', 'Lovelace', 'Hopper']) }));
   const variants = products.flatMap((p) => p.variantIds.map((id) => state.variant(id)));
   const ordersWanted = options.orders ?? 4;
   if (ordersWanted > 0 && variants.length === 0) throw new Error('fake shopify: seeding orders needs products');
-  const orders = Array.from({ length: ordersWanted }, () => {
+  const orders = pasts(ordersWanted).map((createdAtMs) => {
     const lineItems = Array.from({ length: randomInt(random, 1, 3) }, () =>
       random() < 0.1 ? { variantId: null, quantity: 1, title: 'Gift wrapping', price: '5.00' } : { variantId: pick(random, variants).id, quantity: randomInt(random, 1, 3) },
     );
-    const createdAtMs = past();
     const customer = customers.length > 0 && random() < 0.8 ? pick(random, customers) : undefined;
     const fulfillmentStatus = pick(random, [null, null, 'fulfilled', 'partial'] as const);
     return state.addOrder({ lineItems, customerId: customer?.id ?? null, financialStatus: pick(random, FINANCIAL), fulfillmentStatus, createdAtMs, updatedAtMs: later(createdAtMs) });

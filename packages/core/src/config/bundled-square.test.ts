@@ -128,7 +128,7 @@ describe('the bundled square connector', () => {
     expect(rowsOf(pending.rows, 'order')[0]).toMatchObject({ key: open.id, external_id: open.id, status: 'OPEN', vendor_updated_at: open.updated_at });
     expect(rowsOf(pending.rows, 'order')[0]!.lines).toHaveLength(open.line_items.length);
     expect(rowsOf(pending.rows, 'transaction')).toEqual([]);
-    const order = { ...open, state: 'COMPLETED' };
+    const order: Plain = { ...open, state: 'COMPLETED' };
     const { rows, failures } = await eventRows('order.updated', { order });
     expect(failures).toEqual([]);
     const lines = rowsOf(rows, 'transaction');

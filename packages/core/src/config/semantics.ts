@@ -22,6 +22,7 @@ export function checkSemantics(config: unknown, ctx: IssueContext, canonicalEnti
   for (const [name, connector] of entries(config.connectors)) {
     const base: YamlPath = ['connectors', name];
     checkEndpoints(connector, base, ctx, issues);
+    checkOAuthParams(connector.auth, [...base, 'auth'], ctx, issues);
     checkConnections(connector.connections, [...base, 'connections'], ctx, issues);
     const streamNames = entries(connector.streams).map(([stream]) => stream);
     for (const [stream, body] of entries(connector.streams)) {
@@ -152,4 +153,34 @@ function checkConnections(connections: unknown, path: YamlPath, ctx: IssueContex
     if (seen.has(id)) push(issues, ctx, CONFIG_SCHEMA.code, [...path, i, 'id'], 'value', 'repeats the id of an earlier connection; ids must be unique per connector');
     seen.add(id);
   });
+}
+
+/** A `{name}` placeholder of an OAuth URL (the syntax oauth/ fills). */
+const URL_PLACEHOLDER = /\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
+
+/**
+ * With `auth.params` declared (oauth2), every `{placeholder}` of the OAuth URLs and a `param:`
+ * account id must name one of them: what a start link brings into a URL the client secret is sent
+ * to is then always a value its pattern checked.
+ */
+function checkOAuthParams(auth: unknown, path: YamlPath, ctx: IssueContext, issues: ConfigIssue[]): void {
+  if (!isPlain(auth) || auth.type !== 'oauth2' || !isPlain(auth.params)) return;
+  const declared = Object.keys(auth.params);
+  const undeclared = (name: string): string =>
+    `"${name}" is not a connection parameter declared under auth.params (${declared.length === 0 ? 'none is' : `${declared.join(', ')} ${declared.length === 1 ? 'is' : 'are'}`}); declare it with its pattern`;
+  const urls: Array<[YamlPath, unknown]> = [
+    [[...path, 'authorize_url'], auth.authorize_url],
+    [[...path, 'token_url'], auth.token_url],
+    [[...path, 'revoke', 'url'], isPlain(auth.revoke) ? auth.revoke.url : undefined],
+  ];
+  for (const [at, url] of urls) {
+    if (typeof url !== 'string') continue;
+    for (const name of new Set([...url.matchAll(URL_PLACEHOLDER)].map((m) => m[1]!))) {
+      if (!declared.includes(name)) push(issues, ctx, CONFIG_SCHEMA.code, at, 'value', `{${name}}: ${undeclared(name)}`, didYouMean(name, declared));
+    }
+  }
+  const accountParam = typeof auth.account_id === 'string' ? /^param:(.+)$/.exec(auth.account_id)?.[1] : undefined;
+  if (accountParam !== undefined && !declared.includes(accountParam)) {
+    push(issues, ctx, CONFIG_SCHEMA.code, [...path, 'account_id'], 'value', undeclared(accountParam), didYouMean(accountParam, declared));
+  }
 }

@@ -19,6 +19,7 @@ export interface ConnectdConfig extends Omit<ConfigShape, 'plugins' | 'entities'
 }
 
 export type ServerConfig = Frozen<Static<typeof Schema.ServerSchema>>;
+export type RetentionConfig = Frozen<Static<typeof Schema.RetentionSchema>>;
 export type EntityConfig = Frozen<Static<typeof Schema.EntitySchema>>;
 export type ConnectorConfig = Frozen<Static<typeof Schema.ConnectorSchema>>;
 export type ConnectionConfig = Frozen<Static<typeof Schema.ConnectionSchema>>;

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -31,11 +31,22 @@ function logSink(): { destination: Writable; text: () => string } {
   };
 }
 
-async function setup(yamlConnector: string): Promise<{ registry: Registry; sink: ReturnType<typeof logSink> }> {
+/** A plugin package beside the config, `connectd-connector-<namespace>`, whose ESM entry is `source`. */
+function writePlugin(dir: string, namespace: string, source: string): string {
+  const name = `connectd-connector-${namespace}`;
+  const root = join(dir, 'node_modules', name);
+  mkdirSync(root, { recursive: true });
+  writeFileSync(join(root, 'package.json'), JSON.stringify({ name, version: '0.1.0', type: 'module', main: 'index.js' }));
+  writeFileSync(join(root, 'index.js'), source);
+  return name;
+}
+
+async function setup(yamlConnector: string, plugin?: { namespace: string; source: string }): Promise<{ registry: Registry; sink: ReturnType<typeof logSink> }> {
   server = await createFakeHttpServer();
   const dir = mkdtempSync(join(tmpdir(), 'connectd-runtime-'));
   const path = join(dir, 'connectors.yaml');
-  writeFileSync(path, `version: 1\nconnectors:\n  vendor:\n    base_url: ${server.url}\n${yamlConnector}`);
+  const plugins = plugin === undefined ? '' : `plugins: [${writePlugin(dir, plugin.namespace, plugin.source)}]\n`;
+  writeFileSync(path, `version: 1\n${plugins}connectors:\n  vendor:\n    base_url: ${server.url}\n${yamlConnector}`);
   const project = await loadProject(path, { ACME_KEY: API_KEY });
   const registry = new Registry();
   const sink = logSink();
@@ -116,5 +127,32 @@ describe('connection runtimes: the HTTP runtime of each connection, as its conne
     expect(status).toMatch(/vendor:vendor\s+breaker open/);
     expect(sink.text()).toMatch(/"level":40[^\n]*breaker/i);
     expect(sink.text()).not.toContain(API_KEY);
+  });
+
+  it('paces by the rate-limit adapter: it prices each request and hears every answer, with no rate declared', async () => {
+    const source = `
+      const seen = (globalThis.__budgetAdapter = { priced: [], answers: [] });
+      export default {
+        meta: { name: 'connectd-connector-budget', version: '0.1.0', namespace: 'budget', engine: '^0.1.0' },
+        rateLimitAdapters: {
+          points: {
+            meta: { type: 'points', description: 'points in a header', schema: { type: 'object', additionalProperties: false } },
+            create: () => ({
+              costOf: (request) => (seen.priced.push(request.url), 3),
+              observe: (page) => {
+                seen.answers.push(page.headers['x-points']);
+                return { available: Number(page.headers['x-points']), maximum: 100, restorePerSecond: 1000 };
+              },
+            }),
+          },
+        },
+      };`;
+    await setup('    rate_limit: { adapter: { type: budget/points } }\n', { namespace: 'budget', source });
+    server!.route('GET', '/p', () => reply.json({}, 200, { 'x-points': '97' }));
+    const runtime = runtimes!.get('vendor')!;
+    for (let i = 0; i < 3; i++) await runtime.client.send({ method: 'GET', url: `${server!.url}/p` });
+    const seen = (globalThis as { __budgetAdapter?: { priced: string[]; answers: string[] } }).__budgetAdapter;
+    expect(seen?.priced).toEqual([`${server!.url}/p`, `${server!.url}/p`, `${server!.url}/p`]);
+    expect(seen?.answers).toEqual(['97', '97', '97']);
   });
 });

@@ -60,17 +60,19 @@ export function createConnectionRuntime(
   const component = <S extends 'auth' | 'rateLimitAdapters' | 'errorClassifiers'>(registry: ComponentRegistry, slot: S, use: ComponentUse | undefined) =>
     use === undefined ? undefined : createComponent(registry, slot, fillPlaceholders(use, values), scope);
   const policies = httpPoliciesOf(connector);
+  const adapter = component(project.registry, 'rateLimitAdapters', connector.rate_limit?.adapter);
   const client = createConnectionClient({
     name: `${connectorName}:${connection.id}`,
     // The client's own lines carry `connection` as `<connector>:<id>`; bind only the connector for them.
     log: deps.log.child({ connector: connectorName, component: 'http' }),
     ...(connector.headers === undefined ? {} : { defaultHeaders: fillHeaders(connector.headers, values) }),
     auth: component(project.registry, 'auth', connector.auth),
-    adapter: component(project.registry, 'rateLimitAdapters', connector.rate_limit?.adapter),
+    adapter,
     classifier: component(project.registry, 'errorClassifiers', connector.error_classifier),
     metrics: deps.metrics,
     redact: deps.redact,
-    rateLimiter: createRateLimiter(policies.rateLimit),
+    // With an adapter, the limiter keeps in step with the budget the vendor reports (BudgetBucket).
+    rateLimiter: createRateLimiter(policies.rateLimit, adapter),
     retry: policies.retry,
     breaker: policies.breaker,
     timeouts: policies.timeouts,

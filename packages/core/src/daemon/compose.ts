@@ -4,8 +4,9 @@ import { ConnectionAdmin, createEventFetcher } from '../connections/index.js';
 import { coreVersion } from '../connector/index.js';
 import { DAEMON_LISTEN_FAILED } from '../errors/index.js';
 import type { Logger } from '../log/index.js';
-import { createStatusStore, createWebhookEventStore } from '../persist/index.js';
+import { createRetentionStore, createStatusStore, createWebhookEventStore } from '../persist/index.js';
 import type { Project } from '../project/index.js';
+import { createRetentionMetrics, RetentionRunner, retentionPolicy, type RetentionPassReport } from '../retention/index.js';
 import { buildStatus } from '../status/index.js';
 import { createJobRepository } from '../store/index.js';
 import { createProcessingMetrics, InboxProcessor } from '../webhooks/index.js';
@@ -34,6 +35,8 @@ export interface RunningDaemon {
   readonly connections: ConnectionRuntimes;
   readonly log: Logger;
   readonly project: Project;
+  /** Runs a retention pass now, as the daemon's timer does, even with `server.retention.enabled: false` (undefined when one is running or it failed). */
+  retentionPass(): Promise<RetentionPassReport | undefined>;
   stop(): Promise<void>;
 }
 
@@ -66,6 +69,7 @@ export async function startDaemon(options: StartDaemonOptions): Promise<RunningD
     log.warn('CONNECTD_SECRET_KEY is not set: OAuth connections cannot store or use tokens until it is (openssl rand -base64 32)');
   }
   let server: FastifyInstance | undefined;
+  let retention: RetentionRunner | undefined;
   try {
     metrics.connectors.set({ state: 'idle' }, project.idleConnectors().length);
     metrics.connectors.set({ state: 'active' }, project.activeConnectors().length);
@@ -115,23 +119,35 @@ export async function startDaemon(options: StartDaemonOptions): Promise<RunningD
     engine.startBackground();
     processor.start();
     core.oauth.startSweep();
+    retention = new RetentionRunner({
+      store: createRetentionStore(store.db),
+      policy: retentionPolicy(project.config.server?.retention),
+      log: log.child({ component: 'retention' }),
+      metrics: createRetentionMetrics(metrics.registry),
+    });
+    retention.start();
     log.info({ url, store: store.db.kind, config: options.configPath }, 'connectd is running');
     const http = server;
+    const pruning = retention;
     return {
       url,
       log,
       project,
       connections: engine.runtimes,
+      retentionPass: () => pruning.runOnce(),
       async stop() {
-        // close() stops accepting and waits for in-flight requests; then the processor and the
-        // engine finish their work, vendor calls are aborted, and the store closes last.
+        // close() stops accepting and waits for in-flight requests; then a retention pass ends
+        // after its batch, the processor and the engine finish their work, vendor calls are
+        // aborted, and the store closes last.
         await http.close();
+        await pruning.stop();
         await processor.stop({ deadlineMs: settings.shutdownDeadlineMs });
         await core.close(settings.shutdownDeadlineMs);
       },
     };
   } catch (err) {
     await server?.close().catch(() => undefined);
+    await retention?.stop();
     await core.close(0).catch(() => undefined);
     throw err;
   }

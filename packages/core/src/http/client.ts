@@ -12,12 +12,12 @@ import {
 } from '../errors/index.js';
 import { ConnectionBreaker } from './breaker.js';
 import { DEFAULT_BODY_LIMIT_BYTES, resolveBreakerPolicy, resolveRetryPolicy, resolveTimeouts, type RetryPolicy, type Timeouts } from './policies.js';
-import type { RateLimitPermit } from './rate-limiter.js';
+import { reportBudget, type RateLimitPermit } from './rate-limiter.js';
 import { createUrlRedactor } from '../log/index.js';
 import { createRequestLog, type RequestLog } from './request-log.js';
 import { BufferedResponse, toReceivedPage } from './response.js';
-import { classifyStatus, decideRetry, mayRetry, transportErrorCode, type AttemptVerdict } from './retry.js';
-import { parseRetryAfterMs } from './retry-after.js';
+import { responseVerdict } from './response-verdict.js';
+import { decideRetry, mayRetry, transportErrorCode, type AttemptVerdict } from './retry.js';
 import { sleep as realSleep, type Sleep } from './sleep.js';
 import { sendOnce } from './transport.js';
 import type { BreakerState, ConnectionClient, ConnectionClientOptions, ConnectionClientStats, HttpRequest, HttpResponse } from './types.js';
@@ -34,6 +34,8 @@ import type { BreakerState, ConnectionClient, ConnectionClientOptions, Connectio
  *   authorised afresh, so the bucket bounds what reaches the vendor and a refreshed token is used.
  *   The token is taken before authorising (docs/architecture.md lists auth first; the effect is the same, but
  *   this way a signature or short-lived token is made right before sending, not before a wait).
+ *   A rate-limit adapter prices the attempt (`costOf`) before the wait and reads the vendor's
+ *   budget from its answer, which the permit hears before it is released.
  * - Each attempt writes one request-log line once its outcome and any retry delay are known.
  */
 
@@ -43,11 +45,12 @@ interface Attempt {
   readonly error?: unknown;
   readonly durationMs: number;
   readonly waitedMs: number;
+  /** Held until the answer is classified, so the limiter hears the vendor's budget first. */
+  readonly permit: RateLimitPermit;
 }
 
 const NO_PERMIT: RateLimitPermit = { waitedMs: 0 };
 const THREW_VERDICT: AttemptVerdict = { kind: 'retry', threw: true };
-const OK_VERDICT: AttemptVerdict = { kind: 'ok', threw: false };
 const ABSOLUTE_URL = /^https?:\/\/[^/?#]/i;
 
 const isFailedError = (err: unknown): boolean =>
@@ -124,17 +127,21 @@ class Client implements ConnectionClient {
       const { durationMs, waitedMs } = result;
       let verdict: AttemptVerdict;
       let errorCode: string | undefined;
-      if (response === undefined) {
-        errorCode = signal?.aborted ? 'ABORTED' : transportErrorCode(error);
-        this.#metric(method, attempt, durationMs, undefined, errorCode ?? codeOf(error));
-        if (errorCode === undefined || errorCode === 'ABORTED') {
-          this.#logAttempt({ method, url: outgoing.url, attempt, error: errorCode ?? codeOf(error), durationMs, waitedMs });
-          throw signal?.aborted ? this.#aborted(request, error) : error;
+      try {
+        if (response === undefined) {
+          errorCode = signal?.aborted ? 'ABORTED' : transportErrorCode(error);
+          this.#metric(method, attempt, durationMs, undefined, errorCode ?? codeOf(error));
+          if (errorCode === undefined || errorCode === 'ABORTED') {
+            this.#logAttempt({ method, url: outgoing.url, attempt, error: errorCode ?? codeOf(error), durationMs, waitedMs });
+            throw signal?.aborted ? this.#aborted(request, error) : error;
+          }
+          verdict = THREW_VERDICT;
+        } else {
+          this.#metric(method, attempt, durationMs, response.status, undefined);
+          verdict = this.#classify(outgoing, response, result.permit);
         }
-        verdict = THREW_VERDICT;
-      } else {
-        this.#metric(method, attempt, durationMs, response.status, undefined);
-        verdict = this.#classify(outgoing, response);
+      } finally {
+        result.permit.release?.();
       }
       // The refresh retry does not count against maxAttempts: it repairs credentials, not the vendor.
       const state = { attempts: refreshed ? attempt - 1 : attempt, maxAttempts, retryable, canRefresh, refreshed };
@@ -170,15 +177,15 @@ class Client implements ConnectionClient {
     }
   }
 
-  /** One attempt: a rate-limit permit, fresh authorisation, the exchange, the permit returned. */
+  /** One attempt: a rate-limit permit for its cost, fresh authorisation, the exchange. The caller releases the permit. */
   async #attempt(base: OutgoingRequest, signal: AbortSignal | undefined): Promise<Attempt> {
     const limiter = this.#options.rateLimiter;
     let permit = NO_PERMIT;
     if (limiter !== undefined) {
       try {
-        permit = await limiter.acquire(signal);
+        permit = await limiter.acquire(signal, this.#options.adapter?.costOf?.(base));
       } catch (error) {
-        return { outgoing: base, error, durationMs: 0, waitedMs: 0 };
+        return { outgoing: base, error, durationMs: 0, waitedMs: 0, permit };
       }
       this.#options.metrics?.rateLimitWait({ connection: this.name, waitedMs: permit.waitedMs });
     }
@@ -198,28 +205,20 @@ class Client implements ConnectionClient {
           HTTP_BODY_TOO_LARGE({ connection: this.name, method: base.method, url: this.#redact(base.url), limitBytes: this.#bodyLimitBytes }),
       });
       const response = new BufferedResponse(raw.status, raw.headers, raw.body, () => this.#redact(outgoing.url));
-      return { outgoing, response, durationMs: performance.now() - start, waitedMs: permit.waitedMs };
+      return { outgoing, response, durationMs: performance.now() - start, waitedMs: permit.waitedMs, permit };
     } catch (error) {
-      return { outgoing, error, durationMs: performance.now() - start, waitedMs: permit.waitedMs };
+      return { outgoing, error, durationMs: performance.now() - start, waitedMs: permit.waitedMs, permit };
     } finally {
       this.#inFlight--;
-      permit.release?.();
     }
   }
 
-  /** Status rules first; a plugin classifier may then name a problem the status hides (GraphQL 200 + THROTTLED). */
-  #classify(outgoing: OutgoingRequest, response: BufferedResponse): AttemptVerdict {
+  /** The adapter's reading of the vendor's budget goes to the limiter; then the verdict (response-verdict.ts). */
+  #classify(outgoing: OutgoingRequest, response: BufferedResponse, permit: RateLimitPermit): AttemptVerdict {
     const { classifier, adapter, rateLimiter } = this.#options;
     const page = classifier !== undefined || adapter !== undefined ? toReceivedPage(outgoing, response) : undefined;
-    if (adapter !== undefined && page !== undefined) {
-      const budget = adapter.observe(page);
-      if (budget !== undefined) rateLimiter?.observe?.(budget.remainingRatio);
-    }
-    let kind = classifyStatus(response.status, this.#retry);
-    if (kind === 'ok' && classifier !== undefined && page !== undefined) kind = classifier.classify(page);
-    if (kind === 'ok') return OK_VERDICT;
-    if (kind !== 'retry' && kind !== 'rate-limited') return { kind, threw: false };
-    return { kind, threw: false, retryAfterMs: parseRetryAfterMs(response.headers['retry-after'], this.#now()) };
+    if (adapter !== undefined && page !== undefined) reportBudget(rateLimiter, permit, adapter.observe(page));
+    return responseVerdict(response, page, classifier, this.#retry, this.#now());
   }
 
   #metric(method: string, attempt: number, durationMs: number, status: number | undefined, error: string | undefined): void {

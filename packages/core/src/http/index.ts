@@ -20,8 +20,11 @@ export {
   resolveTimeouts,
 } from './policies.js';
 export type { BreakerPolicy, RetryPolicy, Timeouts } from './policies.js';
-export { createRateLimiter, limitConcurrency } from './rate-limiter.js';
+export { createRateLimiter, limitConcurrency, reportBudget } from './rate-limiter.js';
 export type { RateLimiter, RateLimitOptions, RateLimitPermit } from './rate-limiter.js';
+export { BudgetBucket, VENDOR_ROUNDING_MARGIN } from './budget-bucket.js';
+export type { BudgetBucketOptions, BudgetMode } from './budget-bucket.js';
+export { responseVerdict } from './response-verdict.js';
 export { LOW_BUDGET_RATIO, parseRate, TokenBucket } from './token-bucket.js';
 export type { TokenBucketOptions } from './token-bucket.js';
 export { ConnectionBreaker } from './breaker.js';

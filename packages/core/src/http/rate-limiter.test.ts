@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { createRateLimiter, limitConcurrency, type RateLimitPermit } from './rate-limiter.js';
+import type { RateLimitAdapterRuntime } from '../connector/index.js';
+import { ManualClock } from '../testing/manual-clock.js';
+import { BudgetBucket } from './budget-bucket.js';
+import { createRateLimiter, limitConcurrency, reportBudget, type RateLimiter, type RateLimitPermit } from './rate-limiter.js';
 import { TokenBucket } from './token-bucket.js';
 
 const tick = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 5));
@@ -64,6 +67,40 @@ describe('createRateLimiter', () => {
     const limiter = limitConcurrency(bucket, 3);
     limiter.observe!(0.01);
     expect(bucket.tokens).toBeLessThan(0.5);
+  });
+
+  it('keeps the budget in step with the vendor when the connection has a rate-limit adapter', () => {
+    const adapter: RateLimitAdapterRuntime = { observe: () => undefined };
+    const limiter = createRateLimiter({}, adapter);
+    expect(limiter).toBeInstanceOf(BudgetBucket);
+    expect((limiter as BudgetBucket).mode).toBe('probing');
+    const declared = createRateLimiter({ rate: '2/s', burst: 40 }, adapter) as BudgetBucket;
+    expect([declared.mode, declared.capacity, declared.ratePerSecond]).toEqual(['paced', 40, 2]);
+  });
+
+  it('hands a bounded budget bucket the cost of each request and the answer of each permit', async () => {
+    const clock = new ManualClock();
+    const bucket = new BudgetBucket({ ratePerSecond: 1, burst: 10, now: clock.now, sleep: clock.sleep });
+    const limiter = limitConcurrency(bucket, 2);
+    const permit = await limiter.acquire(undefined, 4);
+    expect(bucket.tokens).toBe(6);
+    permit.observe?.({ available: 8, maximum: 10, restorePerSecond: 1 });
+    permit.release?.();
+    expect(bucket.tokens).toBe(7);
+  });
+
+  it("reports an answer's budget to the permit, or its fraction left to a limiter without permits", () => {
+    const heard: unknown[] = [];
+    const permit: RateLimitPermit = { waitedMs: 0, observe: (budget) => heard.push(budget) };
+    reportBudget(undefined, permit, undefined);
+    expect(heard).toEqual([undefined]);
+    const ratios: number[] = [];
+    const plain: RateLimiter = { acquire: async () => ({ waitedMs: 0 }), observe: (r) => ratios.push(r) };
+    reportBudget(plain, { waitedMs: 0 }, { remainingRatio: 0.5 });
+    reportBudget(plain, { waitedMs: 0 }, { available: 1, maximum: 4 });
+    reportBudget(plain, { waitedMs: 0 }, { available: 1 });
+    reportBudget(plain, { waitedMs: 0 }, undefined);
+    expect(ratios).toEqual([0.5, 0.25]);
   });
 
   it('refuses a concurrency below 1', () => {

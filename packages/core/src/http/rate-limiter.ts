@@ -1,5 +1,7 @@
 import PQueue from 'p-queue';
+import type { RateLimitAdapterRuntime, RateLimitBudget } from '../connector/index.js';
 import { HTTP_INVALID_POLICY } from '../errors/index.js';
+import { BudgetBucket } from './budget-bucket.js';
 import { parseRate, TokenBucket } from './token-bucket.js';
 
 /** Granted by a rate limiter for one attempt. */
@@ -8,16 +10,27 @@ export interface RateLimitPermit {
   readonly waitedMs: number;
   /** Gives a concurrency slot back once the attempt is over; absent when nothing is held. */
   release?(): void;
+  /**
+   * What the vendor's answer to this attempt reports about its budget (undefined: the adapter
+   * found nothing in it), heard before `release`. Present on limiters kept in step with the vendor
+   * (`BudgetBucket`), which re-synchronise from it.
+   */
+  observe?(budget: RateLimitBudget | undefined): void;
 }
 
 /**
  * Paces the attempts of one connection. The client takes one permit per attempt (retries too), so
- * what reaches the vendor is bounded. Implemented in memory by `TokenBucket`; a Postgres-backed
- * bucket shared by several daemons implements the same interface.
+ * what reaches the vendor is bounded. Implemented in memory by `TokenBucket` (a declared rate) and
+ * `BudgetBucket` (a budget kept in step with the vendor's answers); a Postgres-backed bucket shared
+ * by several daemons implements the same interface.
  */
 export interface RateLimiter {
-  /** Waits for a token; rejects with the signal's reason when it aborts first. */
-  acquire(signal?: AbortSignal): Promise<RateLimitPermit>;
+  /**
+   * Waits for `cost` units (default 1: one request; a rate-limit adapter may price a request, e.g.
+   * a GraphQL query's points); rejects with the signal's reason when it aborts first. Limiters that
+   * count requests only take one token whatever the cost.
+   */
+  acquire(signal?: AbortSignal, cost?: number): Promise<RateLimitPermit>;
   /** Hears the vendor's remaining budget (0..1) from a rate-limit adapter, to slow down early. */
   observe?(remainingRatio: number): void;
 }
@@ -47,13 +60,13 @@ class ConcurrencyLimited implements RateLimiter {
     this.#queue = new PQueue({ concurrency });
   }
 
-  acquire(signal?: AbortSignal): Promise<RateLimitPermit> {
+  acquire(signal?: AbortSignal, cost?: number): Promise<RateLimitPermit> {
     const start = performance.now();
     return new Promise<RateLimitPermit>((resolve, reject) => {
       const task = async (): Promise<void> => {
         let inner: RateLimitPermit | undefined;
         try {
-          inner = await this.#inner?.acquire(signal);
+          inner = await this.#inner?.acquire(signal, cost);
         } catch (err) {
           reject(err);
           return;
@@ -61,8 +74,10 @@ class ConcurrencyLimited implements RateLimiter {
         // The task (and so the slot) lasts until the caller releases the permit.
         await new Promise<void>((done) => {
           let released = false;
+          const observe = inner?.observe;
           resolve({
             waitedMs: performance.now() - start,
+            ...(observe === undefined ? {} : { observe: (budget: RateLimitBudget | undefined) => observe(budget) }),
             release: () => {
               if (released) return;
               released = true;
@@ -93,21 +108,39 @@ export function limitConcurrency(inner: RateLimiter | undefined, concurrency: nu
 }
 
 /**
- * The rate limiter of one connection from its `rate_limit` options: a token bucket, bounded in
- * concurrency when asked. Returns undefined when the options limit nothing. Create one per
- * connection and hand it to that connection's client; every stream and action shares it.
+ * The rate limiter of one connection from its `rate_limit` options, bounded in concurrency when
+ * asked: a `TokenBucket` at the declared rate, or, when the connection has a rate-limit `adapter`,
+ * a `BudgetBucket` kept in step with the budget the vendor reports (the declared rate and burst
+ * then pace it until the vendor reports, and cap it afterwards). Returns undefined when nothing is
+ * limited. Create one per connection and hand it to that connection's client (with the same
+ * adapter); every stream and action shares it.
  * @example
  * const limiter = createRateLimiter({ rate: '10/s', burst: 20, concurrency: 4 });
  * const client = createConnectionClient({ name: 'storq:acme', rateLimiter: limiter, log });
+ * const paced = createRateLimiter({}, graphqlCostAdapter); // learns Shopify's points budget
  */
-export function createRateLimiter(options: RateLimitOptions): RateLimiter | undefined {
-  const bucket =
-    options.rate === undefined
-      ? undefined
-      : new TokenBucket({
-          ratePerSecond: typeof options.rate === 'number' ? options.rate : parseRate(options.rate),
-          ...(options.burst === undefined ? {} : { burst: options.burst }),
-        });
+export function createRateLimiter(options: RateLimitOptions, adapter?: RateLimitAdapterRuntime): RateLimiter | undefined {
+  const ratePerSecond = options.rate === undefined ? undefined : typeof options.rate === 'number' ? options.rate : parseRate(options.rate);
+  const burst = options.burst === undefined ? {} : { burst: options.burst };
+  let bucket: RateLimiter | undefined;
+  if (adapter !== undefined) bucket = new BudgetBucket({ ratePerSecond, ...burst });
+  else if (ratePerSecond !== undefined) bucket = new TokenBucket({ ratePerSecond, ...burst });
   if (options.concurrency === undefined) return bucket;
   return limitConcurrency(bucket, options.concurrency);
+}
+
+/**
+ * Hands what a rate-limit adapter read from an answer to the limiter: to the attempt's permit when
+ * the limiter keeps in step with the vendor, else the fraction left (given, or `available /
+ * maximum`) to `observe`.
+ */
+export function reportBudget(limiter: RateLimiter | undefined, permit: RateLimitPermit, budget: RateLimitBudget | undefined): void {
+  if (permit.observe !== undefined) {
+    permit.observe(budget);
+    return;
+  }
+  if (budget === undefined || limiter?.observe === undefined) return;
+  const { remainingRatio, available, maximum } = budget;
+  const ratio = remainingRatio ?? (available !== undefined && maximum !== undefined && maximum > 0 ? available / maximum : undefined);
+  if (ratio !== undefined && Number.isFinite(ratio)) limiter.observe(ratio);
 }

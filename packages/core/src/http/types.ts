@@ -81,7 +81,10 @@ export interface ConnectionClientOptions {
   readonly rateLimiter?: RateLimiter | undefined;
   /** Plugin classifier; its `ok` means "no opinion", so the status rules apply. */
   readonly classifier?: ErrorClassifierRuntime | undefined;
-  /** Plugin adapter telling the rate limiter how much of the vendor's budget is left. */
+  /**
+   * Plugin adapter pricing each attempt (`costOf`) for the rate limiter and telling it the vendor's
+   * budget from each answer; give the limiter the same adapter (`createRateLimiter(options, adapter)`).
+   */
   readonly adapter?: RateLimitAdapterRuntime | undefined;
   readonly metrics?: HttpMetrics | undefined;
   /** Extra scrubbing of URLs in logs and errors, after the built-in rules. */

@@ -171,20 +171,7 @@ export function createConsentFlow(options: ConsentFlowOptions): ConsentFlow {
       if (flow === undefined) throw OAUTH_STATE_USED({});
       if (flow.connector !== connector) throw OAUTH_STATE_INVALID({ reason: 'other-connector' });
       if (now() >= flow.expiresAt.getTime()) throw OAUTH_STATE_EXPIRED({ expiredAt: flow.expiresAt.toISOString() });
-      // The callback must be for the account the link started with (Shopify sends `shop` back).
-      const mismatch = settings.params?.mismatchIn(query, flow.config);
-      if (mismatch !== undefined) throw OAUTH_CALLBACK_INVALID({ connector, reason: `parameter "${mismatch.parameter}" ${mismatch.reason}` });
-
-      const vendorError = query.get('error');
-      if (vendorError !== null) {
-        const description = cleanVendorText(query.get('error_description'), MAX_VENDOR_DESCRIPTION_CHARS);
-        if (vendorError === 'access_denied') throw OAUTH_ACCESS_DENIED({ connector, description });
-        throw OAUTH_VENDOR_ERROR({ connector, error: cleanVendorText(vendorError, MAX_VENDOR_ERROR_CHARS) ?? '(empty)', description });
-      }
-      const codes = query.getAll('code');
-      if (codes.length !== 1 || codes[0] === '') {
-        throw OAUTH_CALLBACK_INVALID({ connector, reason: codes.length > 1 ? 'more than one code parameter' : 'no authorization code' });
-      }
+      const code = authorizationCodeOf(connector, settings, query, flow.config);
       if (options.checkCallback !== undefined) {
         try {
           await options.checkCallback(connector, query);
@@ -195,7 +182,7 @@ export function createConsentFlow(options: ConsentFlowOptions): ConsentFlow {
       }
 
       const tokens = await options.tokenEndpointFor(connector, flow.config).exchangeCode({
-        code: codes[0]!,
+        code,
         redirectUri: flow.redirectUri,
         codeVerifier: flow.codeVerifier ?? undefined,
       });
@@ -222,6 +209,27 @@ export function createConsentFlow(options: ConsentFlowOptions): ConsentFlow {
       return { connection };
     },
   };
+}
+
+/**
+ * The authorization code of a callback whose state checked out: refused when the callback is for
+ * another account than the link started with (a declared param, e.g. Shopify's `shop`, differs),
+ * when the vendor sent an error instead, or when there is not exactly one code.
+ */
+function authorizationCodeOf(connector: string, settings: OAuthClientSettings, query: URLSearchParams, config: Readonly<Record<string, unknown>>): string {
+  const mismatch = settings.params?.mismatchIn(query, config);
+  if (mismatch !== undefined) throw OAUTH_CALLBACK_INVALID({ connector, reason: `parameter "${mismatch.parameter}" ${mismatch.reason}` });
+  const vendorError = query.get('error');
+  if (vendorError !== null) {
+    const description = cleanVendorText(query.get('error_description'), MAX_VENDOR_DESCRIPTION_CHARS);
+    if (vendorError === 'access_denied') throw OAUTH_ACCESS_DENIED({ connector, description });
+    throw OAUTH_VENDOR_ERROR({ connector, error: cleanVendorText(vendorError, MAX_VENDOR_ERROR_CHARS) ?? '(empty)', description });
+  }
+  const codes = query.getAll('code');
+  if (codes.length !== 1 || codes[0] === '') {
+    throw OAUTH_CALLBACK_INVALID({ connector, reason: codes.length > 1 ? 'more than one code parameter' : 'no authorization code' });
+  }
+  return codes[0]!;
 }
 
 /**

@@ -100,7 +100,7 @@ function refreshMetrics(registry: Registry | undefined): OAuthTokenMetrics | und
   if (registry === undefined) return undefined;
   const refreshes = new Counter({
     name: 'connectd_oauth_token_refreshes_total',
-    help: 'OAuth token refreshes by connector and outcome (refreshed, reused, failed, needs_reauth)',
+    help: 'OAuth token refreshes by connector and outcome (refreshed, reused, failed, needs_reauth, migrated, migration_refused)',
     labelNames: ['connector', 'outcome'],
     registers: [registry],
   });

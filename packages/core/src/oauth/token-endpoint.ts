@@ -10,7 +10,7 @@ import { compileScalarPath } from '../connector/index.js';
 import type { ConnectionClient, HttpResponse } from '../http/index.js';
 import { isSecretFieldName } from '../log/index.js';
 import { fillUrlTemplate } from './settings.js';
-import type { OAuthClientSettings, TokenEndpoint, TokenSet } from './types.js';
+import type { OAuthClientSettings, TokenEndpoint, TokenMigration, TokenSet } from './types.js';
 
 /** A vendor's `error_description` is cut to this many characters before it goes into an error. */
 const MAX_ERROR_DESCRIPTION_CHARS = 200;
@@ -65,6 +65,29 @@ function expiresAtMs(value: unknown): number | undefined {
 }
 
 const nonEmptyString = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
+
+/** A successful answer read into a token set; `nowMs` turns `expires_in` into an expiry. */
+function toTokenSet(json: Record<string, unknown>, accessToken: string, nowMs: number, scopeSeparator: string): TokenSet {
+  const seconds = expiresInSeconds(json.expires_in);
+  const expiresAt = seconds !== undefined ? nowMs + seconds * 1000 : expiresAtMs(json.expires_at);
+  const scope = Array.isArray(json.scope) ? json.scope.filter((s): s is string => typeof s === 'string').join(scopeSeparator) : nonEmptyString(json.scope);
+  const extra = Object.fromEntries(Object.entries(json).filter(([name]) => !KNOWN_FIELDS.has(name) && !isSecretFieldName(name)));
+  return {
+    accessToken,
+    refreshToken: nonEmptyString(json.refresh_token),
+    expiresAt: expiresAt === undefined ? null : new Date(expiresAt),
+    scope,
+    tokenType: nonEmptyString(json.token_type),
+    extra,
+  };
+}
+
+/** The body of a `migrate` exchange: its params with `{access_token}` filled, then its grant_type. */
+function migrationBody(migration: TokenMigration, accessToken: string): Record<string, string> {
+  // A function replacement: `$&`-style patterns in a token must not be read as such.
+  const params = Object.entries(migration.params).map(([name, value]) => [name, value.replace(ACCESS_TOKEN_PLACEHOLDER, () => accessToken)]);
+  return { ...Object.fromEntries(params), grant_type: migration.grantType };
+}
 
 /**
  * Makes one connection's token endpoint (RFC 6749 §4.1.3, §6, §4.4): fills `settings.tokenUrl` from
@@ -123,7 +146,7 @@ export function createTokenEndpoint(
     const json = parseJsonObject(response);
     const ok = response.status >= 200 && response.status < 300;
     const accessToken = nonEmptyString(json?.access_token);
-    if (ok && json !== undefined && accessToken !== undefined) return toTokenSet(json, accessToken);
+    if (ok && json !== undefined && accessToken !== undefined) return toTokenSet(json, accessToken, now(), settings.scopeSeparator);
     // Some vendors answer a refusal with 200 and an `error` field; it is read as the refusal it is.
     const code = json === undefined ? undefined : errorCodeOf(json);
     if (json !== undefined && code !== undefined) throw refusal(grant, response.status, json, code, sent);
@@ -144,23 +167,6 @@ export function createTokenEndpoint(
     return OAUTH_TOKEN_REQUEST_FAILED({ connector, grant, status, error, description });
   }
 
-  function toTokenSet(json: Record<string, unknown>, accessToken: string): TokenSet {
-    const seconds = expiresInSeconds(json.expires_in);
-    const expiresAt = seconds !== undefined ? now() + seconds * 1000 : expiresAtMs(json.expires_at);
-    const scope = Array.isArray(json.scope)
-      ? json.scope.filter((s): s is string => typeof s === 'string').join(settings.scopeSeparator)
-      : nonEmptyString(json.scope);
-    const extra = Object.fromEntries(Object.entries(json).filter(([name]) => !KNOWN_FIELDS.has(name) && !isSecretFieldName(name)));
-    return {
-      accessToken,
-      refreshToken: nonEmptyString(json.refresh_token),
-      expiresAt: expiresAt === undefined ? null : new Date(expiresAt),
-      scope,
-      tokenType: nonEmptyString(json.token_type),
-      extra,
-    };
-  }
-
   return {
     // token_params first: the RFC 6749 fields cannot be overridden by them.
     exchangeCode: ({ code, redirectUri, codeVerifier }) =>
@@ -179,12 +185,9 @@ export function createTokenEndpoint(
         ...(settings.scopes.length === 0 ? {} : { scope: settings.scopes.join(settings.scopeSeparator) }),
       }),
     migrate: async (accessToken) => {
-      const migration = settings.migrate;
       // The token provider migrates only what settings.migrate declares: a call without it is a bug.
-      if (migration === undefined) throw INTERNAL({ message: `connector ${connector} declares no auth.migrate` });
-      // A function replacement: `$&`-style patterns in a token must not be read as such.
-      const params = Object.fromEntries(Object.entries(migration.params).map(([name, value]) => [name, value.replace(ACCESS_TOKEN_PLACEHOLDER, () => accessToken)]));
-      return request('token_migration', { ...params, grant_type: migration.grantType }, accessToken);
+      if (settings.migrate === undefined) throw INTERNAL({ message: `connector ${connector} declares no auth.migrate` });
+      return request('token_migration', migrationBody(settings.migrate, accessToken), accessToken);
     },
   };
 }

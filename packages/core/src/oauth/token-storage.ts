@@ -1,5 +1,5 @@
 import { credentialAad, type Vault } from '../auth/index.js';
-import { readCredential, saveCredential, type Queryable } from '../store/index.js';
+import { listCredentialsOf, saveCredential, type Queryable } from '../store/index.js';
 import type { TokenSet } from './types.js';
 
 /** Credential kinds of an OAuth connection in `connectd_engine.credentials`. */
@@ -39,13 +39,16 @@ export async function saveTokenSet(tx: Queryable, vault: Vault, connectionId: st
 }
 
 /**
- * Reads and decrypts a connection's tokens; undefined when it has no access token yet.
+ * Reads and decrypts a connection's tokens; undefined when it has no access token yet. Both come
+ * from one statement, so a read outside the refresh lock never pairs an access token with a refresh
+ * token of another renewal (two statements could straddle a refresh or a migration committing).
  * @throws CONNECTD_ERR_VAULT_DECRYPT_FAILED when a ciphertext is under an unknown key or altered
  */
 export async function readStoredTokens(db: Queryable, vault: Vault, connectionId: string): Promise<StoredTokens | undefined> {
-  const access = await readCredential(db, connectionId, ACCESS_TOKEN);
+  const credentials = await listCredentialsOf(db, connectionId);
+  const access = credentials.find((c) => c.kind === ACCESS_TOKEN);
   if (access === undefined) return undefined;
-  const refresh = await readCredential(db, connectionId, REFRESH_TOKEN);
+  const refresh = credentials.find((c) => c.kind === REFRESH_TOKEN);
   return {
     accessToken: vault.decrypt(access.ciphertext, credentialAad(connectionId, ACCESS_TOKEN)),
     accessExpiresAt: access.expiresAt,

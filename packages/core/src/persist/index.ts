@@ -11,3 +11,4 @@ export { createInboxWriter } from './inbox-writer.js';
 export { createConnectionStore } from './connection-store.js';
 export { createReplayStore } from './replay-store.js';
 export { createStatusStore } from './status-store.js';
+export { createRetentionStore } from './retention-store.js';

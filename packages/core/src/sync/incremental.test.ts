@@ -13,6 +13,13 @@ describe('incremental sync', () => {
     expect(incrementalStart({ cursor_field: 'updated_at', lookback_seconds: 60, initial: '1970-01-01T00:00:00Z' }, undefined)).toBe('1970-01-01T00:00:00Z');
   });
 
+  it("writes the start inside a search query's syntax when format says so", () => {
+    const request = { method: 'POST', url: 'https://shop.test/graphql.json', headers: {}, body: JSON.stringify({ query: 'q', variables: { first: 250 } }) };
+    const spec = { cursor_field: 'updatedAt', in: 'graphql_variable' as const, variable: 'search', format: "updated_at:>'{value}'" };
+    const sent = withIncrementalStart(request, spec, '2026-01-01T00:00:00Z');
+    expect(JSON.parse(sent.body as string)).toEqual({ query: 'q', variables: { first: 250, search: "updated_at:>'2026-01-01T00:00:00Z'" } });
+  });
+
   it('sends the start as a query parameter, a body field, or a GraphQL variable', () => {
     expect(withIncrementalStart(request, { cursor_field: 'updated_at', param: 'updated_at_min' }, 'T').url).toBe('http://127.0.0.1:1/items?limit=5&updated_at_min=T');
     expect(JSON.parse(withIncrementalStart(request, { cursor_field: 'u', in: 'body', body_path: 'filter.updated_after' }, 'T').body as string)).toEqual({

@@ -16,6 +16,8 @@ export interface IncrementalSpec {
   readonly lookback_seconds?: number;
   /** Starting point of the very first run. */
   readonly initial?: string;
+  /** How the start is written where it goes; `{value}` is the start (default the start itself). */
+  readonly format?: string;
 }
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}(T|\s|$)/;
@@ -34,7 +36,9 @@ export function incrementalStart(spec: IncrementalSpec, highWaterMark: string | 
 }
 
 /** Puts the starting point where the vendor expects it: a query parameter, a body field, or a GraphQL variable. */
-export function withIncrementalStart(request: OutgoingRequest, spec: IncrementalSpec, start: string): OutgoingRequest {
+export function withIncrementalStart(request: OutgoingRequest, spec: IncrementalSpec, mark: string): OutgoingRequest {
+  // A search query wants the mark inside its syntax (Shopify: updated_at:>'2025-01-01T00:00:00Z').
+  const start = spec.format === undefined ? mark : spec.format.split('{value}').join(mark);
   switch (spec.in ?? 'query') {
     case 'body': {
       const path = spec.body_path ?? spec.param ?? spec.cursor_field;

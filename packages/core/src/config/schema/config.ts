@@ -3,12 +3,40 @@ import { anyObject, mapOf, Type } from '../../json-schema/index.js';
 import { ConnectorSchema } from './connector.js';
 import { Description, HttpUrl, PositiveInt, SnakeName } from './parts.js';
 
+/**
+ * `server.retention`: how long finished rows of the engine's tables are kept. The defaults are
+ * named constants in retention/ (the layer that uses them); live work is never pruned.
+ */
+export const RetentionSchema = Type.Object(
+  {
+    enabled: Type.Optional(Type.Boolean({ description: 'Run retention passes (default true). When false nothing is ever deleted.' })),
+    interval_minutes: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_080, description: 'Minutes between passes (default 60). One daemon at a time runs a pass.' })),
+    batch_size: Type.Optional(Type.Integer({ minimum: 1, maximum: 50_000, description: 'Rows deleted per statement (default 1000): small batches keep each transaction short.' })),
+    inbox_days: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        description: 'Days a processed or ignored webhook event is kept after it was processed (default 7). Also the deduplication window: a redelivery after it is accepted again.',
+      }),
+    ),
+    jobs_days: Type.Optional(PositiveInt('Days a finished job (succeeded, dead, failed, cancelled) is kept after it finished (default 30).')),
+    sync_runs_days: Type.Optional(PositiveInt("Days a finished sync run is kept (default 30); each stream's latest finished and latest succeeded run are always kept.")),
+    expired_states_days: Type.Optional(PositiveInt('Days an expired OAuth consent state is kept after it expired (default 1).')),
+    replayed_dead_letters_days: Type.Optional(PositiveInt('Days a replayed dead letter is kept after its replay (default 30). Open dead letters are never deleted.')),
+  },
+  {
+    title: 'Retention',
+    description: "How long the engine's finished rows are kept: processed webhook events, finished jobs and sync runs, expired OAuth states, replayed dead letters.",
+    additionalProperties: false,
+  },
+);
+
 export const ServerSchema = Type.Object(
   {
     port: Type.Optional(Type.Integer({ minimum: 0, maximum: 65535, description: 'Port to listen on (default 3000).' })),
     host: Type.Optional(Type.String({ minLength: 1, description: 'Address to bind (default 0.0.0.0).' })),
     body_limit_bytes: Type.Optional(PositiveInt('Largest request body accepted, in bytes (default 1048576).')),
     public_url: Type.Optional(Type.String({ ...HttpUrl, description: 'The URL vendors reach this daemon at; OAuth redirect URLs are built from it.' })),
+    retention: Type.Optional(RetentionSchema),
   },
   { title: 'HTTP server', description: "Settings of the daemon's HTTP server. PORT in the environment wins over port here.", additionalProperties: false },
 );

@@ -3,7 +3,7 @@
  * derived from them, and the editor schema (packages/core/schema/connectors.schema.json) is
  * generated from them plus each built-in component's own options schema.
  */
-export { ConnectdConfigSchema, EntitySchema, ServerSchema } from './config.js';
+export { ConnectdConfigSchema, EntitySchema, RetentionSchema, ServerSchema } from './config.js';
 export { ConnectionSchema, ConnectorSchema } from './connector.js';
 export { ActionSchema, IdempotencySchema } from './action.js';
 export { BreakerSchema, RateLimitSchema, RetrySchema, TimeoutsSchema } from './policies.js';

@@ -36,6 +36,13 @@ export const IncrementalSchema = Type.Object(
     body_path: Type.Optional(Type.String({ minLength: 1, description: 'Where in the JSON body (when in: body).' })),
     lookback_seconds: Type.Optional(NonNegativeInt('Re-read this far behind the checkpoint to catch late writes (default 0).')),
     initial: Type.Optional(Type.String({ description: 'Value used before the first checkpoint, e.g. 1970-01-01T00:00:00Z.' })),
+    format: Type.Optional(
+      Type.String({
+        pattern: '\\{value\\}',
+        patternErrorMessage: 'must hold {value}, where the start goes',
+        description: "How the start is written where it goes, e.g. \"updated_at:>'{value}'\" for a search query variable (default the start itself).",
+      }),
+    ),
   },
   {
     title: 'Incremental sync',

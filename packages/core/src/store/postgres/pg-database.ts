@@ -93,6 +93,15 @@ class PgDatabase implements Database {
     } catch (err) {
       throw this.#wrap(err);
     }
+    // A checked-out client whose server connection ends emits 'error'; pg-pool listens only to
+    // idle clients, so without this a connection lost between two statements of a transaction
+    // (a long one such as retention's lock holder) would crash the process. Its next statement
+    // fails instead, and the client is destroyed on release.
+    let lost: Error | undefined;
+    const onLost = (err: Error): void => {
+      lost = err;
+    };
+    client.on('error', onLost);
     const wrap = (err: unknown): Error => this.#wrap(err);
     const tx: Queryable = {
       query: <R>(sql: string, params?: readonly unknown[]) => runQuery<R>(client, sql, params, wrap),
@@ -114,7 +123,8 @@ class PgDatabase implements Database {
       });
       throw err;
     } finally {
-      client.release(broken);
+      client.removeListener('error', onLost);
+      client.release(broken ?? lost);
     }
   }
 
