@@ -130,6 +130,8 @@ describe('GraphQL Admin API: query shapes', () => {
       variant: order.lineItems[0]!.variantId === null ? null : { id: `gid://shopify/ProductVariant/${order.lineItems[0]!.variantId}` },
       originalUnitPriceSet: { shopMoney: { amount: order.lineItems[0]!.price, currencyCode: 'USD' } },
     });
+    expect((await gql(shopify, query, { q: 'status:any' })).json.data.orders.nodes).toHaveLength(shop.orders().length);
+    expect((await gql(shopify, query, { q: 'status:cancelled' })).json.data.orders.nodes).toEqual([]);
     const updatedAts = json.data.orders.nodes.map((o: any) => o.updatedAt);
     expect([...updatedAts].sort()).toEqual(updatedAts);
   });

@@ -16,7 +16,8 @@ const ORDER_SEARCH: SearchFields<ShopifyOrder> = {
   id: { kind: 'id', get: (o) => o.id },
   name: { kind: 'string', get: (o) => o.name },
   email: { kind: 'string', get: (o) => o.email },
-  status: { kind: 'string', get: statusOf },
+  // `status:any` (a REST habit) matches every order rather than none.
+  status: { kind: 'string', get: (o) => [statusOf(o), 'any'] },
   financial_status: { kind: 'string', get: (o) => o.financialStatus },
   fulfillment_status: { kind: 'string', get: (o) => (o.fulfillmentStatus === null ? 'unshipped' : o.fulfillmentStatus === 'partial' ? 'partial' : 'shipped') },
   test: { kind: 'boolean', get: (o) => o.test },

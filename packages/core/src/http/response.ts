@@ -1,5 +1,6 @@
 import type { OutgoingRequest, ReceivedPage } from '../connector/index.js';
 import { HTTP_RESPONSE_NOT_JSON } from '../errors/index.js';
+import { parseJson } from '../json/index.js';
 import type { HttpResponse } from './types.js';
 
 type Headers = Readonly<Record<string, string | string[] | undefined>>;
@@ -27,7 +28,7 @@ export class BufferedResponse implements HttpResponse {
   json<T = unknown>(): T {
     if (this.#parsed === undefined) {
       try {
-        this.#parsed = { value: JSON.parse(this.text()) };
+        this.#parsed = { value: parseJson(this.text()) };
       } catch (err) {
         throw HTTP_RESPONSE_NOT_JSON(
           { url: this.#describeUrl(), status: this.status, detail: (err as Error).message },

@@ -34,6 +34,14 @@ describe('a retention pass', () => {
     expect(report.batches).toBe(7);
     expect(store.remaining()).toEqual({ webhook_inbox: 1, jobs: 1, dead_letters: 0, sync_runs: 0, oauth_states: 0 });
     expect(store.calls.map((c) => c.table)).toEqual(['webhook_inbox', 'webhook_inbox', 'webhook_inbox', 'jobs', 'dead_letters', 'sync_runs', 'oauth_states']);
+    // Then the space of the tables that lost rows, once.
+    expect(store.reclaimed).toEqual([['webhook_inbox', 'jobs', 'oauth_states']]);
+  });
+
+  it('reclaims nothing after a pass that deleted nothing', async () => {
+    const store = new MemoryRetentionStore({ webhook_inbox: [daysAgo(1)] });
+    expect((await runRetentionPass({ store, policy: retentionPolicy(), now })).outcome).toBe('completed');
+    expect(store.reclaimed).toEqual([]);
   });
 
   it('deletes nothing and says skipped while another process holds the lock', async () => {
@@ -50,6 +58,7 @@ describe('a retention pass', () => {
     store.onPrune = () => stop.abort();
     const report = await runRetentionPass({ store, policy: { ...retentionPolicy(), batchSize: 10 }, now, signal: stop.signal, batchPauseMs: 60_000 });
     expect(report).toMatchObject({ outcome: 'stopped', batches: 1, deleted: { webhook_inbox: 10 } });
+    expect(store.reclaimed).toEqual([]);
     expect(store.remaining().webhook_inbox).toBe(40);
   });
 

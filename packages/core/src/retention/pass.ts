@@ -43,7 +43,8 @@ const pause = (ms: number, signal: AbortSignal | undefined): Promise<void> =>
 
 /**
  * One retention pass: under the store's lock (or not at all when another process holds it), each
- * table in turn, batch after batch of `policy.batchSize` rows until a batch comes back short.
+ * table in turn, batch after batch of `policy.batchSize` rows until a batch comes back short,
+ * then the space of what went is reclaimed (a pass stopped early leaves that to a later one).
  * Errors of the store reject (the runner logs them; the next pass starts over, losing nothing).
  * @example
  * const report = await runRetentionPass({ store: createRetentionStore(db), policy: retentionPolicy(), now: new Date() });
@@ -65,6 +66,8 @@ export async function runRetentionPass(options: RetentionPassOptions): Promise<R
         await pause(options.batchPauseMs ?? DEFAULT_RETENTION_BATCH_PAUSE_MS, options.signal);
       }
     }
+    const pruned = RETENTION_TABLES.filter((table) => deleted[table] > 0);
+    if (pruned.length > 0) await session.reclaim(pruned);
     return true;
   };
   const result = await options.store.exclusively(prune);

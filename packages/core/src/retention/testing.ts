@@ -18,6 +18,8 @@ export class MemoryRetentionStore implements RetentionStore {
   lockHeldElsewhere = false;
   onPrune: ((call: number) => void | Promise<void>) | undefined;
   readonly calls: PruneCall[] = [];
+  /** The tables of each reclaim call. */
+  readonly reclaimed: RetentionTable[][] = [];
   #rows: Record<RetentionTable, Date[]>;
 
   constructor(rows: Partial<Record<RetentionTable, Date[]>> = {}) {
@@ -43,6 +45,9 @@ export class MemoryRetentionStore implements RetentionStore {
             return false;
           });
           return deleted;
+        },
+        reclaim: async (tables) => {
+          this.reclaimed.push([...tables]);
         },
       });
       return { acquired: true, value };

@@ -17,6 +17,8 @@ export interface PruneSession {
    * Fails when the pass lost its lock.
    */
   prune(table: RetentionTable, olderThan: Date, limit: number): Promise<number>;
+  /** After the deletes: makes their space reusable where the database does not do it by itself. */
+  reclaim(tables: readonly RetentionTable[]): Promise<void>;
 }
 
 /** Retention's storage: one pass at a time across the processes sharing the database. */

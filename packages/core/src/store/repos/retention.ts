@@ -68,6 +68,21 @@ export async function pruneBatch(db: Queryable, table: PrunableTable, olderThan:
   return rowCount;
 }
 
+/**
+ * Makes the space of deleted rows reusable where the database does not do it by itself: the
+ * embedded engine runs no autovacuum, so without this its tables would keep growing however much
+ * retention deletes. A plain VACUUM (no lock that blocks reads or writes on Postgres; on the
+ * embedded engine it holds the one connection for its duration, mostly short after the first).
+ * On Postgres autovacuum does it: nothing to do.
+ * @example
+ * await reclaimSpace(db, ['webhook_inbox', 'jobs']);
+ */
+export async function reclaimSpace(db: Database, tables: readonly PrunableTable[]): Promise<void> {
+  if (db.kind !== 'pglite') return;
+  // Names from the closed PrunableTable union, never from input.
+  for (const table of tables) await db.exec(`vacuum connectd_engine.${table}`);
+}
+
 /** Proof that the retention lock is still held: `confirm()` fails when its session is gone. */
 export interface RetentionLockHold {
   confirm(): Promise<void>;

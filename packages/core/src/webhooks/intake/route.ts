@@ -18,6 +18,7 @@ import {
 import { dedupeKeyOf, labelKeyOf } from '../keys.js';
 import { GroupCommitter } from './group-commit.js';
 import { pickHeaders } from './kept-headers.js';
+import { parseJson } from '../../json/index.js';
 import { prepareConnectors, WEBHOOK_ROUTE, type PreparedConnector } from './prepare.js';
 import {
   DEFAULT_WEBHOOK_BODY_LIMIT_BYTES,
@@ -145,7 +146,7 @@ export function registerWebhookIntake(app: FastifyInstance, deps: WebhookIntakeD
 
     let body: unknown;
     try {
-      body = JSON.parse(rawBody.toString('utf8'));
+      body = parseJson(rawBody.toString('utf8'));
     } catch (err) {
       const error = WEBHOOK_BAD_JSON({ connector: name, detail: jsonProblem(err) });
       try {

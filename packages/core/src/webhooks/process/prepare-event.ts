@@ -15,6 +15,7 @@ import {
   WEBHOOK_PROCESSING_UNKNOWN_CONNECTOR,
   type ConnectdError,
 } from '../../errors/index.js';
+import { parseJson } from '../../json/index.js';
 import type { EntityCatalog, MappingBindings } from '../../mapping/index.js';
 import type { CompiledWebhooks } from '../compile.js';
 import type { CompiledFetch, EventAction } from '../event-action.js';
@@ -40,7 +41,7 @@ function dead(event: InboxEvent, reason: DeadLetterReason, error: ConnectdError,
 
 function parse(raw: Buffer): { ok: true; body: unknown } | { ok: false } {
   try {
-    return { ok: true, body: JSON.parse(raw.toString('utf8')) };
+    return { ok: true, body: parseJson(raw.toString('utf8')) };
   } catch {
     return { ok: false };
   }
