@@ -57,6 +57,14 @@ const base = (shop: string | null, kind: ApiOutcome['kind'] = 'other'): Omit<Api
   rateLimited: false,
 });
 
+const safeDecode = (segment: string): string => {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+};
+
 const withHeaders = (reply: FakeReply, headers: Record<string, string>): FakeReply => ('fault' in reply ? reply : { ...reply, headers: { ...reply.headers, ...headers } });
 
 /**
@@ -70,7 +78,7 @@ const withHeaders = (reply: FakeReply, headers: Record<string, string>): FakeRep
  */
 export function serveShopify(context: ShopifyApiContext, request: RecordedRequest): ApiOutcome {
   const match = /^\/([^/]+)(\/admin\/.*)$/.exec(request.path);
-  const runtime = match === null ? undefined : context.shop(decodeURIComponent(match[1]!).toLowerCase());
+  const runtime = match === null ? undefined : context.shop(safeDecode(match[1]!).toLowerCase());
   if (match === null || runtime === undefined) return { ...base(null), reply: notFound() };
   const path = match[2]!;
   const method = request.method.toUpperCase();

@@ -57,6 +57,12 @@ const VARIANT_SEARCH = (context: ResolveContext): SearchFields<ShopifyVariant> =
   inventory_item_id: { kind: 'id', get: (v) => v.inventoryItemId },
 });
 
+/**
+ * `productVariants` (all of the shop's, or one product's `variants`): searchable by id, sku,
+ * barcode, title, product_id, product_status, inventory_item_id, created_at, updated_at.
+ * @example
+ * variantsSource(context, [...context.state.variants.values()]);
+ */
 export function variantsSource(context: ResolveContext, variants: readonly ShopifyVariant[]): ConnectionSource<ShopifyVariant> {
   return {
     items: variants,
@@ -67,6 +73,11 @@ export function variantsSource(context: ResolveContext, variants: readonly Shopi
   };
 }
 
+/**
+ * `products`: searchable by id, title, handle, status, vendor, product_type, tag, sku, barcode, created_at, updated_at.
+ * @example
+ * productsSource(context).items.length; // every product of the shop
+ */
 export function productsSource(context: ResolveContext): ConnectionSource<ShopifyProduct> {
   const variants = (p: ShopifyProduct): ShopifyVariant[] => p.variantIds.map((id) => context.state.variant(id));
   const search: SearchFields<ShopifyProduct> = {
@@ -85,6 +96,11 @@ export function productsSource(context: ResolveContext): ConnectionSource<Shopif
   return { items: [...context.state.products.values()], idOf: (p) => p.id, search, textFields: ['title'], sortKeys };
 }
 
+/**
+ * `inventoryItems`: searchable by id, sku, created_at, updated_at.
+ * @example
+ * inventoryItemsSource(context);
+ */
 export function inventoryItemsSource(context: ResolveContext): ConnectionSource<ShopifyInventoryItem> {
   const search: SearchFields<ShopifyInventoryItem> = { ...dates<ShopifyInventoryItem>(), id: { kind: 'id', get: (i) => i.id }, sku: { kind: 'string', get: (i) => context.state.variant(i.variantId).sku } };
   return { items: [...context.state.items.values()], idOf: (i) => i.id, search, textFields: ['sku'] };

@@ -41,6 +41,13 @@ export function visibleOrders(context: ResolveContext): ShopifyOrder[] {
   return orders.filter((o) => o.createdAtMs >= since);
 }
 
+/**
+ * `orders` (within the 60-day window unless `read_all_orders`): searchable by id, name, email, status
+ * (open, closed, cancelled; `any` matches all), financial_status, fulfillment_status, test,
+ * customer_id, sku, created_at, updated_at, processed_at.
+ * @example
+ * ordersSource(context);
+ */
 export function ordersSource(context: ResolveContext): ConnectionSource<ShopifyOrder> {
   return {
     items: visibleOrders(context),

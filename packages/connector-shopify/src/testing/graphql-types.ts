@@ -59,7 +59,8 @@ export const CONNECTION_ARGS: Readonly<Record<string, ArgDef>> = {
 };
 
 /**
- * Field-definition shorthands for the schema modules.
+ * A scalar or enum field (a list when written `[String!]!`); with {@link object} and
+ * {@link connection}, the shorthands the schema modules are written in.
  * @example
  * const fields = { id: scalar('ID!', (v) => gid('ProductVariant', v.id)), product: object('Product', (v, _a, c) => c.state.product(v.productId)) };
  */
@@ -69,6 +70,7 @@ export function scalar(type: string, resolve: Resolver, args?: Readonly<Record<s
   return { type: { kind: 'scalar', name, list, nullable: !type.endsWith('!') }, resolve, ...(args === undefined ? {} : { args }) };
 }
 
+/** An object field (or a list of objects: `[Type!]!`); see {@link scalar}. */
 export function object(type: string, resolve: Resolver, options: { readonly args?: Readonly<Record<string, ArgDef>>; readonly scope?: string } = {}): FieldDef {
   const list = type.startsWith('[');
   const name = type.replace(/[[\]!]/g, '');

@@ -2,8 +2,9 @@ import type { FakeAnswer, RecordedRequest } from './core-test-kit.js';
 import type { OAuthContext } from './oauth-app.js';
 import type { ShopifyTokenProblem } from './oauth-ledger.js';
 
-/** The token-exchange grant and token types of Shopify's `migrate-to-expiring-token`. */
+/** The token-exchange grant of Shopify's `migrate-to-expiring-token`. */
 export const SHOPIFY_TOKEN_EXCHANGE_GRANT = 'urn:ietf:params:oauth:grant-type:token-exchange';
+/** The subject and requested token type of that migration. */
 export const SHOPIFY_OFFLINE_TOKEN_TYPE = 'urn:shopify:params:oauth:token-type:offline-access-token';
 
 const refuse = (error: string, description: string, status = 400): FakeAnswer => ({ status, json: { error, error_description: description } });

@@ -29,6 +29,7 @@ export function inventoryQuantity(state: ShopState, variant: ShopifyVariant): nu
   return total;
 }
 
+/** A REST ProductVariant, as nested in a product. */
 export function restVariant(state: ShopState, variant: ShopifyVariant): RestObject {
   const t = (ms: number): string => restTime(ms, state.info.utcOffsetMinutes);
   const quantity = inventoryQuantity(state, variant);
@@ -63,6 +64,11 @@ export function restVariant(state: ShopState, variant: ShopifyVariant): RestObje
   };
 }
 
+/**
+ * A REST Product with its variants and options: a `products.json` record and the `products/update` body.
+ * @example
+ * stringifyJson(restProduct(state, product)); // '{"id":632910392,"title":…,"variants":[…]}'
+ */
 export function restProduct(state: ShopState, product: ShopifyProduct): RestObject {
   const t = (ms: number): string => restTime(ms, state.info.utcOffsetMinutes);
   const variants = product.variantIds.map((id) => state.variant(id));
@@ -88,6 +94,7 @@ export function restProduct(state: ShopState, product: ShopifyProduct): RestObje
   };
 }
 
+/** A REST Location; `legacy: true` for a fulfillment service's. */
 export function restLocation(state: ShopState, location: ShopifyLocation): RestObject {
   const t = (ms: number): string => restTime(ms, state.info.utcOffsetMinutes);
   return {
@@ -124,6 +131,7 @@ export function restInventoryLevel(state: ShopState, level: ShopifyInventoryLeve
   };
 }
 
+/** A REST Customer, as nested in an order. */
 export function restCustomer(state: ShopState, customer: ShopifyCustomer): RestObject {
   const t = (ms: number): string => restTime(ms, state.info.utcOffsetMinutes);
   return {
@@ -179,6 +187,7 @@ export function orderTotal(order: ShopifyOrder): string {
   return decimal(order.lineItems.reduce((sum, line) => sum + cents(line.price) * BigInt(line.quantity), 0n));
 }
 
+/** A REST Order with its line items and customer: an `orders.json` record and the `orders/create` and `orders/updated` body. */
 export function restOrder(state: ShopState, order: ShopifyOrder): RestObject {
   const t = (ms: number | null): string | null => (ms === null ? null : restTime(ms, state.info.utcOffsetMinutes));
   const total = orderTotal(order);

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { DestinationStream } from 'pino';
+import type { Registry } from 'prom-client';
 import { ConnectionAdmin, createEventFetcher } from '../connections/index.js';
 import { coreVersion } from '../connector/index.js';
 import { DAEMON_LISTEN_FAILED } from '../errors/index.js';
@@ -11,7 +12,7 @@ import { buildStatus } from '../status/index.js';
 import { createJobRepository } from '../store/index.js';
 import { createProcessingMetrics, InboxProcessor } from '../webhooks/index.js';
 import type { ConnectionRuntimes } from '../connections/index.js';
-import { openCore } from './core.js';
+import { openCore, type Core } from './core.js';
 import { actionRoutes } from './http/action-routes.js';
 import { connectionRoutes } from './http/connection-routes.js';
 import { createMetrics } from './http/metrics.js';
@@ -48,6 +49,16 @@ async function listen(server: FastifyInstance, settings: DaemonSettings): Promis
   }
 }
 
+/** Retention passes over the store with `server.retention`, counted on the daemon's registry; started once the daemon is up. */
+function retentionRunner(project: Project, core: Core, registry: Registry): RetentionRunner {
+  return new RetentionRunner({
+    store: createRetentionStore(core.store.db),
+    policy: retentionPolicy(project.config.server?.retention),
+    log: core.log.child({ component: 'retention' }),
+    metrics: createRetentionMetrics(registry),
+  });
+}
+
 /**
  * The composition root of `connectd run`: the shared core (project, store, vault, OAuth, engine),
  * webhook processing, the HTTP edge, then the background work. The only place that assembles
@@ -69,7 +80,7 @@ export async function startDaemon(options: StartDaemonOptions): Promise<RunningD
     log.warn('CONNECTD_SECRET_KEY is not set: OAuth connections cannot store or use tokens until it is (openssl rand -base64 32)');
   }
   let server: FastifyInstance | undefined;
-  let retention: RetentionRunner | undefined;
+  const retention = retentionRunner(project, core, metrics.registry);
   try {
     metrics.connectors.set({ state: 'idle' }, project.idleConnectors().length);
     metrics.connectors.set({ state: 'active' }, project.activeConnectors().length);
@@ -119,35 +130,28 @@ export async function startDaemon(options: StartDaemonOptions): Promise<RunningD
     engine.startBackground();
     processor.start();
     core.oauth.startSweep();
-    retention = new RetentionRunner({
-      store: createRetentionStore(store.db),
-      policy: retentionPolicy(project.config.server?.retention),
-      log: log.child({ component: 'retention' }),
-      metrics: createRetentionMetrics(metrics.registry),
-    });
     retention.start();
     log.info({ url, store: store.db.kind, config: options.configPath }, 'connectd is running');
     const http = server;
-    const pruning = retention;
     return {
       url,
       log,
       project,
       connections: engine.runtimes,
-      retentionPass: () => pruning.runOnce(),
+      retentionPass: () => retention.runOnce(),
       async stop() {
         // close() stops accepting and waits for in-flight requests; then a retention pass ends
         // after its batch, the processor and the engine finish their work, vendor calls are
         // aborted, and the store closes last.
         await http.close();
-        await pruning.stop();
+        await retention.stop();
         await processor.stop({ deadlineMs: settings.shutdownDeadlineMs });
         await core.close(settings.shutdownDeadlineMs);
       },
     };
   } catch (err) {
     await server?.close().catch(() => undefined);
-    await retention?.stop();
+    await retention.stop();
     await core.close(0).catch(() => undefined);
     throw err;
   }

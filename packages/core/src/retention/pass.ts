@@ -2,8 +2,11 @@ import { retentionCutoffs, type RetentionPolicy } from './policy.js';
 import { RETENTION_TABLES, type PruneSession, type RetentionStore, type RetentionTable } from './types.js';
 
 /**
- * A breath between two batches of a pass: the statements of intake, processing and claiming that
- * queued behind a batch run before the next one (on the embedded engine they share one connection).
+ * The least pause between two batches of a pass. A batch that took longer is followed by a pause
+ * as long as it took, so a pass never takes more than about half of the database's time: the
+ * statements of intake, processing and claiming that queued behind a batch run before the next
+ * one. That matters most on the embedded engine, where statements share one connection and run
+ * on the process's event loop.
  */
 export const DEFAULT_RETENTION_BATCH_PAUSE_MS = 10;
 
@@ -16,7 +19,7 @@ export interface RetentionPassOptions {
   readonly signal?: AbortSignal;
   /** Called after every batch that deleted rows, so counts reach the metrics while a long pass runs. */
   readonly onDeleted?: (table: RetentionTable, count: number) => void;
-  /** Default {@link DEFAULT_RETENTION_BATCH_PAUSE_MS}. */
+  /** The least pause between batches (a longer batch is followed by a pause as long); default {@link DEFAULT_RETENTION_BATCH_PAUSE_MS}. */
   readonly batchPauseMs?: number;
 }
 
@@ -58,12 +61,14 @@ export async function runRetentionPass(options: RetentionPassOptions): Promise<R
     for (const { table, olderThan } of retentionCutoffs(options.policy, options.now)) {
       for (;;) {
         if (options.signal?.aborted === true) return false;
+        const batchStarted = performance.now();
         const count = await session.prune(table, olderThan, options.policy.batchSize);
+        const batchMs = performance.now() - batchStarted;
         batches++;
         deleted[table] += count;
         if (count > 0) options.onDeleted?.(table, count);
         if (count < options.policy.batchSize) break;
-        await pause(options.batchPauseMs ?? DEFAULT_RETENTION_BATCH_PAUSE_MS, options.signal);
+        await pause(Math.max(options.batchPauseMs ?? DEFAULT_RETENTION_BATCH_PAUSE_MS, batchMs), options.signal);
       }
     }
     const pruned = RETENTION_TABLES.filter((table) => deleted[table] > 0);
