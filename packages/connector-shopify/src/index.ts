@@ -3,12 +3,15 @@
  * namespace, the field names to redact, and `shopify/callback-hmac`, the check of the HMAC Shopify
  * signs its OAuth callback's query with (see callback-hmac.ts). Pacing: `shopify/graphql-cost` and
  * `shopify/call-limit` (rate-limit adapters for the GraphQL cost budget and the REST call limit)
- * and `shopify/throttled` (the error classifier for GraphQL THROTTLED answers).
+ * and `shopify/throttled` (the error classifier for GraphQL THROTTLED answers). Presets:
+ * `shopify/graphql` (the default) and `shopify/rest` (legacy); see README.md.
  */
 import { defineConnector } from '@connectd/core/connector';
 import { shopifyCallbackHmac } from './callback-hmac.js';
 import { shopifyCallLimit } from './call-limit.js';
 import { shopifyGraphqlCost } from './graphql-cost.js';
+import { shopifyGraphqlPreset } from './graphql-preset.js';
+import { shopifyRestPreset } from './rest-preset.js';
 import { shopifyThrottled } from './throttled.js';
 
 export { DEFAULT_CALLBACK_TOLERANCE_SECONDS, shopifyCallbackHmac, shopifyQueryHmac, shopifyQueryMessage } from './callback-hmac.js';
@@ -20,6 +23,9 @@ export type { ShopifyGraphqlCostOptions } from './graphql-cost.js';
 export { classifyThrottled, shopifyThrottled } from './throttled.js';
 export type { ShopifyThrottledOptions } from './throttled.js';
 export { estimateQueryCost, SHOPIFY_MAX_PAGE_SIZE, SHOPIFY_MAX_QUERY_COST } from './query-cost.js';
+export { shopifyGraphqlPreset } from './graphql-preset.js';
+export { shopifyRestPreset } from './rest-preset.js';
+export { SHOP_DOMAIN_PATTERN, SHOPIFY_API_VERSION, SHOPIFY_SCOPES } from './preset-parts.js';
 
 export default defineConnector({
   meta: {
@@ -33,4 +39,5 @@ export default defineConnector({
   oauthCallbackChecks: { 'callback-hmac': shopifyCallbackHmac },
   rateLimitAdapters: { 'graphql-cost': shopifyGraphqlCost, 'call-limit': shopifyCallLimit },
   errorClassifiers: { throttled: shopifyThrottled },
+  presets: { graphql: shopifyGraphqlPreset, rest: shopifyRestPreset },
 });

@@ -5,6 +5,7 @@
  */
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import shopify from '../../../connector-shopify/src/index.js';
 import square from '../../../connector-square/src/index.js';
 import storq from '../../../connector-storq/src/index.js';
 import { compileAction, type ActionConnection, type ActionDeclaration } from '../actions/index.js';
@@ -23,6 +24,7 @@ const ENV = { STORQ_API_KEY: 'fsk_test_abcdefgh1234', STORQ_WEBHOOK_SECRET: 'sto
 const catalog = validationContext({ plugins: [
     { spec: storq.meta.name, index: 0, entry: 'src/index.ts', meta: storq.meta, plugin: storq },
     { spec: square.meta.name, index: 1, entry: 'src/index.ts', meta: square.meta, plugin: square },
+    { spec: shopify.meta.name, index: 2, entry: 'src/index.ts', meta: shopify.meta, plugin: shopify },
   ] });
 const entities = createEntityCatalog();
 const bindings: MappingBindings = { connection: { id: 'storq-main', tenant: 'acme', config: {} }, lookups: { store: () => undefined, product: () => undefined } };

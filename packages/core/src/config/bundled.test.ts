@@ -3,6 +3,7 @@ import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 // The storq plugin's sources: the bundled file extends its preset and uses its webhook verifier.
+import shopify from '../../../connector-shopify/src/index.js';
 import square from '../../../connector-square/src/index.js';
 import storq from '../../../connector-storq/src/index.js';
 import { validationContext } from '../testing/validation-context.js';
@@ -16,6 +17,7 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../../../..');
 const withPlugins = validationContext({ plugins: [
     { spec: storq.meta.name, index: 0, entry: 'src/index.ts', meta: storq.meta, plugin: storq },
     { spec: square.meta.name, index: 1, entry: 'src/index.ts', meta: square.meta, plugin: square },
+    { spec: shopify.meta.name, index: 2, entry: 'src/index.ts', meta: shopify.meta, plugin: shopify },
   ] });
 
 async function exampleConfigs(dir: string): Promise<string[]> {
@@ -42,7 +44,7 @@ describe('shipped configs', () => {
     const allowed = [
       'STORQ_API_KEY', 'STORQ_WEBHOOK_SECRET', 'STORQ_BASE_URL',
       'SQUARE_APPLICATION_ID', 'SQUARE_APPLICATION_SECRET', 'SQUARE_WEBHOOK_SIGNATURE_KEY', 'SQUARE_WEBHOOK_URL', 'SQUARE_BASE_URL',
-      'SHOPIFY_CLIENT_ID', 'SHOPIFY_CLIENT_SECRET', 'SHOPIFY_SCOPES', 'SHOPIFY_API_VERSION', 'SHOPIFY_ADMIN_URL',
+      'SHOPIFY_CLIENT_ID', 'SHOPIFY_CLIENT_SECRET', 'SHOPIFY_SCOPES', 'SHOPIFY_API_VERSION', 'SHOPIFY_SHOP_URL',
     ];
     expect([...used].filter((v) => !allowed.includes(v as string))).toEqual([]);
     expect(text.split('\n')[0]).toBe('# yaml-language-server: $schema=./packages/core/schema/connectors.schema.json');

@@ -1,5 +1,5 @@
 import type { RetentionStore } from '../retention/index.js';
-import { pruneBatch, reclaimSpace, withRetentionLock, type Database } from '../store/index.js';
+import { gatherMissingStatistics, pruneBatch, reclaimSpace, withRetentionLock, type Database } from '../store/index.js';
 
 /**
  * retention/'s store over store/: the pass runs under the retention advisory lock (skipped when
@@ -17,6 +17,7 @@ export function createRetentionStore(db: Database): RetentionStore {
             await hold.confirm();
             return pruneBatch(db, table, olderThan, limit);
           },
+          prepare: (tables) => gatherMissingStatistics(db, tables),
           reclaim: (tables) => reclaimSpace(db, tables),
         }),
       ),

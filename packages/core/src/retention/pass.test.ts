@@ -34,7 +34,8 @@ describe('a retention pass', () => {
     expect(report.batches).toBe(7);
     expect(store.remaining()).toEqual({ webhook_inbox: 1, jobs: 1, dead_letters: 0, sync_runs: 0, oauth_states: 0 });
     expect(store.calls.map((c) => c.table)).toEqual(['webhook_inbox', 'webhook_inbox', 'webhook_inbox', 'jobs', 'dead_letters', 'sync_runs', 'oauth_states']);
-    // Then the space of the tables that lost rows, once.
+    // Statistics first, then the space of the tables that lost rows, once.
+    expect(store.prepared).toEqual([['webhook_inbox', 'jobs', 'dead_letters', 'sync_runs', 'oauth_states']]);
     expect(store.reclaimed).toEqual([['webhook_inbox', 'jobs', 'oauth_states']]);
   });
 

@@ -58,6 +58,7 @@ export async function runRetentionPass(options: RetentionPassOptions): Promise<R
   const deleted = Object.fromEntries(RETENTION_TABLES.map((table) => [table, 0])) as Record<RetentionTable, number>;
   let batches = 0;
   const prune = async (session: PruneSession): Promise<boolean> => {
+    await session.prepare(RETENTION_TABLES);
     for (const { table, olderThan } of retentionCutoffs(options.policy, options.now)) {
       for (;;) {
         if (options.signal?.aborted === true) return false;

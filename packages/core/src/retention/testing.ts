@@ -18,6 +18,8 @@ export class MemoryRetentionStore implements RetentionStore {
   lockHeldElsewhere = false;
   onPrune: ((call: number) => void | Promise<void>) | undefined;
   readonly calls: PruneCall[] = [];
+  /** The tables of each prepare call. */
+  readonly prepared: RetentionTable[][] = [];
   /** The tables of each reclaim call. */
   readonly reclaimed: RetentionTable[][] = [];
   #rows: Record<RetentionTable, Date[]>;
@@ -45,6 +47,9 @@ export class MemoryRetentionStore implements RetentionStore {
             return false;
           });
           return deleted;
+        },
+        prepare: async (tables) => {
+          this.prepared.push([...tables]);
         },
         reclaim: async (tables) => {
           this.reclaimed.push([...tables]);

@@ -17,6 +17,8 @@ export interface PruneSession {
    * Fails when the pass lost its lock.
    */
   prune(table: RetentionTable, olderThan: Date, limit: number): Promise<number>;
+  /** Before the deletes: gives the planner statistics for tables that have none, where the database does not gather them itself. */
+  prepare(tables: readonly RetentionTable[]): Promise<void>;
   /** After the deletes: makes their space reusable where the database does not do it by itself. */
   reclaim(tables: readonly RetentionTable[]): Promise<void>;
 }

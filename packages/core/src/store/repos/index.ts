@@ -38,5 +38,5 @@ export { consumeOAuthState, deleteExpiredOAuthStates, insertOAuthState } from '.
 export type { OAuthStateRow } from './oauth-states.js';
 export { listTokensToRefresh } from './token-sweep.js';
 export type { TokenToRefresh } from './token-sweep.js';
-export { RETENTION_LOCK_KEY, pruneBatch, reclaimSpace, withRetentionLock } from './retention.js';
+export { RETENTION_LOCK_KEY, gatherMissingStatistics, pruneBatch, reclaimSpace, withRetentionLock } from './retention.js';
 export type { PrunableTable, RetentionLockHold, RetentionLockResult } from './retention.js';

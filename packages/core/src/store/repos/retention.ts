@@ -69,18 +69,37 @@ export async function pruneBatch(db: Queryable, table: PrunableTable, olderThan:
 }
 
 /**
- * Makes the space of deleted rows reusable where the database does not do it by itself: the
- * embedded engine runs no autovacuum, so without this its tables would keep growing however much
- * retention deletes. A plain VACUUM (no lock that blocks reads or writes on Postgres; on the
- * embedded engine it holds the one connection for its duration, mostly short after the first).
- * On Postgres autovacuum does it: nothing to do.
+ * Gives the planner statistics for the tables that have none, where the database does not gather
+ * them by itself: the embedded engine runs no autovacuum, and without statistics the planner
+ * sorts every candidate for each batch instead of reading the oldest through the index (170 ms a
+ * batch instead of 10 on 300,000 webhook events). A sampled ANALYZE, once per table; on Postgres
+ * autovacuum does it: nothing to do.
+ * @example
+ * await gatherMissingStatistics(db, ['webhook_inbox', 'jobs']);
+ */
+export async function gatherMissingStatistics(db: Database, tables: readonly PrunableTable[]): Promise<void> {
+  if (db.kind !== 'pglite') return;
+  // reltuples is -1 until a table was first analyzed or vacuumed.
+  const { rows } = await db.query<{ name: PrunableTable }>(
+    `select relname as name from pg_class where relnamespace = 'connectd_engine'::regnamespace and relname = any($1::text[]) and reltuples < 0`,
+    [[...tables]],
+  );
+  // Names from the closed PrunableTable union, never from input.
+  for (const { name } of rows) await db.exec(`analyze connectd_engine.${name}`);
+}
+
+/**
+ * Makes the space of deleted rows reusable, and refreshes the tables' statistics, where the
+ * database does not do it by itself: the embedded engine runs no autovacuum, so without this its
+ * tables would keep growing however much retention deletes. A plain VACUUM (ANALYZE): on the
+ * embedded engine it holds the one connection for its duration (about 0.1 s for a table of
+ * 300,000 rows). On Postgres autovacuum does it: nothing to do.
  * @example
  * await reclaimSpace(db, ['webhook_inbox', 'jobs']);
  */
 export async function reclaimSpace(db: Database, tables: readonly PrunableTable[]): Promise<void> {
   if (db.kind !== 'pglite') return;
-  // Names from the closed PrunableTable union, never from input.
-  for (const table of tables) await db.exec(`vacuum connectd_engine.${table}`);
+  for (const table of tables) await db.exec(`vacuum (analyze) connectd_engine.${table}`);
 }
 
 /** Proof that the retention lock is still held: `confirm()` fails when its session is gone. */
