@@ -115,12 +115,12 @@ describe('connections through the admin API', () => {
     expect(daemon.output()).not.toContain(SECRET_KEY);
   }, 90_000);
 
-  it('prints the consent URL for an OAuth connector, and refuses one that has no consent', async () => {
+  it('prints the consent link for an OAuth connector, and refuses one that has no consent', async () => {
     const config = writeConfig('http://127.0.0.1:9');
-    const env = { CONNECTD_PUBLIC_URL: 'https://connect.example.test/', PORT: '3999' };
+    const env = { CONNECTD_PUBLIC_URL: 'https://connect.example.test/', PORT: '3999', CONNECTD_DATA_DIR: mkdtempSync(join(tmpdir(), 'connectd-connect-data-')), CONNECTD_SECRET_KEY: SECRET_KEY };
     const url = await runCli(['connect', 'oauthy', '--tenant', 'acme', '--param', 'shop=acme.example', '--config', config], env);
     expect(url.code, url.stderr).toBe(0);
-    expect(url.stdout.trim()).toBe('https://connect.example.test/oauth/oauthy/start?tenant=acme&shop=acme.example');
+    expect(url.stdout.trim()).toMatch(/^https:\/\/connect\.example\.test\/oauth\/oauthy\/start\?session=[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/);
     const refused = await runCli(['connect', 'vendor', '--tenant', 'acme', '--config', config], env);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toContain('CONNECTD_ERR_CONNECTION_NOT_OAUTH');

@@ -22,7 +22,8 @@ import { freshTarget, withStore, type SyncTarget } from './support/sync-project.
 
 // Issue 6 acceptance, from the outside: `connectd run` children and `connectd sync`/`rotate-key`
 // runs against the generic fake OAuth provider on loopback. The consent flow is driven like a
-// browser: start → the vendor's consent page (the fake approves or denies) → callback.
+// browser: a connect session's link (POST /api/connect-sessions) → start → the vendor's consent
+// page (the fake approves or denies) → callback. test/connect-sessions.test.ts covers the links.
 
 const CLIENT_SECRET = 'cs-oauth-daemon-test-2d7f41a9';
 const ADMIN_TOKEN = 'adm1n-oauth-daemon-test-9c3e';
@@ -109,9 +110,21 @@ function envFor(target: SyncTarget, extra: Record<string, string> = {}): Record<
   return { ...target.env, ACME_CLIENT_SECRET: CLIENT_SECRET, CONNECTD_SECRET_KEY: KEY_A, CONNECTD_ADMIN_TOKEN: ADMIN_TOKEN, ...extra };
 }
 
-/** Plays the browser through one consent: resolves the callback's status, body and URL. */
+/** The start link of a connect session for `tenant`, from the admin API, on the daemon's real address. */
+async function startLink(daemon: DaemonProcess, tenant: string): Promise<string> {
+  const made = await fetch(`${daemon.url}/api/connect-sessions`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ connector: 'acme', tenant }),
+  });
+  expect(made.status).toBe(201);
+  const link = new URL(((await made.json()) as { url: string }).url);
+  return `${daemon.url}${link.pathname}${link.search}`;
+}
+
+/** Plays the browser through one consent from a session's link: resolves the callback's status, body and URL. */
 async function consent(daemon: DaemonProcess, fake: FakeOAuthProvider, tenant: string, tamper?: (callback: URL) => void): Promise<{ status: number; body: string; callback: string }> {
-  const start = await fetch(`${daemon.url}/oauth/acme/start?tenant=${tenant}`, { redirect: 'manual' });
+  const start = await fetch(await startLink(daemon, tenant), { redirect: 'manual' });
   expect(start.status).toBe(302);
   const vendorBack = new URL(await fake.visitAuthorizeUrl(start.headers.get('location')!));
   // The redirect URI names the daemon's public URL; the test reaches the same path on its real port.
@@ -143,7 +156,7 @@ describe.each(storeBackends())('OAuth connections through the daemon on %s', (ba
     running.push(daemon);
 
     // The authorize URL carries PKCE (S256) and a state; the verifier stays with connectd.
-    const start = await fetch(`${daemon.url}/oauth/acme/start?tenant=t0`, { redirect: 'manual' });
+    const start = await fetch(await startLink(daemon, 't0'), { redirect: 'manual' });
     const authorize = new URL(start.headers.get('location')!);
     expect(`${authorize.origin}${authorize.pathname}`).toBe(fake.authorizeUrl);
     expect(authorize.searchParams.get('code_challenge_method')).toBe('S256');

@@ -124,9 +124,14 @@ describe.each(storeBackends())('shopify end to end on %s', (backend) => {
     const env = shopifyEnv(fake, target);
     let daemon = await daemonWith(env);
 
-    // Forged inputs: refused with 400, nothing stored, no call to Shopify's token endpoint.
+    // Forged inputs: refused, nothing stored, no call to Shopify's token endpoint. A forged shop
+    // gets no link (exit 2), and one added to a real link is refused (400: the link's shop is its
+    // connect session's).
     const before = oauthCalls(fake);
-    const forgedShop = await fetch((await linkFor(daemon, env, SHOPS[0])).replace(encodeURIComponent(SHOPS[0]), 'evil.example%3A443'), { redirect: 'manual' });
+    const forged = await runCli(['connect', 'shopify', '--tenant', tenantOf(SHOPS[0]), '--param', 'shop=evil.example:443', '--config', bundledConfig], { ...env, CONNECTD_PUBLIC_URL: daemon.url });
+    expect(forged.code).toBe(2);
+    expect(forged.stderr).toContain('CONNECTD_ERR_OAUTH_START_INVALID');
+    const forgedShop = await fetch(`${await linkFor(daemon, env, SHOPS[0])}&shop=evil.example%3A443`, { redirect: 'manual' });
     expect(forgedShop.status).toBe(400);
     const callback = await approve(daemon, fake, await linkFor(daemon, env, SHOPS[0]));
     const tampered = new URL(callback);

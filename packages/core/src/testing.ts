@@ -43,4 +43,6 @@ export { insertDeadLetters, saveConnection, upsertDeclaredConnection } from './s
 export type { Queryable } from './store/index.js';
 export { createVault, keyIdOf, parseKeyRing } from './auth/index.js';
 export { saveTokenSet } from './oauth/index.js';
+// Signing connect session tokens the way the daemon does (a test forges an expired one with the real key).
+export { sessionKeyFrom, signSessionToken } from './oauth/index.js';
 export { projectYaml as webhookProcessingYaml } from './testing/webhook-processing.js';

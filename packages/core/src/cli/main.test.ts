@@ -107,10 +107,14 @@ describe('connectd CLI, through main(argv, ctx)', () => {
     expect(report.streams[0]).toMatchObject({ stream: 'products', lastRun: { records: 120 } });
   });
 
-  it('prints a consent URL for an OAuth connector (the URL is the last line), and refuses one without consent', async () => {
+  it('prints a consent link for an OAuth connector (the link is the last line), and refuses one without consent or a bad --expires-in', async () => {
     const ok = capture({ ...env(), CONSENT_CLIENT_ID: 'cid', CONNECTD_PUBLIC_URL: 'https://connect.example.com' });
     expect(await main(['connect', 'consent', '--tenant', 'acme', '--param', 'region=eu', '--config', config], ok.ctx)).toBe(0);
-    expect(ok.out.at(-1)).toBe('https://connect.example.com/oauth/consent/start?tenant=acme&region=eu');
+    expect(ok.out.at(-1)).toMatch(/^https:\/\/connect\.example\.com\/oauth\/consent\/start\?session=[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/);
+    expect(ok.err.at(-1)).toMatch(/^consent link for tenant acme, connection consent-acme: single use, valid until /);
+    const badDuration = capture({ ...env(), CONSENT_CLIENT_ID: 'cid' });
+    expect(await main(['connect', 'consent', '--tenant', 'acme', '--expires-in', 'a week', '--config', config], badDuration.ctx)).toBe(2);
+    expect(badDuration.err[0]).toMatch(/CONNECTD_ERR_OAUTH_SESSION_REQUEST_INVALID/);
     const refused = capture(env());
     expect(await main(['connect', 'vendor', '--tenant', 'acme', '--config', config], refused.ctx)).toBe(2);
     expect(refused.err[0]).toMatch(/CONNECTD_ERR_CONNECTION_NOT_OAUTH/);

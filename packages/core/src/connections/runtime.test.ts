@@ -9,8 +9,10 @@ import { createLogger } from '../log/index.js';
 import { createFakeHttpServer, reply, type FakeHttpServer } from '../testing/fake-http-server.js';
 import { formatStatus } from '../cli/format.js';
 import { createHttpMetrics } from '../http/index.js';
-import { loadProject } from '../project/index.js';
+import { loadProject, type Project } from '../project/index.js';
 import { memoryConnectionStore } from '../testing/memory-connection-store.js';
+import { MemorySyncStore } from '../testing/memory-sync-store.js';
+import { runStream } from '../sync/index.js';
 import { ConnectionLifecycle } from './lifecycle.js';
 import { ConnectionRuntimeSet, type ConnectionRuntimes } from './runtime-set.js';
 
@@ -41,7 +43,10 @@ function writePlugin(dir: string, namespace: string, source: string): string {
   return name;
 }
 
-async function setup(yamlConnector: string, plugin?: { namespace: string; source: string }): Promise<{ registry: Registry; sink: ReturnType<typeof logSink> }> {
+async function setup(
+  yamlConnector: string,
+  plugin?: { namespace: string; source: string },
+): Promise<{ registry: Registry; sink: ReturnType<typeof logSink>; project: Project }> {
   server = await createFakeHttpServer();
   const dir = mkdtempSync(join(tmpdir(), 'connectd-runtime-'));
   const path = join(dir, 'connectors.yaml');
@@ -63,7 +68,7 @@ async function setup(yamlConnector: string, plugin?: { namespace: string; source
     unschedule: () => undefined,
   });
   await lifecycle.start();
-  return { registry, sink };
+  return { registry, sink, project };
 }
 
 describe('connection runtimes: the HTTP runtime of each connection, as its connector declares it', () => {
@@ -154,5 +159,50 @@ describe('connection runtimes: the HTTP runtime of each connection, as its conne
     const seen = (globalThis as { __budgetAdapter?: { priced: string[]; answers: string[] } }).__budgetAdapter;
     expect(seen?.priced).toEqual([`${server!.url}/p`, `${server!.url}/p`, `${server!.url}/p`]);
     expect(seen?.answers).toEqual(['97', '97', '97']);
+  });
+
+  it('sends a stream’s pages with the stream’s own error_classifier: a 200 it calls rate-limited is retried, while a stream without one is not', async () => {
+    const source = `
+      export default {
+        meta: { name: 'connectd-connector-throttle', version: '0.1.0', namespace: 'throttle', engine: '^0.1.0' },
+        errorClassifiers: {
+          body: {
+            meta: { type: 'body', description: 'a 200 whose body says throttled is a rate limit', schema: { type: 'object', additionalProperties: false } },
+            create: () => ({ classify: (page) => (page.body?.throttled === true ? 'rate-limited' : 'ok') }),
+          },
+        },
+      };`;
+    const { project } = await setup(
+      [
+        '    retry: { base_delay_ms: 1, max_delay_ms: 2 }',
+        '    streams:',
+        '      guarded:',
+        '        request: { path: /guarded }',
+        '        records: $.items',
+        '        entity: product',
+        '        map: \'{ "sku": sku }\'',
+        '        error_classifier: { type: throttle/body }',
+        '      plain:',
+        '        request: { path: /plain }',
+        '        records: $.items',
+        '        entity: product',
+        '        map: \'{ "sku": sku }\'',
+        '',
+      ].join('\n'),
+      { namespace: 'throttle', source },
+    );
+    // Each path answers its first request with a throttle hidden in a 200, then with its record.
+    for (const path of ['/guarded', '/plain']) {
+      let calls = 0;
+      server!.route('GET', path, () => (++calls === 1 ? reply.json({ throttled: true, items: [] }) : reply.json({ items: [{ sku: `${path.slice(1)}-1` }] })));
+    }
+    const runtime = runtimes!.get('vendor')!;
+    expect([...runtime.streamClassifiers.keys()]).toEqual(['guarded']);
+    const store = new MemorySyncStore();
+    for (const name of ['guarded', 'plain']) {
+      await runStream({ stream: project.streams('vendor').get(name)!, connection: runtime, store, mode: 'full' });
+    }
+    expect(server!.requests.map((r) => r.path)).toEqual(['/guarded', '/guarded', '/plain']);
+    expect([...store.rows('product').keys()]).toEqual(['guarded-1']);
   });
 });

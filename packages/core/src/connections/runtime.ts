@@ -1,4 +1,4 @@
-import type { ConnectionInfo, TokenProvider } from '../connector/index.js';
+import type { ConnectionInfo, ErrorClassifierRuntime, TokenProvider } from '../connector/index.js';
 import { createComponent, type ComponentRegistry, type ComponentUse } from '../connector/index.js';
 import { createConnectionClient, createRateLimiter, httpPoliciesOf, TemplateString, type ConnectionClient, type HttpMetrics } from '../http/index.js';
 import type { Logger } from '../log/index.js';
@@ -13,6 +13,12 @@ export interface ConnectionRuntime {
   readonly templateValues: Readonly<Record<string, unknown>>;
   readonly baseUrl: string;
   readonly log: Logger;
+  /**
+   * The classifiers of the connector's streams that declare their own `error_classifier`, by
+   * stream name: created once for this connection, each sent with its stream's pages in place of
+   * the connector's classifier (which the client holds for everything else).
+   */
+  readonly streamClassifiers: ReadonlyMap<string, ErrorClassifierRuntime>;
 }
 
 /** What every runtime of one engine shares. */
@@ -36,7 +42,8 @@ function fillPlaceholders(use: ComponentUse, values: Readonly<Record<string, unk
 
 /**
  * Builds one connection's HTTP runtime: its own client (keep-alive pools), rate limiter shared by
- * all its streams and actions, breaker, retry policy and auth, all as its connector declares them.
+ * all its streams and actions, breaker, retry policy, auth and error classifier, all as its
+ * connector declares them, and the classifiers of streams that declare their own.
  * `secrets` are the connection's stored secret settings (an API key created through the admin
  * API): request templates and component options see them like config values, but they stay out
  * of `connection.config`.
@@ -77,7 +84,12 @@ export function createConnectionRuntime(
     breaker: policies.breaker,
     timeouts: policies.timeouts,
   });
-  return { connector: connectorName, connection, client, templateValues: values, baseUrl: connector.base_url ?? '', log };
+  const streamClassifiers = new Map<string, ErrorClassifierRuntime>();
+  for (const [stream, declared] of Object.entries(connector.streams ?? {})) {
+    const classifier = component(project.registry, 'errorClassifiers', declared.error_classifier);
+    if (classifier !== undefined) streamClassifiers.set(stream, classifier);
+  }
+  return { connector: connectorName, connection, client, templateValues: values, baseUrl: connector.base_url ?? '', log, streamClassifiers };
 }
 
 /** The connector's `headers:`, `{placeholders}` filled from the connection's values. */

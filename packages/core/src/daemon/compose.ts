@@ -14,6 +14,7 @@ import { createProcessingMetrics, InboxProcessor } from '../webhooks/index.js';
 import type { ConnectionRuntimes } from '../connections/index.js';
 import { openCore, type Core } from './core.js';
 import { actionRoutes } from './http/action-routes.js';
+import { connectSessionRoutes } from './http/connect-session-routes.js';
 import { connectionRoutes } from './http/connection-routes.js';
 import { createMetrics } from './http/metrics.js';
 import { oauthRoutes } from './http/oauth-routes.js';
@@ -25,6 +26,7 @@ import type { DaemonSettings } from './settings.js';
 export interface StartDaemonOptions {
   readonly configPath: string;
   readonly env: Readonly<Record<string, string | undefined>>;
+  /** `readSettings(env)`; the config's `server` block fills the port, host and public URL `env` leaves unset. */
   readonly settings: DaemonSettings;
   /** Where log lines go (tests capture them); default stdout. */
   readonly logDestination?: DestinationStream;
@@ -68,11 +70,11 @@ function retentionRunner(project: Project, core: Core, registry: Registry): Rete
  * await daemon.stop();
  */
 export async function startDaemon(options: StartDaemonOptions): Promise<RunningDaemon> {
-  const { settings } = options;
   const version = coreVersion();
   const metrics = createMetrics(version);
-  const core = await openCore({ ...options, logLevel: settings.logLevel, logDestination: options.logDestination, registry: metrics.registry });
-  const { project, log, store, engine } = core;
+  const core = await openCore({ ...options, logLevel: options.settings.logLevel, logDestination: options.logDestination, registry: metrics.registry });
+  // The environment's settings with the config's `server` block where it is silent (port, host, public URL).
+  const { project, log, store, engine, settings } = core;
   for (const idle of project.idleConnectors()) {
     log.warn({ connector: idle.connector, missing: project.missingVariables(idle.connector) }, 'connector is idle: its environment variables are not set');
   }
@@ -124,14 +126,14 @@ export async function startDaemon(options: StartDaemonOptions): Promise<RunningD
         webhookIntakeRoutes(project, store.db, log, metrics.registry, () => processor.wake()),
         oauthRoutes({ consent: core.oauth.consent, log, onConnected: (connection) => engine.lifecycle.attach(connection), successUrl: settings.oauthSuccessUrl }),
       ],
-      apiRoutes: [replayRoute(replayer), connectionRoutes(admin), actionRoutes({ engine, jobs: createJobRepository(store.db) })],
+      apiRoutes: [replayRoute(replayer), connectionRoutes(admin), connectSessionRoutes(core.oauth.sessions), actionRoutes({ engine, jobs: createJobRepository(store.db) })],
     });
     const url = await listen(server, settings);
     engine.startBackground();
     processor.start();
     core.oauth.startSweep();
     retention.start();
-    log.info({ url, store: store.db.kind, config: options.configPath }, 'connectd is running');
+    log.info({ url, publicUrl: settings.publicUrl, store: store.db.kind, config: options.configPath }, 'connectd is running');
     const http = server;
     return {
       url,

@@ -11,11 +11,13 @@ import { loadProject, type Project } from '../project/index.js';
 import { DeadLetterReplayer, type ReplayStore } from '../replay/index.js';
 import { createJobRepository, openStore, type Store } from '../store/index.js';
 import { Engine, type EngineOptions } from './engine.js';
-import type { DaemonSettings } from './settings.js';
+import { withServerConfig, type DaemonSettings } from './settings.js';
 
 /** What `connectd run` and the one-off commands build alike. */
 export interface Core {
   readonly project: Project;
+  /** The settings as they apply: the environment's, with the config's `server` block where it is silent. */
+  readonly settings: DaemonSettings;
   readonly log: Logger;
   readonly secrets: SecretValues;
   readonly store: Store;
@@ -100,9 +102,9 @@ function replayerOf(
  * try { await core.engine.syncNow(runtime, 'stock', 'incremental'); } finally { await core.close(10_000); }
  */
 export async function openCore(options: CoreOptions): Promise<Core> {
-  const { settings } = options;
-  const secrets = knownSecrets(settings, options.env);
+  const secrets = knownSecrets(options.settings, options.env);
   const project = await loadProject(options.configPath, options.env);
+  const settings = withServerConfig(options.settings, project.config.server, options.env);
   for (const value of project.secretValues) secrets.add(value);
   const log = createLogger({
     level: options.logLevel,
@@ -156,6 +158,7 @@ export async function openCore(options: CoreOptions): Promise<Core> {
     const running = engine;
     return {
       project,
+      settings,
       log,
       secrets,
       store,

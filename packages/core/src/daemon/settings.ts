@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import type { ServerConfig } from '../config/index.js';
 import { DAEMON_ENV_INVALID } from '../errors/index.js';
 import { DEFAULT_JOB_LEASE_MS, DEFAULT_JOB_POLL_INTERVAL_MS } from '../jobs/index.js';
 import { DEFAULT_DATA_DIR } from '../store/index.js';
@@ -10,7 +11,10 @@ export const DEFAULT_PORT = 3000;
 export const DEFAULT_HOST = '0.0.0.0';
 export const DEFAULT_SHUTDOWN_DEADLINE_MS = 10_000;
 
-/** The daemon's settings, read once from the environment. */
+/**
+ * The daemon's settings, read once from the environment; `port`, `host` and `publicUrl` then take
+ * connectors.yaml's `server` block where the environment is silent ({@link withServerConfig}).
+ */
 export interface DaemonSettings {
   readonly databaseUrl: string | undefined;
   readonly dataDir: string;
@@ -79,4 +83,36 @@ export function readSettings(env: Readonly<Record<string, string | undefined>>, 
     publicUrl: httpUrl(env, 'CONNECTD_PUBLIC_URL') ?? `http://localhost:${integer(env, 'PORT', DEFAULT_PORT, 65_535)}`,
     oauthSuccessUrl: httpUrl(env, 'CONNECTD_OAUTH_SUCCESS_URL'),
   };
+}
+
+/** Where the daemon listens and how it is reached: the settings `server` in connectors.yaml may give. */
+export type ServerAddress = Pick<DaemonSettings, 'port' | 'host' | 'publicUrl'>;
+
+/** True when the environment sets the variable (an empty value counts as unset, as everywhere here). */
+const isSet = (env: Readonly<Record<string, string | undefined>>, variable: string): boolean => (env[variable] ?? '') !== '';
+
+/**
+ * The settings with connectors.yaml's `server.port`, `server.host` and `server.public_url` filling
+ * what the environment leaves unset: PORT, HOST and CONNECTD_PUBLIC_URL, when set, win (an
+ * operator overrides the file without editing it). When neither sets the public URL it follows
+ * the port, `http://localhost:<port>`. `settings` are {@link readSettings}' reading of `env` (or
+ * the part of them a command needs).
+ * @example
+ * const settings = withServerConfig(readSettings(env), project.config.server, env);
+ * // server: { port: 8080 } and no PORT → { port: 8080, publicUrl: 'http://localhost:8080', ... }
+ */
+export function withServerConfig<S extends ServerAddress>(
+  settings: S,
+  server: Pick<ServerConfig, 'port' | 'host' | 'public_url'> | undefined,
+  env: Readonly<Record<string, string | undefined>>,
+): S {
+  if (server === undefined) return settings;
+  const port = server.port !== undefined && !isSet(env, 'PORT') ? server.port : settings.port;
+  const host = server.host !== undefined && !isSet(env, 'HOST') ? server.host : settings.host;
+  let publicUrl = settings.publicUrl;
+  if (!isSet(env, 'CONNECTD_PUBLIC_URL')) {
+    if (server.public_url !== undefined) publicUrl = server.public_url.replace(/\/+$/, '');
+    else if (port !== settings.port) publicUrl = `http://localhost:${port}`;
+  }
+  return { ...settings, port, host, publicUrl };
 }

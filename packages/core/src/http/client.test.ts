@@ -420,6 +420,18 @@ describe('client lifecycle and limits', () => {
     expect(arrivals).toHaveLength(2);
     expect(arrivals[0]!.headers['idempotency-key']).toBeUndefined();
   });
+
+  it('classifies a request with its own classifier in place of the client’s (a stream’s error_classifier)', async () => {
+    server.route('GET', '/busy', reply.json({ busy: true }));
+    const busy = { classify: (page: { body: unknown }) => ((page.body as { busy?: boolean }).busy === true ? ('rate-limited' as const) : ('ok' as const)) };
+    const noOpinion = { classify: () => 'ok' as const };
+    const c = client({ classifier: busy, retry: { maxAttempts: 2, baseDelayMs: 1 } });
+    expect((await c.send({ method: 'GET', url: `${server.url}/busy`, classifier: noOpinion })).status).toBe(200);
+    expect(server.requestsTo('GET', '/busy')).toHaveLength(1);
+    const exhausted = await caught(client({ retry: { maxAttempts: 2, baseDelayMs: 1 } }).send({ method: 'GET', url: `${server.url}/busy`, classifier: busy }));
+    expect(isConnectdError(exhausted, 'CONNECTD_ERR_HTTP_RETRIES_EXHAUSTED')).toBe(true);
+    expect(server.requestsTo('GET', '/busy')).toHaveLength(3);
+  });
 });
 
 describe('bodiless responses', () => {

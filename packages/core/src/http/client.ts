@@ -1,5 +1,5 @@
 import { Agent, type Dispatcher } from 'undici';
-import type { OutgoingRequest } from '../connector/index.js';
+import type { ErrorClassifierRuntime, OutgoingRequest } from '../connector/index.js';
 import {
   HTTP_ABORTED,
   HTTP_BODY_TOO_LARGE,
@@ -118,6 +118,7 @@ class Client implements ConnectionClient {
     }
     const base: OutgoingRequest = { method, url: request.url, headers, body: request.body };
     const retryable = mayRetry(method, idempotencyKey, request.idempotent);
+    const classifier = request.classifier ?? this.#options.classifier;
     const maxAttempts = probe ? 1 : this.#retry.maxAttempts;
     const canRefresh = this.#options.auth?.refresh !== undefined;
     let refreshed = false;
@@ -138,7 +139,7 @@ class Client implements ConnectionClient {
           verdict = THREW_VERDICT;
         } else {
           this.#metric(method, attempt, durationMs, response.status, undefined);
-          verdict = this.#classify(outgoing, response, result.permit);
+          verdict = this.#classify(outgoing, response, result.permit, classifier);
         }
       } finally {
         result.permit.release?.();
@@ -213,9 +214,9 @@ class Client implements ConnectionClient {
     }
   }
 
-  /** The adapter's reading of the vendor's budget goes to the limiter; then the verdict (response-verdict.ts). */
-  #classify(outgoing: OutgoingRequest, response: BufferedResponse, permit: RateLimitPermit): AttemptVerdict {
-    const { classifier, adapter, rateLimiter } = this.#options;
+  /** The adapter's reading of the vendor's budget goes to the limiter; then the verdict with the request's classifier (response-verdict.ts). */
+  #classify(outgoing: OutgoingRequest, response: BufferedResponse, permit: RateLimitPermit, classifier: ErrorClassifierRuntime | undefined): AttemptVerdict {
+    const { adapter, rateLimiter } = this.#options;
     const page = classifier !== undefined || adapter !== undefined ? toReceivedPage(outgoing, response) : undefined;
     if (adapter !== undefined && page !== undefined) reportBudget(rateLimiter, permit, adapter.observe(page));
     return responseVerdict(response, page, classifier, this.#retry, this.#now());

@@ -28,6 +28,12 @@ export interface HttpRequest {
   readonly idempotent?: boolean | undefined;
   /** Cancels the call, also while it waits for a token or a retry. */
   readonly signal?: AbortSignal | undefined;
+  /**
+   * Classifies this request's answers instead of the client's classifier: a stream's own
+   * `error_classifier`, which overrides its connector's for that stream's pages only. Its `ok`
+   * means "no opinion", as the client's does.
+   */
+  readonly classifier?: ErrorClassifierRuntime | undefined;
 }
 
 /** A complete response: the whole body has been read. */
@@ -79,7 +85,7 @@ export interface ConnectionClientOptions {
   readonly auth?: AuthRuntime | undefined;
   /** The connection's limiter, shared with nothing but this client (which all its streams and actions share). */
   readonly rateLimiter?: RateLimiter | undefined;
-  /** Plugin classifier; its `ok` means "no opinion", so the status rules apply. */
+  /** Plugin classifier (the connector's `error_classifier`); its `ok` means "no opinion", so the status rules apply. A request's own `classifier` replaces it. */
   readonly classifier?: ErrorClassifierRuntime | undefined;
   /**
    * Plugin adapter pricing each attempt (`costOf`) for the rate limiter and telling it the vendor's

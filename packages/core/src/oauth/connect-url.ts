@@ -1,19 +1,13 @@
 /**
- * The URL that starts the consent flow on the daemon (`/oauth/{connector}/start?tenant=T&…`), as
- * `connectd connect` prints it. Extra parameters become the connection's config (e.g.
- * `shop=acme.myshopify.com`); the daemon validates them when the URL is opened.
+ * The link that starts a consent on the daemon: `${publicUrl}/oauth/{connector}/start?session=…`,
+ * as `connectd connect` prints it and `POST /api/connect-sessions` answers it. The session token
+ * is all it carries: the tenant, connection and settings are the session's.
  * @example
- * consentStartUrl('https://connect.example.com', 'square', { tenant: 'acme' });
- * // https://connect.example.com/oauth/square/start?tenant=acme
+ * consentStartUrl('https://connect.example.com', 'square', token);
+ * // https://connect.example.com/oauth/square/start?session=eyJ…
  */
-export function consentStartUrl(
-  publicUrl: string,
-  connector: string,
-  params: { readonly tenant: string; readonly connection?: string | undefined; readonly config?: Readonly<Record<string, string>> },
-): string {
+export function consentStartUrl(publicUrl: string, connector: string, sessionToken: string): string {
   const url = new URL(`${publicUrl.replace(/\/+$/, '')}/oauth/${encodeURIComponent(connector)}/start`);
-  url.searchParams.set('tenant', params.tenant);
-  if (params.connection !== undefined) url.searchParams.set('connection', params.connection);
-  for (const [name, value] of Object.entries(params.config ?? {})) url.searchParams.set(name, value);
+  url.searchParams.set('session', sessionToken);
   return url.toString();
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isConnectdError } from '../errors/index.js';
-import { MAX_START_CONFIG_PARAMS, MAX_START_CONFIG_VALUE_CHARS, createAuthorizeUrl, readStartQuery, resolveOAuthUrls } from './consent-request.js';
+import { MAX_START_CONFIG_PARAMS, MAX_START_CONFIG_VALUE_CHARS, createAuthorizeUrl, readLinkRequest, readSessionQuery, resolveOAuthUrls } from './consent-request.js';
 import { oauthClientSettings } from './settings.js';
 
 function refusedParameter(fn: () => unknown): string | undefined {
@@ -22,28 +22,51 @@ const settings = oauthClientSettings('shop', {
   extra_authorize_params: { prompt: 'consent', state: 'from-config', client_id: 'other' },
 });
 
-describe('consent start query', () => {
-  it('reads tenant, connection (default <connector>-<tenant>) and every other parameter as config', () => {
-    expect(readStartQuery('shop', new URLSearchParams('tenant=acme&shop=acme.example.com'))).toEqual({
+function refusedCode(fn: () => unknown): string | undefined {
+  try {
+    fn();
+  } catch (err) {
+    if (isConnectdError(err)) return err.code;
+    throw err;
+  }
+  return undefined;
+}
+
+describe('consent link request and start query', () => {
+  it('reads tenant, connection (default <connector>-<tenant>) and the settings of a link', () => {
+    expect(readLinkRequest('shop', { tenant: 'acme', params: { shop: 'acme.example.com' } })).toEqual({
       tenantId: 'acme',
       connectionId: 'shop-acme',
       config: { shop: 'acme.example.com' },
     });
-    expect(readStartQuery('shop', new URLSearchParams('tenant=acme&connection=acme.main_1')).connectionId).toBe('acme.main_1');
+    expect(readLinkRequest('shop', { tenant: 'acme', connection: 'acme.main_1' }).connectionId).toBe('acme.main_1');
   });
 
   it('names the parameter it refuses', () => {
-    const refused = (query: string): string | undefined => refusedParameter(() => readStartQuery('shop', new URLSearchParams(query)));
-    expect(refused('shop=x')).toBe('tenant');
-    expect(refused(`tenant=${'a'.repeat(129)}`)).toBe('tenant');
-    expect(refused('tenant=.acme')).toBe('tenant');
-    expect(refused('tenant=acme&connection=a/b')).toBe('connection');
-    expect(refused('tenant=acme&shop=a&shop=b')).toBe('shop');
-    expect(refused('tenant=acme&bad-name=1')).toBe('bad-name');
-    expect(refused(`tenant=acme&shop=${'x'.repeat(MAX_START_CONFIG_VALUE_CHARS + 1)}`)).toBe('shop');
-    const many = Array.from({ length: MAX_START_CONFIG_PARAMS + 1 }, (_, i) => `p${i}=v`).join('&');
-    expect(refused(`tenant=acme&${many}`)).toBe(`p${MAX_START_CONFIG_PARAMS}`);
-    expect(refused(`tenant=acme&${many.split('&').slice(1).join('&')}`)).toBeUndefined();
+    const refused = (tenant: string, params: Record<string, string> = {}, connection?: string): string | undefined =>
+      refusedParameter(() => readLinkRequest('shop', { tenant, connection, params }));
+    expect(refused('')).toBe('tenant');
+    expect(refused('a'.repeat(129))).toBe('tenant');
+    expect(refused('.acme')).toBe('tenant');
+    expect(refused('acme', {}, 'a/b')).toBe('connection');
+    expect(refused('acme', { 'bad-name': '1' })).toBe('bad-name');
+    for (const reserved of ['tenant', 'connection', 'session']) expect(refused('acme', { [reserved]: 'x' })).toBe(reserved);
+    expect(refused('acme', { shop: 'x'.repeat(MAX_START_CONFIG_VALUE_CHARS + 1) })).toBe('shop');
+    const many = Object.fromEntries(Array.from({ length: MAX_START_CONFIG_PARAMS + 1 }, (_, i) => [`p${i}`, 'v']));
+    expect(refused('acme', many)).toBe(`p${MAX_START_CONFIG_PARAMS}`);
+    delete many['p0'];
+    expect(refused('acme', many)).toBeUndefined();
+  });
+
+  it('takes only the session from a start link: none is a 401 refusal, anything beside it a 400', () => {
+    expect(readSessionQuery('shop', new URLSearchParams('session=abc.def'))).toBe('abc.def');
+    expect(refusedCode(() => readSessionQuery('shop', new URLSearchParams('')))).toBe('CONNECTD_ERR_OAUTH_SESSION_REQUIRED');
+    expect(refusedCode(() => readSessionQuery('shop', new URLSearchParams('tenant=acme&shop=acme.example.com')))).toBe('CONNECTD_ERR_OAUTH_SESSION_REQUIRED');
+    expect(refusedCode(() => readSessionQuery('shop', new URLSearchParams('session=')))).toBe('CONNECTD_ERR_OAUTH_SESSION_REQUIRED');
+    for (const query of ['session=abc.def&tenant=other', 'tenant=other&session=abc.def', 'session=abc.def&connection=x', 'session=abc.def&shop=evil.example', 'session=a.b&session=c.d']) {
+      expect(refusedCode(() => readSessionQuery('shop', new URLSearchParams(query))), query).toBe('CONNECTD_ERR_OAUTH_START_INVALID');
+    }
+    expect(refusedParameter(() => readSessionQuery('shop', new URLSearchParams('session=abc.def&tenant=other')))).toBe('tenant');
   });
 
   it('fills the OAuth URL templates and refuses values that would change where they point', () => {

@@ -1,83 +1,150 @@
-import { OAUTH_START_INVALID } from '../errors/index.js';
+import { OAUTH_CONNECTION_CONFLICT, OAUTH_SESSION_REQUIRED, OAUTH_START_INVALID, OAUTH_UNKNOWN_CONNECTOR } from '../errors/index.js';
+import type { ConnectionRecord } from '../store/index.js';
 import type { ConnectionParams } from './connection-params.js';
 import { fillUrlTemplate, urlTemplateNames } from './settings.js';
 import type { OAuthClientSettings } from './types.js';
 
-// What the consent flow reads from a start request and writes into the vendor's authorize URL.
-// Everything here comes from whoever follows a start link, so it is checked, capped and never
-// allowed to change where the user (or later, the code) is sent.
+// What a consent link is made for (a connect session's tenant, connection and settings), what its
+// start request may carry, and what goes into the vendor's authorize URL. The settings end up in
+// URLs the client secret and tokens are sent to, so they are checked, capped and never allowed to
+// change where the user (or later, the code) is sent.
 
 /** Tenant and connection ids: letters, digits, `.`, `_` and `-`, at most 128 characters. */
 export const CONSENT_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
-/** At most this many connection settings in one start query. */
+/** At most this many connection settings in one link. */
 export const MAX_START_CONFIG_PARAMS = 20;
 /** At most this many characters in one connection setting. */
 export const MAX_START_CONFIG_VALUE_CHARS = 256;
 const CONFIG_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
-/** Start query parameters that are not connection settings. */
-const RESERVED_PARAMS = new Set(['tenant', 'connection']);
+/** The one parameter of a start link. */
+export const SESSION_PARAM = 'session';
+const ID_RULE = 'must be 1-128 letters, digits, ".", "_" or "-", starting with a letter or digit';
 
-/** A validated start request. */
+/** The settings of a connector with a consent flow: an authorization-code grant with an authorize URL. */
+export type CodeFlowSettings = OAuthClientSettings & { readonly authorizeUrl: string };
+
+/**
+ * The code-flow settings of `connector`, given what the caller knows of it.
+ * @throws CONNECTD_ERR_OAUTH_UNKNOWN_CONNECTOR when it has none (unknown, not oauth2, or client_credentials)
+ */
+export function codeFlowSettingsOf(connector: string, settings: OAuthClientSettings | undefined): CodeFlowSettings {
+  if (settings === undefined || settings.grant !== 'authorization_code' || settings.authorizeUrl === undefined) {
+    throw OAUTH_UNKNOWN_CONNECTOR({ connector });
+  }
+  return settings as CodeFlowSettings;
+}
+
+/** What a consent link is made for: a tenant, optionally a connection id and connection settings. */
+export interface LinkRequest {
+  readonly tenant: string;
+  /** Default `<connector>-<tenant>`. */
+  readonly connection?: string | undefined;
+  readonly params?: Readonly<Record<string, string>> | undefined;
+}
+
+/** A validated link request. */
 export interface StartRequest {
   readonly tenantId: string;
   readonly connectionId: string;
-  /**
-   * Non-secret connection settings: every query parameter but `tenant` and `connection`; with
-   * declared `params`, only those, normalised and matched.
-   */
+  /** Non-secret connection settings; with declared `params`, only those, normalised and matched. */
   readonly config: Readonly<Record<string, string>>;
 }
 
 /**
- * Reads `tenant`, the optional `connection` (default `<connector>-<tenant>`) and the connection
- * settings of a start query. With declared `params`, any other setting is refused and each one is
- * normalised and matched against its pattern (required ones are checked by
- * {@link completeStartConfig}, once a reconnect's stored settings are known).
+ * Checks what a connect session is asked for: tenant and connection ids, setting names and sizes,
+ * and with declared `params`, that each is declared and, normalised, matches its pattern (required
+ * ones are checked by {@link planConsent}, once a reconnect's stored settings are known).
  * @throws CONNECTD_ERR_OAUTH_START_INVALID naming the parameter and the rule, never the value
  * @example
- * readStartQuery('shop', new URLSearchParams('tenant=acme&shop=acme.example.com'));
- * // { tenantId: 'acme', connectionId: 'shop-acme', config: { shop: 'acme.example.com' } }
+ * readLinkRequest('shop', { tenant: 'acme', params: { shop: 'Acme.example.com' } });
+ * // { tenantId: 'acme', connectionId: 'shop-acme', config: { shop: 'acme.example.com' } } (with a lowercase rule)
  */
-export function readStartQuery(connector: string, query: URLSearchParams, params?: ConnectionParams): StartRequest {
+export function readLinkRequest(connector: string, link: LinkRequest, params?: ConnectionParams): StartRequest {
   const refuse = (parameter: string, reason: string): never => {
     throw OAUTH_START_INVALID({ connector, parameter, reason });
   };
-  const single = (name: string): string | undefined => {
-    const values = query.getAll(name);
-    if (values.length > 1) refuse(name, 'is given more than once');
-    return values[0];
-  };
-  const tenantId = single('tenant');
-  if (tenantId === undefined || tenantId === '') return refuse('tenant', 'is required');
-  if (!CONSENT_ID_PATTERN.test(tenantId)) refuse('tenant', 'must be 1-128 letters, digits, ".", "_" or "-", starting with a letter or digit');
-  const connection = single('connection');
-  if (connection !== undefined && !CONSENT_ID_PATTERN.test(connection)) {
-    refuse('connection', 'must be 1-128 letters, digits, ".", "_" or "-", starting with a letter or digit');
-  }
+  const tenantId = link.tenant;
+  if (tenantId === '') refuse('tenant', 'is required');
+  if (!CONSENT_ID_PATTERN.test(tenantId)) refuse('tenant', ID_RULE);
+  if (link.connection !== undefined && !CONSENT_ID_PATTERN.test(link.connection)) refuse('connection', ID_RULE);
   const config: Record<string, string> = {};
-  for (const name of new Set(query.keys())) {
-    if (RESERVED_PARAMS.has(name)) continue;
+  for (const [name, value] of Object.entries(link.params ?? {})) {
     if (!CONFIG_NAME_PATTERN.test(name)) refuse(name.slice(0, 64), 'is not a valid setting name (letters, digits and "_")');
-    const value = single(name)!;
+    if (RESERVED_NAMES.has(name)) refuse(name, 'is not a connection setting (the tenant and connection are given on their own)');
     if (value.length > MAX_START_CONFIG_VALUE_CHARS) refuse(name, `is longer than ${MAX_START_CONFIG_VALUE_CHARS} characters`);
     config[name] = value;
     if (Object.keys(config).length > MAX_START_CONFIG_PARAMS) refuse(name, `is one setting too many (at most ${MAX_START_CONFIG_PARAMS})`);
   }
-  const connectionId = connection ?? `${connector}-${tenantId}`;
+  const connectionId = link.connection ?? `${connector}-${tenantId}`;
   if (params === undefined) return { tenantId, connectionId, config };
   const accepted = params.accept(config);
   if ('parameter' in accepted) return refuse(accepted.parameter, accepted.reason);
   return { tenantId, connectionId, config: accepted.values };
 }
 
+/** Names a setting cannot have: they mean something else in a link or a session. */
+const RESERVED_NAMES = new Set(['tenant', 'connection', SESSION_PARAM]);
+
+/**
+ * The session token of a start link. The link carries nothing else: the tenant, connection and
+ * settings come only from the session, so a parameter beside it is refused rather than ignored.
+ * @throws CONNECTD_ERR_OAUTH_SESSION_REQUIRED without one (an old `?tenant=` link)
+ * @throws CONNECTD_ERR_OAUTH_START_INVALID with another parameter, or the session twice
+ * @example
+ * const token = readSessionQuery('square', new URLSearchParams('session=eyJ….sig'));
+ */
+export function readSessionQuery(connector: string, query: URLSearchParams): string {
+  const tokens = query.getAll(SESSION_PARAM);
+  if (tokens.length === 0 || tokens[0] === '') throw OAUTH_SESSION_REQUIRED({ connector });
+  if (tokens.length > 1) throw OAUTH_START_INVALID({ connector, parameter: SESSION_PARAM, reason: 'is given more than once' });
+  for (const name of query.keys()) {
+    if (name !== SESSION_PARAM) {
+      throw OAUTH_START_INVALID({ connector, parameter: name.slice(0, 64), reason: 'cannot be given beside a connect session: the session names the tenant, connection and settings' });
+    }
+  }
+  return tokens[0]!;
+}
+
+/** A connection id may be reused by its own tenant and connector only: anything else would be a takeover. */
+export function refuseTakeover(existing: ConnectionRecord | undefined, connector: string, tenantId: string): void {
+  if (existing !== undefined && (existing.connector !== connector || existing.tenantId !== tenantId)) {
+    throw OAUTH_CONNECTION_CONFLICT({ connector, connectionId: existing.id });
+  }
+}
+
+/**
+ * What a consent will use, checked as a whole: the connection is the tenant's (or new), the
+ * settings (the request's over a reconnected connection's stored ones) pass the declared `params`,
+ * the OAuth URLs fill safely, and a `param:` account id is there. Run when a session is made, so a
+ * bad link is never handed out, and again when it starts a consent, as the stored connection may
+ * have changed meanwhile.
+ * @throws CONNECTD_ERR_OAUTH_CONNECTION_CONFLICT, CONNECTD_ERR_OAUTH_START_INVALID
+ * @example
+ * const { config, authorizeUrl } = planConsent('shopify', settings, await getConnection(db, request.connectionId), request);
+ */
+export function planConsent(
+  connector: string,
+  settings: CodeFlowSettings,
+  existing: ConnectionRecord | undefined,
+  request: { readonly tenantId: string; readonly config: Readonly<Record<string, unknown>> },
+): { config: Readonly<Record<string, unknown>>; authorizeUrl: string } {
+  refuseTakeover(existing, connector, request.tenantId);
+  // A reconnect keeps the settings it had (a shop domain) unless the session changes them.
+  const config = completeStartConfig(connector, settings.params, { ...(existing?.config ?? {}), ...request.config });
+  const { authorizeUrl } = resolveOAuthUrls(connector, settings, config);
+  if (settings.accountId?.from === 'param' && settings.accountId.read(config) === undefined) {
+    // Refused before the user goes anywhere rather than after the vendor's consent page.
+    throw OAUTH_START_INVALID({ connector, parameter: settings.accountId.param, reason: 'is required: it names the connected account (auth.account_id)' });
+  }
+  return { config, authorizeUrl };
+}
+
 /**
  * The config a flow will use, checked against the declared `params`: required ones present, stored
  * ones of a reconnected connection matching (and normalised) too. Without `params`, as given.
  * @throws CONNECTD_ERR_OAUTH_START_INVALID naming the parameter and the rule
- * @example
- * const config = completeStartConfig('shopify', settings.params, { ...existing?.config, ...request.config });
  */
-export function completeStartConfig(
+function completeStartConfig(
   connector: string,
   params: ConnectionParams | undefined,
   config: Readonly<Record<string, unknown>>,
@@ -86,32 +153,6 @@ export function completeStartConfig(
   const completed = params.complete(config);
   if ('parameter' in completed) throw OAUTH_START_INVALID({ connector, parameter: completed.parameter, reason: completed.reason });
   return completed.config;
-}
-
-/**
- * Checks a start link's parameters the way the daemon's start route will (`connectd connect`
- * calls it so a user sees the error before sending the link): tenant and connection ids, and with
- * declared `params`, unknown, unmatched or missing required ones. Resolves the normalised settings.
- * A reconnect that leaves out a setting the connection has stored is refused here, although the
- * route would take the stored one: the command cannot see the store.
- * @throws CONNECTD_ERR_OAUTH_START_INVALID (exit 2)
- * @example
- * checkStartLink('shopify', settings.params, { tenant: 'acme', params: { shop: 'Acme.myshopify.com' } });
- * // { shop: 'acme.myshopify.com' }
- */
-export function checkStartLink(
-  connector: string,
-  params: ConnectionParams | undefined,
-  link: { readonly tenant: string; readonly connection?: string | undefined; readonly params?: Readonly<Record<string, string>> | undefined },
-): Readonly<Record<string, string>> {
-  const query = new URLSearchParams();
-  query.append('tenant', link.tenant);
-  if (link.connection !== undefined) query.append('connection', link.connection);
-  // Appended, not set: a --param named tenant or connection is then refused as given twice.
-  for (const [name, value] of Object.entries(link.params ?? {})) query.append(name, value);
-  const { config } = readStartQuery(connector, query, params);
-  completeStartConfig(connector, params, config);
-  return config;
 }
 
 /**

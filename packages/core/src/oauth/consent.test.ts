@@ -7,6 +7,8 @@ import { createLogger } from '../log/index.js';
 import { getConnection, listConnections, saveConnection, setConnectionStatus, type Store } from '../store/index.js';
 import { createTestDatabases, storeBackends, type StoreBackend } from '../store/testing.js';
 import { s256Challenge, startFakeOAuthProvider, type FakeOAuthProvider, type FakeOAuthProviderOptions } from '../testing/fake-oauth-provider.js';
+import { createConnectSessions, type ConnectSessions } from './connect-sessions.js';
+import { sessionKeyFrom } from './connect-session-token.js';
 import { CONSENT_ERROR_HTTP_STATUS, DEFAULT_STATE_TTL_MS, createConsentFlow, type ConsentFlow, type ConsentFlowOptions } from './consent.js';
 import { createPkcePair } from './pkce.js';
 import { oauthClientSettings } from './settings.js';
@@ -29,6 +31,7 @@ interface Harness {
   readonly vault: Vault;
   readonly provider: FakeOAuthProvider;
   flow: ConsentFlow;
+  sessions: ConnectSessions;
   readonly logLines: string[];
   /** The flow's clock, epoch ms; tests move it. */
   clock: number;
@@ -70,13 +73,17 @@ async function harness(backend: StoreBackend, options: HarnessOptions = {}): Pro
     logLines,
     clock: Date.now(),
     flow: undefined as unknown as ConsentFlow,
+    sessions: undefined as unknown as ConnectSessions,
   };
+  const settingsFor = (connector: string) => (known.has(connector) ? settings : undefined);
+  h.sessions = createConnectSessions({ db: store.db, sessionKey: sessionKeyFrom(keys), settingsFor, publicUrl: REDIRECT_BASE, now: () => h.clock });
   h.flow = createConsentFlow({
     db: store.db,
     vault,
     stateKey: stateKeyFrom(keys),
+    sessionKey: sessionKeyFrom(keys),
     log: createLogger({ level: 'info', destination: { write: (line: string) => void logLines.push(line) } }),
-    settingsFor: (connector) => (known.has(connector) ? settings : undefined),
+    settingsFor,
     tokenEndpointFor: (_connector, config) => (options.wrapEndpoint ?? ((e) => e))(createTokenEndpoint(settings, client, config)),
     redirectUriFor: (connector) => `${REDIRECT_BASE}/oauth/${connector}/callback`,
     now: () => h.clock,
@@ -95,8 +102,23 @@ async function consentAt(h: Harness, location: string): Promise<URLSearchParams>
   return callback.searchParams;
 }
 
-async function startAndConsent(h: Harness, startQuery = 'tenant=acme'): Promise<URLSearchParams> {
-  const { location } = await h.flow.start('crm', new URLSearchParams(startQuery));
+/**
+ * What a link used to carry, as a connect session: `tenant`, `connection`, and every other
+ * parameter a connection setting. Resolves the start query of the session's link.
+ */
+async function sessionQuery(h: Harness, link: string | Record<string, string>, connector = 'crm'): Promise<URLSearchParams> {
+  const { tenant = '', connection, ...params } = Object.fromEntries(new URLSearchParams(link));
+  const { url } = await h.sessions.create({ connector, tenant, connection, params });
+  return new URL(url).searchParams;
+}
+
+/** Starts the consent of a session made for `link` (see {@link sessionQuery}). */
+async function start(h: Harness, link: string | Record<string, string>, connector = 'crm'): Promise<{ location: string; connectionId: string }> {
+  return h.flow.start(connector, await sessionQuery(h, link, connector));
+}
+
+async function startAndConsent(h: Harness, link = 'tenant=acme'): Promise<URLSearchParams> {
+  const { location } = await start(h, link);
   return consentAt(h, location);
 }
 
@@ -118,7 +140,7 @@ async function countRows(store: Store, table: string): Promise<number> {
 describe.each(storeBackends())('OAuth consent flow (%s)', (backend) => {
   it('connects an account: the connection is active and its tokens are stored encrypted', async () => {
     const h = await harness(backend);
-    const { location, connectionId } = await h.flow.start('crm', new URLSearchParams('tenant=acme'));
+    const { location, connectionId } = await start(h, 'tenant=acme');
     expect(connectionId).toBe('crm-acme');
     const authorize = new URL(location);
     expect(`${authorize.origin}${authorize.pathname}`).toBe(h.provider.authorizeUrl);
@@ -157,7 +179,7 @@ describe.each(storeBackends())('OAuth consent flow (%s)', (backend) => {
 
   it('sends only the PKCE challenge in the URL and the stored verifier in the code exchange', async () => {
     const h = await harness(backend, { provider: { requirePkce: true, clientSecret: null }, auth: () => ({ pkce: true }) });
-    const { location } = await h.flow.start('crm', new URLSearchParams('tenant=acme'));
+    const { location } = await start(h, 'tenant=acme');
     const { rows } = await h.store.db.query<{ code_verifier: string }>(`select code_verifier from connectd_engine.oauth_states`);
     const verifier = rows[0]!.code_verifier;
     expect(verifier).toMatch(/^[A-Za-z0-9_-]{43,128}$/);
@@ -214,7 +236,7 @@ describe.each(storeBackends())('OAuth consent flow (%s)', (backend) => {
     expect(await codeOf(h.flow.callback('crm', query))).toBe('CONNECTD_ERR_OAUTH_STATE_EXPIRED');
     expect(await countRows(h.store, 'connections')).toBe(0);
     h.clock += 1;
-    await h.flow.start('crm', new URLSearchParams('tenant=acme'));
+    await start(h, 'tenant=acme');
     expect(await countRows(h.store, 'oauth_states')).toBe(1);
   });
 
@@ -244,7 +266,7 @@ describe.each(storeBackends())('OAuth consent flow (%s)', (backend) => {
   it('reports another vendor error with its code and a cut description, and a callback without a code', async () => {
     const h = await harness(backend);
     const stateOf = async (): Promise<string> =>
-      new URL((await h.flow.start('crm', new URLSearchParams('tenant=acme'))).location).searchParams.get('state')!;
+      new URL((await start(h, 'tenant=acme')).location).searchParams.get('state')!;
     const vendorError = new URLSearchParams({ state: await stateOf(), error: 'invalid_scope', error_description: 'x'.repeat(1000) });
     const err = await h.flow.callback('crm', vendorError).catch((e: unknown) => e);
     expect(isConnectdError(err, 'CONNECTD_ERR_OAUTH_VENDOR_ERROR')).toBe(true);
@@ -259,7 +281,7 @@ describe.each(storeBackends())('OAuth consent flow (%s)', (backend) => {
       auth: () => ({ authorize_url: `http://{host}/oauth/authorize?prompt=consent`, token_url: `http://{host}/oauth/token` }),
     });
     const host = new URL(h.provider.url).host;
-    const { location } = await h.flow.start('crm', new URLSearchParams({ tenant: 'acme', host }));
+    const { location } = await start(h, { tenant: 'acme', host });
     expect(location.startsWith(`${h.provider.authorizeUrl}?`)).toBe(true);
     expect(new URL(location).searchParams.get('prompt')).toBe('consent');
     const { connection } = await h.flow.callback('crm', await consentAt(h, location));
@@ -270,19 +292,23 @@ describe.each(storeBackends())('OAuth consent flow (%s)', (backend) => {
       [{ tenant: 'beta', host: 'evil.com@127.0.0.1' }, 'host'],
       [{ tenant: 'beta' }, 'host'],
     ] as const) {
-      const err = await h.flow.start('crm', new URLSearchParams(query)).catch((e: unknown) => e);
+      const err = await start(h, query).catch((e: unknown) => e);
       expect(isConnectdError(err, 'CONNECTD_ERR_OAUTH_START_INVALID')).toBe(true);
       expect((err as { details: { parameter: string } }).details.parameter).toBe(parameter);
     }
+    // Refused when the session was asked for: no link was made, no flow recorded.
+    expect(await countRows(h.store, 'connect_sessions')).toBe(1);
     expect(await countRows(h.store, 'oauth_states')).toBe(0);
   });
 
-  it('refuses a start without a valid tenant, and an unknown connector at start and callback', async () => {
+  it('refuses a session without a valid tenant, and an unknown connector at session, start and callback', async () => {
     const h = await harness(backend);
-    for (const query of ['', 'tenant=', 'tenant=-x', 'tenant=a%2Fb', 'tenant=a&tenant=b', 'tenant=acme&connection=bad%20id']) {
-      expect(await codeOf(h.flow.start('crm', new URLSearchParams(query)))).toBe('CONNECTD_ERR_OAUTH_START_INVALID');
+    for (const query of ['', 'tenant=', 'tenant=-x', 'tenant=a%2Fb', 'tenant=acme&connection=bad%20id']) {
+      expect(await codeOf(start(h, query))).toBe('CONNECTD_ERR_OAUTH_START_INVALID');
     }
-    expect(await codeOf(h.flow.start('nope', new URLSearchParams('tenant=acme')))).toBe('CONNECTD_ERR_OAUTH_UNKNOWN_CONNECTOR');
+    expect(await countRows(h.store, 'connect_sessions')).toBe(0);
+    expect(await codeOf(h.sessions.create({ connector: 'nope', tenant: 'acme' }))).toBe('CONNECTD_ERR_OAUTH_UNKNOWN_CONNECTOR');
+    expect(await codeOf(h.flow.start('nope', await sessionQuery(h, 'tenant=acme')))).toBe('CONNECTD_ERR_OAUTH_UNKNOWN_CONNECTOR');
     const query = await startAndConsent(h);
     expect(await codeOf(h.flow.callback('nope', query))).toBe('CONNECTD_ERR_OAUTH_UNKNOWN_CONNECTOR');
     expect(await countRows(h.store, 'oauth_states')).toBe(1);
@@ -335,7 +361,7 @@ describe.each(storeBackends())('OAuth consent flow (%s)', (backend) => {
   it('refuses to take over a connection id of another tenant', async () => {
     const h = await harness(backend);
     await h.store.db.transaction((tx) => saveConnection(tx, { id: 'shared', connector: 'crm', tenantId: 'other' }));
-    expect(await codeOf(h.flow.start('crm', new URLSearchParams('tenant=acme&connection=shared')))).toBe('CONNECTD_ERR_OAUTH_CONNECTION_CONFLICT');
+    expect(await codeOf(start(h, 'tenant=acme&connection=shared'))).toBe('CONNECTD_ERR_OAUTH_CONNECTION_CONFLICT');
     // The same tenant may reconnect it.
     const { connection } = await h.flow.callback('crm', await startAndConsent(h, 'tenant=other&connection=shared'));
     expect(connection).toMatchObject({ id: 'shared', tenantId: 'other', status: 'active' });
@@ -379,7 +405,7 @@ describe.each(storeBackends())('OAuth consent flow (%s)', (backend) => {
 
   it('records account_id from a connection setting (param:), and refuses a start without it before the vendor is visited', async () => {
     const h = await harness(backend, { auth: () => ({ account_id: 'param:shop' }) });
-    const err = await h.flow.start('crm', new URLSearchParams('tenant=acme')).catch((e: unknown) => e);
+    const err = await start(h, 'tenant=acme').catch((e: unknown) => e);
     expect(isConnectdError(err, 'CONNECTD_ERR_OAUTH_START_INVALID')).toBe(true);
     expect((err as { details: { parameter: string } }).details.parameter).toBe('shop');
     expect(await countRows(h.store, 'oauth_states')).toBe(0);

@@ -3,6 +3,10 @@ import {
   OAUTH_ACCOUNT_ID_MISSING,
   OAUTH_CALLBACK_INVALID,
   OAUTH_CONNECTION_CONFLICT,
+  OAUTH_SESSION_EXPIRED,
+  OAUTH_SESSION_INVALID,
+  OAUTH_SESSION_REQUIRED,
+  OAUTH_SESSION_USED,
   OAUTH_START_INVALID,
   OAUTH_STATE_EXPIRED,
   OAUTH_STATE_INVALID,
@@ -25,7 +29,9 @@ import {
   type Database,
 } from '../store/index.js';
 import { accountIdOf } from './account-id.js';
-import { completeStartConfig, createAuthorizeUrl, readStartQuery, resolveOAuthUrls } from './consent-request.js';
+import { useConnectSession } from './connect-sessions.js';
+import { verifySessionToken } from './connect-session-token.js';
+import { codeFlowSettingsOf, createAuthorizeUrl, planConsent, readSessionQuery, refuseTakeover } from './consent-request.js';
 import { createPkcePair } from './pkce.js';
 import { refreshLockName } from './renew-locked.js';
 import { saveTokenSet } from './token-storage.js';
@@ -54,6 +60,10 @@ export const CONSENT_ERROR_HTTP_STATUS: Readonly<Record<string, number>> = Objec
   [OAUTH_CALLBACK_INVALID.code]: 400,
   [OAUTH_CONNECTION_CONFLICT.code]: 409,
   [OAUTH_ACCOUNT_ID_MISSING.code]: 502,
+  [OAUTH_SESSION_REQUIRED.code]: 401,
+  [OAUTH_SESSION_INVALID.code]: 401,
+  [OAUTH_SESSION_EXPIRED.code]: 401,
+  [OAUTH_SESSION_USED.code]: 401,
   CONNECTD_ERR_OAUTH_TOKEN_REQUEST_FAILED: 502,
   CONNECTD_ERR_OAUTH_INVALID_GRANT: 502,
   CONNECTD_ERR_OAUTH_TOKEN_RESPONSE_INVALID: 502,
@@ -66,6 +76,8 @@ export interface ConsentFlowOptions {
   readonly vault: Vault;
   /** From {@link stateKeyFrom}. */
   readonly stateKey: Buffer;
+  /** From `sessionKeyFrom`: verifies the connect session of a start link. */
+  readonly sessionKey: Buffer;
   readonly log: Logger;
   /** The code-flow settings of a connector, or undefined when it has none (unknown connector, not oauth2, or client_credentials). */
   settingsFor(connector: string): OAuthClientSettings | undefined;
@@ -83,9 +95,14 @@ export interface ConsentFlowOptions {
 
 export interface ConsentFlow {
   /**
-   * Validates the start query (with declared `params`: only those, normalised, matched, required
-   * ones present), records the flow, and resolves the vendor URL to redirect to (302).
-   * @throws CONNECTD_ERR_OAUTH_UNKNOWN_CONNECTOR, CONNECTD_ERR_OAUTH_START_INVALID, CONNECTD_ERR_OAUTH_CONNECTION_CONFLICT
+   * Starts the consent a connect session was made for: the start query carries the session token
+   * and nothing else; the session (this connector's, unused, unexpired) gives the tenant,
+   * connection and settings, which are checked again (no takeover, declared `params`). The session
+   * is used and the flow recorded in one transaction; resolves the vendor URL to redirect to (302).
+   * On any refusal nothing is stored and the session stays as it was.
+   * @throws CONNECTD_ERR_OAUTH_UNKNOWN_CONNECTOR, CONNECTD_ERR_OAUTH_SESSION_REQUIRED, CONNECTD_ERR_OAUTH_SESSION_INVALID,
+   *   CONNECTD_ERR_OAUTH_SESSION_EXPIRED, CONNECTD_ERR_OAUTH_SESSION_USED, CONNECTD_ERR_OAUTH_START_INVALID,
+   *   CONNECTD_ERR_OAUTH_CONNECTION_CONFLICT
    */
   start(connector: string, query: URLSearchParams): Promise<{ location: string; connectionId: string }>;
   /**
@@ -99,67 +116,57 @@ export interface ConsentFlow {
 }
 
 /**
- * The OAuth 2.0 authorization-code flow of every connector: a signed, single-use `state` names a
- * row of `oauth_states` holding the tenant, connection, config and PKCE verifier; the callback
- * consumes that row before anything else, so a replayed or forged callback stores nothing.
+ * The OAuth 2.0 authorization-code flow of every connector: a connect session (connect-sessions.ts)
+ * starts it once for the tenant it was made for; a signed, single-use `state` names a row of
+ * `oauth_states` holding the tenant, connection, config and PKCE verifier; the callback consumes
+ * that row before anything else, so a replayed or forged callback stores nothing.
  * @example
- * const consent = createConsentFlow({ db, vault, stateKey: stateKeyFrom(keys), log, settingsFor, tokenEndpointFor,
- *   redirectUriFor: (c) => `${publicUrl}/oauth/${c}/callback` });
- * const { location } = await consent.start('crm', new URLSearchParams('tenant=acme'));   // 302 to location
+ * const consent = createConsentFlow({ db, vault, stateKey: stateKeyFrom(keys), sessionKey: sessionKeyFrom(keys), log,
+ *   settingsFor, tokenEndpointFor, redirectUriFor: (c) => `${publicUrl}/oauth/${c}/callback` });
+ * const { location } = await consent.start('crm', new URL(sessionUrl).searchParams); // 302 to location
  * const { connection } = await consent.callback('crm', new URL(callbackUrl).searchParams); // connection.status === 'active'
  */
 export function createConsentFlow(options: ConsentFlowOptions): ConsentFlow {
-  // vault and stateKey are read when used, not here: the daemon passes getters that refuse with
-  // CONNECTD_ERR_VAULT_NO_KEY, and a daemon without a key must still start.
+  // vault, stateKey and sessionKey are read when used, not here: the daemon passes getters that
+  // refuse with CONNECTD_ERR_VAULT_NO_KEY, and a daemon without a key must still start.
   const { db, log } = options;
   const now = options.now ?? Date.now;
   const stateTtlMs = options.stateTtlMs ?? DEFAULT_STATE_TTL_MS;
 
-  const codeFlowSettings = (connector: string): OAuthClientSettings & { authorizeUrl: string } => {
-    const settings = options.settingsFor(connector);
-    if (settings === undefined || settings.grant !== 'authorization_code' || settings.authorizeUrl === undefined) {
-      throw OAUTH_UNKNOWN_CONNECTOR({ connector });
-    }
-    return settings as OAuthClientSettings & { authorizeUrl: string };
-  };
-
-  /** A connection id may be reused by its own tenant and connector only: anything else would be a takeover. */
-  const refuseTakeover = (existing: ConnectionRecord | undefined, connector: string, tenantId: string): void => {
-    if (existing !== undefined && (existing.connector !== connector || existing.tenantId !== tenantId)) {
-      throw OAUTH_CONNECTION_CONFLICT({ connector, connectionId: existing.id });
-    }
-  };
+  const codeFlowSettings = (connector: string) => codeFlowSettingsOf(connector, options.settingsFor(connector));
 
   return {
     async start(connector, query) {
       const settings = codeFlowSettings(connector);
-      // Declared connection params are checked here, before the state is stored or anything goes out.
-      const request = readStartQuery(connector, query, settings.params);
-      const existing = await getConnection(db, request.connectionId);
-      refuseTakeover(existing, connector, request.tenantId);
-      // A reconnect keeps the settings it had (a shop domain) unless the start query changes them.
-      const config = completeStartConfig(connector, settings.params, { ...(existing?.config ?? {}), ...request.config });
-      const urls = resolveOAuthUrls(connector, settings, config);
-      requireAccountParam(connector, settings, config);
+      const startedAtMs = now();
+      // Signature and expiry first: a forged or stale link never reaches the store.
+      const { id: sessionId } = verifySessionToken(connector, readSessionQuery(connector, query), options.sessionKey, startedAtMs);
       const redirectUri = options.redirectUriFor(connector);
       const pkce = settings.pkce ? createPkcePair() : undefined;
       const id = createFlowId();
-      const startedAtMs = now();
       const expiresAtMs = startedAtMs + stateTtlMs;
       const state = signState({ id, expiresAtMs }, options.stateKey);
       await deleteExpiredOAuthStates(db, new Date(startedAtMs));
-      await insertOAuthState(db, {
-        id,
-        connector,
-        tenantId: request.tenantId,
-        connectionId: request.connectionId,
-        config,
-        codeVerifier: pkce?.verifier ?? null,
-        redirectUri,
-        expiresAt: new Date(expiresAtMs),
+      // The session is used only if the flow is recorded: a refusal below leaves both untouched.
+      const flow = await db.transaction(async (tx) => {
+        const session = await useConnectSession(tx, sessionId, connector, new Date(startedAtMs));
+        // Checked again, not trusted from when the session was made: the connection may have changed since.
+        const plan = planConsent(connector, settings, await getConnection(tx, session.connectionId), { tenantId: session.tenantId, config: session.params });
+        await insertOAuthState(tx, {
+          id,
+          connector,
+          tenantId: session.tenantId,
+          connectionId: session.connectionId,
+          config: plan.config,
+          codeVerifier: pkce?.verifier ?? null,
+          redirectUri,
+          expiresAt: new Date(expiresAtMs),
+        });
+        return { authorizeUrl: plan.authorizeUrl, connectionId: session.connectionId, tenantId: session.tenantId };
       });
-      const location = createAuthorizeUrl(urls.authorizeUrl, settings, { redirectUri, state, challenge: pkce?.challenge });
-      return { location, connectionId: request.connectionId };
+      log.info({ connector, tenant: flow.tenantId, connectionId: flow.connectionId }, 'OAuth consent started from a connect session');
+      const location = createAuthorizeUrl(flow.authorizeUrl, settings, { redirectUri, state, challenge: pkce?.challenge });
+      return { location, connectionId: flow.connectionId };
     },
 
     async callback(connector, query) {
@@ -230,16 +237,6 @@ function authorizationCodeOf(connector: string, settings: OAuthClientSettings, q
     throw OAUTH_CALLBACK_INVALID({ connector, reason: codes.length > 1 ? 'more than one code parameter' : 'no authorization code' });
   }
   return codes[0]!;
-}
-
-/**
- * A `param:` account id must be in the start request: refused here, before the user goes anywhere,
- * rather than after the vendor's consent page.
- */
-function requireAccountParam(connector: string, settings: OAuthClientSettings, config: Readonly<Record<string, unknown>>): void {
-  if (settings.accountId?.from === 'param' && settings.accountId.read(config) === undefined) {
-    throw OAUTH_START_INVALID({ connector, parameter: settings.accountId.param, reason: 'is required: it names the connected account (auth.account_id)' });
-  }
 }
 
 /**

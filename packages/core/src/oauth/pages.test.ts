@@ -6,6 +6,10 @@ import {
   OAUTH_ACCESS_DENIED,
   OAUTH_CALLBACK_INVALID,
   OAUTH_CONNECTION_CONFLICT,
+  OAUTH_SESSION_EXPIRED,
+  OAUTH_SESSION_INVALID,
+  OAUTH_SESSION_REQUIRED,
+  OAUTH_SESSION_USED,
   OAUTH_START_INVALID,
   OAUTH_STATE_EXPIRED,
   OAUTH_STATE_INVALID,
@@ -61,6 +65,10 @@ describe('OAuth result pages', () => {
       [OAUTH_UNKNOWN_CONNECTOR({ connector: 'crm' }), 404, 'does not connect to'],
       [OAUTH_CALLBACK_INVALID({ connector: 'crm', reason: 'no code' }), 400, 'Nothing was connected.'],
       [OAUTH_CONNECTION_CONFLICT({ connector: 'crm', connectionId: 'x' }), 409, 'another account'],
+      [OAUTH_SESSION_REQUIRED({ connector: 'crm' }), 401, 'or POST /api/connect-sessions, and send the user to the url it answers'],
+      [OAUTH_SESSION_INVALID({ reason: 'signature' }), 401, 'was not made here, or it was changed'],
+      [OAUTH_SESSION_EXPIRED({ expiredAt: '2025-01-01T00:00:00.000Z' }), 401, 'has expired'],
+      [OAUTH_SESSION_USED({}), 401, 'works once'],
     ] as const;
     for (const [err, status, words] of cases) {
       const page = oauthErrorPage(err);

@@ -69,6 +69,24 @@ const PAGES: Readonly<Record<string, (details: Readonly<Record<string, unknown>>
     title: 'Sign-in did not complete',
     message: `The service sent you back without what is needed to finish connecting. ${NOTHING_CONNECTED} ${START_AGAIN}`,
   }),
+  CONNECTD_ERR_OAUTH_SESSION_REQUIRED: () => ({
+    title: 'This sign-in link is not valid',
+    message:
+      `Sign-in links are made for you by your app, each for one account and for a short time; this one was not. ${NOTHING_CONNECTED} ${START_AGAIN} ` +
+      `(For the app's developers: make links with \`connectd connect <connector> --tenant <tenant>\` or POST /api/connect-sessions, and send the user to the url it answers.)`,
+  }),
+  CONNECTD_ERR_OAUTH_SESSION_INVALID: () => ({
+    title: 'This sign-in link is not valid',
+    message: `This sign-in link was not made here, or it was changed. ${NOTHING_CONNECTED} ${START_AGAIN}`,
+  }),
+  CONNECTD_ERR_OAUTH_SESSION_EXPIRED: () => ({
+    title: 'This sign-in link has expired',
+    message: `Sign-in links work for a short time only, and this one has expired. ${NOTHING_CONNECTED} ${START_AGAIN}`,
+  }),
+  CONNECTD_ERR_OAUTH_SESSION_USED: () => ({
+    title: 'This sign-in link was already used',
+    message: `Each sign-in link works once, and this one has been opened before. If your account is not connected yet, ${START_AGAIN.toLowerCase()}`,
+  }),
   CONNECTD_ERR_OAUTH_CONNECTION_CONFLICT: () => ({
     title: 'This connection belongs to another account',
     message: `The connection named in this link is already set up for another account. ${NOTHING_CONNECTED} ${IF_IT_KEEPS}`,

@@ -6,6 +6,8 @@ import { createConnectionClient, type ConnectionClient, type HttpMetrics } from 
 import type { Logger } from '../log/index.js';
 import type { Database } from '../store/index.js';
 import { createConnectionTokens, type ConnectionTokens, type OAuthTokenMetrics } from './connection-tokens.js';
+import { createConnectSessions, type ConnectSessions } from './connect-sessions.js';
+import { sessionKeyFrom } from './connect-session-token.js';
 import { createConsentFlow, type ConsentFlow } from './consent.js';
 import { sweepTokens } from './refresh-sweep.js';
 import { createTokenRevoker, type RevocableConnection, type RevokeOutcome } from './revoke.js';
@@ -29,6 +31,8 @@ export interface OAuthServices {
   forget(connectionId: string): void;
   /** The consent flow; it throws CONNECTD_ERR_VAULT_NO_KEY without a vault. */
   readonly consent: ConsentFlow;
+  /** Makes the connect sessions (consent links) the consent flow starts from; CONNECTD_ERR_VAULT_NO_KEY without a vault. */
+  readonly sessions: ConnectSessions;
   /**
    * Revokes a connection's tokens at the vendor (`auth.revoke`) before it is deleted: best effort,
    * bounded by a timeout, a failure logged as a warning. Never rejects.
@@ -107,12 +111,41 @@ function refreshMetrics(registry: Registry | undefined): OAuthTokenMetrics | und
   return { refreshed: (connector, outcome) => refreshes.inc({ connector, outcome }) };
 }
 
+/** The signing keys of states and sessions, derived on first use, so a daemon that never starts a consent never loads a development key. */
+function signingKeys(options: OAuthServicesOptions): { state(): Buffer; session(): Buffer } {
+  let stateKey: Buffer | undefined;
+  let sessionKey: Buffer | undefined;
+  const keys = (operation: string) => {
+    if (options.vault === undefined) throw VAULT_NO_KEY({ operation });
+    return options.vault.keys;
+  };
+  return {
+    state: () => (stateKey ??= stateKeyFrom(keys('start an OAuth consent flow'))),
+    session: () => (sessionKey ??= sessionKeyFrom(keys('sign or check a connect session'))),
+  };
+}
+
+/** The connect sessions of the code-flow connectors, linking to the daemon's public URL. */
+function connectSessionsOf(options: OAuthServicesOptions, settings: ReadonlyMap<string, OAuthClientSettings>, keys: ReturnType<typeof signingKeys>): ConnectSessions {
+  return createConnectSessions({
+    db: options.db,
+    get sessionKey(): Buffer {
+      return keys.session();
+    },
+    settingsFor: (connector) => settings.get(connector),
+    publicUrl: options.publicUrl,
+  });
+}
+
 /** The consent flow over the connectors' settings and their plugins' callback checks. */
-function consentFlowOf(options: OAuthServicesOptions, settings: ReadonlyMap<string, OAuthClientSettings>, endpointFor: (connector: string, config: Readonly<Record<string, unknown>>) => TokenEndpoint): ConsentFlow {
+function consentFlowOf(
+  options: OAuthServicesOptions,
+  settings: ReadonlyMap<string, OAuthClientSettings>,
+  endpointFor: (connector: string, config: Readonly<Record<string, unknown>>) => TokenEndpoint,
+  keys: ReturnType<typeof signingKeys>,
+): ConsentFlow {
   const checks = new Map(options.connectors.flatMap((c) => (c.callbackCheck === undefined ? [] : [[c.settings.connector, c.callbackCheck] as const])));
   const vault = options.vault?.vault;
-  // Derived on first use, so a daemon that never starts a consent flow never loads a development key.
-  let stateKey: Buffer | undefined;
   return createConsentFlow({
     db: options.db,
     get vault(): Vault {
@@ -120,9 +153,10 @@ function consentFlowOf(options: OAuthServicesOptions, settings: ReadonlyMap<stri
       return vault;
     },
     get stateKey(): Buffer {
-      if (options.vault === undefined) throw VAULT_NO_KEY({ operation: 'start an OAuth consent flow' });
-      stateKey ??= stateKeyFrom(options.vault.keys);
-      return stateKey;
+      return keys.state();
+    },
+    get sessionKey(): Buffer {
+      return keys.session();
     },
     log: options.log.child({ component: 'oauth' }),
     settingsFor: (connector) => {
@@ -167,6 +201,7 @@ export function createOAuthServices(options: OAuthServicesOptions): OAuthService
     clientFor: (connector) => clients.clientFor(connector, 'oauth-revoke'),
     timeoutMs: options.revokeTimeoutMs,
   });
+  const keys = signingKeys(options);
   const providers = new Map<string, ConnectionTokens>();
   let sweepTimer: NodeJS.Timeout | undefined;
   let sweeping: Promise<unknown> | undefined;
@@ -191,7 +226,8 @@ export function createOAuthServices(options: OAuthServicesOptions): OAuthService
     forget: (connectionId) => {
       providers.delete(connectionId);
     },
-    consent: consentFlowOf(options, settings, endpointFor),
+    consent: consentFlowOf(options, settings, endpointFor, keys),
+    sessions: connectSessionsOf(options, settings, keys),
     async revoke(connector, connection) {
       const found = settings.get(connector);
       if (found === undefined) return { outcome: 'skipped', reason: 'the connector does not use oauth2' };

@@ -224,6 +224,15 @@ describe.each(storeBackends())('webhook event effects on %s', (backend) => {
     await deliver(store, 'shop', [event('r1', 'shop.redact'), event('d1', 'customers.data_request', { customer: { id: 7 } })]);
     expect(await inbox.drain()).toMatchObject({ processed: 2 });
     expect([Number(await count('shop-acme')), Number(await count('shop-globex'))]).toEqual([0, 3]);
+    // The raw deliveries of the erased connection went too, the request settled beside it included;
+    // the redaction request itself stays, processed.
+    const { rows: kept } = await store.db.query<{ connection_id: string; n: number }>(
+      `select connection_id, count(*)::int as n from connectd_engine.webhook_inbox group by connection_id order by connection_id`,
+    );
+    expect(kept).toEqual([
+      { connection_id: 'shop-acme', n: 1 },
+      { connection_id: 'shop-globex', n: 1 },
+    ]);
     expect(effects.map(([connection, e]) => [connection, e.kind])).toContainEqual(['shop-acme', 'erase_connection_data']);
     expect(effects.map(([, e]) => e)).toContainEqual({ kind: 'record', note: 'the app answers data requests' });
   });

@@ -1,6 +1,7 @@
 import { SYNC_JOB_KIND } from '../jobs/index.js';
 import {
   claimInboxEvents,
+  deleteConnectionVendorData,
   deleteCredentials,
   enqueueUnlessQueued,
   insertDeadLetters,
@@ -28,8 +29,12 @@ async function applyEffect(tx: Queryable, writer: EntityWriter, settlement: Proc
       // An uninstalled app's tokens are void: nothing should try them again.
       if (effect.status === 'disabled') await deleteCredentials(tx, connection.id);
       return 0;
-    case 'erase_connection_data':
-      return writer.eraseConnection(tx, connection.id);
+    case 'erase_connection_data': {
+      // The rows, and the raw deliveries and dead letters that hold the same vendor data.
+      const rows = await writer.eraseConnection(tx, connection.id);
+      const kept = await deleteConnectionVendorData(tx, connection.id, event.id);
+      return rows + kept.inbox + kept.deadLetters;
+    }
     case 'run_stream':
       // Joins a run of the stream that is still queued: a burst of events asks for one run, not one each.
       await enqueueUnlessQueued(tx, {

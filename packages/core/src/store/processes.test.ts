@@ -112,7 +112,7 @@ describe.each(storeBackends().filter((backend) => backend === 'postgres'))('stor
       );
       expect(rows).toEqual([
         { schema: 'connectd', n: 5 },
-        { schema: 'connectd_engine', n: 12 },
+        { schema: 'connectd_engine', n: 13 },
       ]);
       const recorded = await store.db.query('select name from connectd_engine.migrations');
       expect(recorded.rowCount).toBe(MIGRATIONS.length);

@@ -14,6 +14,7 @@ afterAll(() => dbs.dispose());
 const CANONICAL_TABLES = ['inventory_levels', 'orders', 'products', 'stores', 'transactions'];
 const ENGINE_TABLES = [
   'checkpoints',
+  'connect_sessions',
   'connections',
   'credentials',
   'dead_letters',

@@ -1,4 +1,4 @@
-import type { ConnectionInfo, OutgoingRequest, PaginatorRuntime, ReceivedPage } from '../connector/index.js';
+import type { ConnectionInfo, ErrorClassifierRuntime, OutgoingRequest, PaginatorRuntime, ReceivedPage } from '../connector/index.js';
 import type { CompiledRequestTemplate, HttpRequest, HttpResponse } from '../http/index.js';
 import type { Logger } from '../log/index.js';
 import { cachedLookups, type RecordMapper } from '../mapping/index.js';
@@ -33,6 +33,8 @@ export interface StreamConnection {
   readonly client: { send(request: HttpRequest): Promise<HttpResponse> };
   readonly templateValues: Readonly<Record<string, unknown>>;
   readonly log: Logger;
+  /** The classifiers of the streams that declare their own `error_classifier`, by stream name, created for this connection. */
+  readonly streamClassifiers?: ReadonlyMap<string, ErrorClassifierRuntime> | undefined;
 }
 
 export interface RunStreamOptions {
@@ -162,7 +164,15 @@ export async function runStream(options: RunStreamOptions): Promise<SyncSummary>
     runId,
     log,
     lookups: cachedLookups((t, c, k, vendorIds) => store.lookupVendorIds(t, c, k, vendorIds), connection.connector, connection.connection.tenant),
-    send: pageSender({ client: connection.client, connector: connection.connector, stream: stream.name, idempotent: stream.request.idempotent, signal: options.signal, redact }),
+    send: pageSender({
+      client: connection.client,
+      connector: connection.connector,
+      stream: stream.name,
+      idempotent: stream.request.idempotent,
+      classifier: connection.streamClassifiers?.get(stream.name),
+      signal: options.signal,
+      redact,
+    }),
     redact,
     started,
     totals: { pages: 0, records: 0, failed: 0, inserted: 0, updated: 0, skippedOlder: 0 },

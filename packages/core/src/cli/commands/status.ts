@@ -7,7 +7,7 @@ import { configPathOf, type CommandFactory } from './shared.js';
 /** `connectd status`: asks the running daemon, or reads the config and store itself when none answers. */
 export const statusCommand: CommandFactory = (ctx, global, setExit) => {
   const command = new Command('status')
-    .description('show connectors, connections and the store; asks the running daemon when one answers on PORT')
+    .description('show connectors, connections and the store; asks the running daemon when one answers on its port (PORT, else server.port)')
     .option('--json', 'print JSON instead of a table');
   command.action(async () => {
     const settings = readSettings(ctx.env, ctx.cwd);

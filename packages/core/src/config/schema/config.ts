@@ -32,13 +32,25 @@ export const RetentionSchema = Type.Object(
 
 export const ServerSchema = Type.Object(
   {
-    port: Type.Optional(Type.Integer({ minimum: 0, maximum: 65535, description: 'Port to listen on (default 3000).' })),
-    host: Type.Optional(Type.String({ minLength: 1, description: 'Address to bind (default 0.0.0.0).' })),
-    body_limit_bytes: Type.Optional(PositiveInt('Largest request body accepted, in bytes (default 1048576).')),
-    public_url: Type.Optional(Type.String({ ...HttpUrl, description: 'The URL vendors reach this daemon at; OAuth redirect URLs are built from it.' })),
+    port: Type.Optional(Type.Integer({ minimum: 0, maximum: 65535, description: 'Port to listen on (default 3000; 0 picks a free one). PORT in the environment wins.' })),
+    host: Type.Optional(Type.String({ minLength: 1, description: 'Address to bind (default 0.0.0.0). HOST in the environment wins.' })),
+    body_limit_bytes: Type.Optional(
+      PositiveInt("Largest webhook body, in bytes, for connectors that set no webhooks.body_limit_bytes of their own (default 1048576)."),
+    ),
+    public_url: Type.Optional(
+      Type.String({
+        ...HttpUrl,
+        description:
+          'The URL browsers and vendors reach this daemon at; OAuth redirect URLs are built from it (default http://localhost:<port>). CONNECTD_PUBLIC_URL in the environment wins.',
+      }),
+    ),
     retention: Type.Optional(RetentionSchema),
   },
-  { title: 'HTTP server', description: "Settings of the daemon's HTTP server. PORT in the environment wins over port here.", additionalProperties: false },
+  {
+    title: 'HTTP server',
+    description: "Settings of the daemon's HTTP server. PORT, HOST and CONNECTD_PUBLIC_URL in the environment, when set, win over port, host and public_url here.",
+    additionalProperties: false,
+  },
 );
 
 export const EntitySchema = Type.Object(

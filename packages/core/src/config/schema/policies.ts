@@ -15,7 +15,11 @@ export const RateLimitSchema = Type.Object(
     concurrency: Type.Optional(PositiveInt('Requests in flight at most.')),
     adapter: Type.Optional(slot('rateLimitAdapters', { description: 'A plugin component that adapts the pace from response headers or bodies.' })),
   },
-  { title: 'Rate limit', description: 'Shared by every request of a connection.', additionalProperties: false },
+  {
+    title: 'Rate limit',
+    description: 'Shared by every request of a connection within one daemon process; two daemons on one database each apply it (a limiter shared by several daemons is not built yet).',
+    additionalProperties: false,
+  },
 );
 
 export const RetrySchema = Type.Object(

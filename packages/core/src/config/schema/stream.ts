@@ -116,7 +116,11 @@ export const StreamSchema = Type.Object(
     partition: Type.Optional(PartitionSchema),
     schedule: Type.Optional(Type.String({ ...Cron, description: 'When to run, as cron (UTC); without it the stream runs only on demand.' })),
     incremental: Type.Optional(IncrementalSchema),
-    error_classifier: Type.Optional(slot('errorClassifiers', { description: 'A plugin component that classifies responses of this stream (e.g. GraphQL 200 with THROTTLED).' })),
+    error_classifier: Type.Optional(
+      slot('errorClassifiers', {
+        description: "A plugin component that classifies this stream's responses (e.g. GraphQL 200 with THROTTLED), in place of the connector's error_classifier.",
+      }),
+    ),
   },
   {
     title: 'Stream',

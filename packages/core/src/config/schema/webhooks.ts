@@ -63,7 +63,7 @@ export const WebhookEventSchema = Type.Object(
 export const WebhooksSchema = Type.Object(
   {
     path: Type.Optional(Type.String({ pattern: '^/', patternErrorMessage: 'must start with /', description: 'Extra route besides /webhooks/<connector>.' })),
-    body_limit_bytes: Type.Optional(PositiveInt('Largest body accepted (default 1048576).')),
+    body_limit_bytes: Type.Optional(PositiveInt('Largest body accepted (default server.body_limit_bytes, else 1048576).')),
     verify: slot('webhookVerifiers', { title: 'Signature verification', description: 'hmac, or a plugin type.' }),
     event_id: Type.Optional(Type.String({ ...HeaderOrBodyPath, description: 'Dedupe key: header:<Name> or a body path such as $.id.' })),
     event_type: Type.Optional(Type.String({ ...HeaderOrBodyPath, description: 'Event type: header:<Name> or a body path such as $.type.' })),

@@ -5,7 +5,7 @@ import { createStatusStore } from '../../persist/index.js';
 import { loadProject } from '../../project/index.js';
 import { buildStatus, type StatusReport } from '../../status/index.js';
 import { openStore, type Store } from '../../store/index.js';
-import type { DaemonSettings } from '../settings.js';
+import { withServerConfig, type DaemonSettings } from '../settings.js';
 
 /** How long `connectd status` waits for a running daemon before reading the store itself. */
 export const STATUS_DAEMON_TIMEOUT_MS = 1_500;
@@ -25,8 +25,9 @@ async function askDaemon(settings: DaemonSettings): Promise<StatusReport | undef
 }
 
 /**
- * The status as `connectd status` shows it: from the running daemon when one answers on PORT with
- * the admin token, otherwise read from the config and the store directly.
+ * The status as `connectd status` shows it: from the running daemon when one answers on its port
+ * (PORT, else the config's `server.port`) with the admin token, otherwise read from the config and
+ * the store directly.
  * @example
  * const report = await readStatus({ configPath, env: process.env, settings: readSettings(process.env) });
  */
@@ -35,9 +36,9 @@ export async function readStatus(options: {
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly settings: DaemonSettings;
 }): Promise<StatusReport> {
-  const fromDaemon = await askDaemon(options.settings);
-  if (fromDaemon !== undefined) return fromDaemon;
   const project = await loadProject(options.configPath, options.env);
+  const fromDaemon = await askDaemon(withServerConfig(options.settings, project.config.server, options.env));
+  if (fromDaemon !== undefined) return fromDaemon;
   const version = coreVersion();
   let store: Store | undefined;
   try {

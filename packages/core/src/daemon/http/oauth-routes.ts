@@ -26,10 +26,13 @@ function page(response: FastifyReply, status: number, body: string): FastifyRepl
 }
 
 /**
- * `GET /oauth/:connector/start?tenant=…` (302 to the vendor's consent page) and
- * `GET /oauth/:connector/callback` (the vendor sends the browser back here). They are public
- * (the signed, single-use state is the protection) and answer people, so failures are short
- * HTML pages with the right 4xx/5xx status and the error code, never a token.
+ * `GET /oauth/:connector/start?session=…` (302 to the vendor's consent page) and
+ * `GET /oauth/:connector/callback` (the vendor sends the browser back here). They are public: the
+ * start link's connect session (signed, single use, made by `connectd connect` or
+ * `POST /api/connect-sessions`) and the callback's signed, single-use state are the protection.
+ * They answer people, so failures are short HTML pages with the right status and the error code,
+ * never a token: a start without a valid session is a 401 page saying how links are made, with no
+ * redirect and nothing stored.
  * @example
  * buildHttpServer({ ..., routes: [oauthRoutes({ consent, log, onConnected: (c) => engine.attach(c) })] });
  */

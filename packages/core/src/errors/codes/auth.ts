@@ -8,7 +8,7 @@ export const AUTH_NO_TOKEN_PROVIDER = defineError<{ connection?: string | undefi
   meaning: 'An `oauth2` auth was set up for a connection that has no OAuth token source.',
   fix: 'Connect the account first (`connectd connect <connector> --tenant T`), or use an api_key/bearer auth for connections declared in the file.',
   message: (d) =>
-    `oauth2 auth needs the connection's OAuth tokens, but ${d.connection === undefined ? 'no connection' : `connection "${d.connection}"`} has none; connect the account through /oauth/<connector>/start first`,
+    `oauth2 auth needs the connection's OAuth tokens, but ${d.connection === undefined ? 'no connection' : `connection "${d.connection}"`} has none; connect the account first (a consent link from \`connectd connect\`)`,
 });
 
 export const AUTH_TOKEN_FAILED = defineError<{ operation: 'get' | 'refresh'; connection?: string | undefined; reason: string }>({

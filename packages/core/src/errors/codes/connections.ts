@@ -17,7 +17,7 @@ export const CONNECTION_DISABLED = defineError<{ connection: string; reason: str
   exitCode: 2,
   httpStatus: 409,
   meaning: 'The connection was disabled, so it does not sync, act or refresh tokens.',
-  fix: 'Enable it with POST /api/connections/{id}/enable, or reconnect it (OAuth: /oauth/{connector}/start).',
+  fix: 'Enable it with POST /api/connections/{id}/enable, or reconnect it (OAuth: a link from `connectd connect` or POST /api/connect-sessions).',
   message: (d) => `connection "${d.connection}" is disabled (${d.reason}); enable it with POST /api/connections/${d.connection}/enable`,
 });
 
@@ -44,8 +44,8 @@ export const CONNECTION_NEEDS_CONSENT = defineError<{ connector: string }>({
   exitCode: 2,
   httpStatus: 400,
   meaning: 'The connector authenticates with an OAuth code grant: its connections are made by the tenant consenting at the vendor, not by the admin API.',
-  fix: 'Send the tenant to GET /oauth/{connector}/start?tenant=… (`connectd connect <connector> --tenant …` prints the URL).',
-  message: (d) => `connector "${d.connector}" uses OAuth: connect it with /oauth/${d.connector}/start?tenant=… (see \`connectd connect ${d.connector} --tenant …\`)`,
+  fix: 'Send the tenant a consent link: POST /api/connect-sessions `{"connector","tenant"}` answers it as `url`, and `connectd connect <connector> --tenant …` prints one.',
+  message: (d) => `connector "${d.connector}" uses OAuth: its connections are made by the tenant's consent; make a consent link with POST /api/connect-sessions or \`connectd connect ${d.connector} --tenant …\``,
 });
 
 export const CONNECTION_NOT_OAUTH = defineError<{ connector: string; auth: string }>({

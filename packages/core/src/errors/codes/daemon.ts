@@ -13,8 +13,8 @@ export const DAEMON_ENV_INVALID = defineError<{ variable: string; reason: string
 export const DAEMON_LISTEN_FAILED = defineError<{ host: string; port: number }>({
   code: 'CONNECTD_ERR_DAEMON_LISTEN_FAILED',
   meaning: 'The daemon could not open its HTTP port.',
-  fix: 'Stop whatever holds the port, or choose another one with PORT.',
-  message: (d) => `cannot listen on ${d.host}:${d.port}; is another process using it? Set PORT to choose another`,
+  fix: 'Stop whatever holds the port, or choose another one with PORT (or server.port in connectors.yaml).',
+  message: (d) => `cannot listen on ${d.host}:${d.port}; is another process using it? Set PORT (or server.port) to choose another`,
 });
 
 export const DAEMON_ADMIN_DISABLED = defineError({

@@ -6,7 +6,7 @@ import { defineError } from '../define-error.js';
 /** How a tenant reconnects an account: the consent route, or the CLI. */
 const reconnectHint = (connector: string, tenant: string | undefined): string => {
   const t = tenant ?? '<tenant>';
-  return `open /oauth/${connector}/start?tenant=${encodeURIComponent(t)} or run \`connectd connect ${connector} --tenant ${t}\``;
+  return `make a consent link with \`connectd connect ${connector} --tenant ${t}\` (or POST /api/connect-sessions) and open it`;
 };
 
 export const OAUTH_NEEDS_REAUTH = defineError<{
@@ -20,7 +20,7 @@ export const OAUTH_NEEDS_REAUTH = defineError<{
   exitCode: 2,
   httpStatus: 409,
   meaning: "An OAuth connection's grant is gone (the vendor refused its refresh token, or it has none), so it is marked needs_reauth and no request is sent for it until the account is reconnected.",
-  fix: 'Reconnect the account: open /oauth/<connector>/start?tenant=<tenant> in a browser, or run `connectd connect <connector> --tenant <tenant>`.',
+  fix: 'Reconnect the account: make a consent link with `connectd connect <connector> --tenant <tenant>` (or POST /api/connect-sessions) and open it in a browser.',
   message: (d) =>
     `connection "${d.connection}" of connector "${d.connector}" needs to be reconnected (${d.reason}); ${reconnectHint(d.connector, d.tenant)}`,
 });
@@ -39,6 +39,6 @@ export const OAUTH_NOT_CONNECTED = defineError<{ connector: string; connection: 
   exitCode: 2,
   httpStatus: 409,
   meaning: 'An OAuth connection has no stored tokens (or does not exist): the account was never connected.',
-  fix: 'Connect the account: open /oauth/<connector>/start?tenant=<tenant> in a browser, or run `connectd connect <connector> --tenant <tenant>`.',
+  fix: 'Connect the account: make a consent link with `connectd connect <connector> --tenant <tenant>` (or POST /api/connect-sessions) and open it in a browser.',
   message: (d) => `connection "${d.connection}" of connector "${d.connector}" has no OAuth tokens; ${reconnectHint(d.connector, d.tenant)}`,
 });

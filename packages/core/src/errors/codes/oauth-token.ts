@@ -7,7 +7,7 @@ import { defineError } from '../define-error.js';
 type Grant = 'authorization_code' | 'refresh_token' | 'client_credentials' | 'token_migration';
 
 const RECONNECT = (connector: string): string =>
-  `reconnect the account: open /oauth/${connector}/start?tenant=<tenant> or run \`connectd connect ${connector} --tenant <tenant>\``;
+  `reconnect the account: make a consent link with \`connectd connect ${connector} --tenant <tenant>\` (or POST /api/connect-sessions) and open it`;
 
 export const OAUTH_TOKEN_URL_INVALID = defineError<{ connector: string; missing: string[]; unsafe: string[] }>({
   code: 'CONNECTD_ERR_OAUTH_TOKEN_URL_INVALID',
@@ -50,7 +50,7 @@ export const OAUTH_INVALID_GRANT = defineError<{
   code: 'CONNECTD_ERR_OAUTH_INVALID_GRANT',
   httpStatus: 400,
   meaning: 'The token endpoint says the authorization code or refresh token is no longer valid (expired, revoked, already used): the connection needs the user to consent again.',
-  fix: 'The tenant must reconnect the account: open /oauth/<connector>/start?tenant=<tenant> in a browser, or run `connectd connect <connector> --tenant <tenant>`.',
+  fix: 'The tenant must reconnect the account: make a consent link with `connectd connect <connector> --tenant <tenant>` (or POST /api/connect-sessions) and open it in a browser.',
   message: (d) =>
     `token endpoint of connector ${d.connector} refused the ${d.grant} grant with ${d.error}` +
     `${d.description === undefined ? '' : ` (${d.description})`}; ${RECONNECT(d.connector)}`,

@@ -189,3 +189,16 @@ export async function deleteConnectionEntities(tx: Queryable, table: string, con
   const { rowCount } = await tx.query(`delete from connectd.${quoteIdentifier(table, 'table')} where connection_id = $1`, [connectionId]);
   return rowCount;
 }
+
+/**
+ * Deletes what the engine keeps of one connection's vendor data besides its entity rows: its
+ * webhook deliveries (raw bodies; `keepInboxId` is the delivery being settled, which stays) and its
+ * dead letters (records that could not be written). A data-erasure request's second half.
+ * @example
+ * await deleteConnectionVendorData(tx, 'shopify-acme', '812'); // { inbox: 40, deadLetters: 2 }
+ */
+export async function deleteConnectionVendorData(tx: Queryable, connectionId: string, keepInboxId: string): Promise<{ inbox: number; deadLetters: number }> {
+  const inbox = await tx.query(`delete from connectd_engine.webhook_inbox where connection_id = $1 and id <> $2::bigint`, [connectionId, keepInboxId]);
+  const letters = await tx.query(`delete from connectd_engine.dead_letters where connection_id = $1`, [connectionId]);
+  return { inbox: inbox.rowCount, deadLetters: letters.rowCount };
+}

@@ -3,7 +3,7 @@
 // transaction: a sync page writes rows, dead letters, run progress and its checkpoint in one.
 export { customEntityTable, ensureCustomEntityTable } from './entity-tables.js';
 export type { TableColumn, TableColumnType, EntityTable } from './entity-tables.js';
-export { deleteConnectionEntities, prepareEntityUpsert, upsertEntities } from './entities.js';
+export { deleteConnectionEntities, deleteConnectionVendorData, prepareEntityUpsert, upsertEntities } from './entities.js';
 export type { EntityUpsert, EntityUpsertOptions, EntityUpsertRow, UpsertResult } from './entities.js';
 export { deleteCheckpoint, readCheckpoint, writeCheckpoint } from './checkpoints.js';
 export type { Checkpoint } from './checkpoints.js';
@@ -36,6 +36,8 @@ export type { ReplayCandidateFilter, RequeuedJob } from './replay.js';
 export { deleteCredentials, deleteCredentialsWithPrefix, listCredentialKeys, listCredentials, listCredentialsOf, readCredential, replaceCiphertext, saveCredential, type CiphertextReplacement, type CredentialKey, type CredentialWrite, type StoredCredential } from './credentials.js';
 export { consumeOAuthState, deleteExpiredOAuthStates, insertOAuthState } from './oauth-states.js';
 export type { OAuthStateRow } from './oauth-states.js';
+export { deleteExpiredConnectSessions, getConnectSession, insertConnectSession, takeConnectSession } from './connect-sessions.js';
+export type { ConnectSessionRow, ConnectSessionStanding } from './connect-sessions.js';
 export { listTokensToRefresh } from './token-sweep.js';
 export type { TokenToRefresh } from './token-sweep.js';
 export { RETENTION_LOCK_KEY, gatherMissingStatistics, pruneBatch, reclaimSpace, withRetentionLock } from './retention.js';
