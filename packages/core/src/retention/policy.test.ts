@@ -14,7 +14,7 @@ import {
 const DAY_MS = 86_400_000;
 
 describe('retention policy', () => {
-  it('keeps processed events a week, finished jobs, runs and replayed letters a month, expired states a day, hourly in batches of 1000', () => {
+  it('keeps processed events a week, finished jobs, runs and replayed letters a month, expired states and sessions a day, hourly in batches of 1000', () => {
     expect(retentionPolicy()).toEqual({
       enabled: true,
       intervalMs: DEFAULT_RETENTION_INTERVAL_MS,
@@ -25,6 +25,7 @@ describe('retention policy', () => {
         dead_letters: DEFAULT_REPLAYED_DEAD_LETTERS_RETENTION_MS,
         sync_runs: DEFAULT_SYNC_RUNS_RETENTION_MS,
         oauth_states: DEFAULT_EXPIRED_STATES_RETENTION_MS,
+        connect_sessions: DEFAULT_EXPIRED_STATES_RETENTION_MS,
       },
     });
     expect([DEFAULT_INBOX_RETENTION_MS, DEFAULT_JOBS_RETENTION_MS, DEFAULT_SYNC_RUNS_RETENTION_MS, DEFAULT_EXPIRED_STATES_RETENTION_MS]).toEqual([
@@ -52,7 +53,7 @@ describe('retention policy', () => {
       enabled: false,
       intervalMs: 300_000,
       batchSize: 200,
-      keepMs: { webhook_inbox: 2 * DAY_MS, jobs: 3 * DAY_MS, sync_runs: 4 * DAY_MS, oauth_states: 5 * DAY_MS, dead_letters: 6 * DAY_MS },
+      keepMs: { webhook_inbox: 2 * DAY_MS, jobs: 3 * DAY_MS, sync_runs: 4 * DAY_MS, oauth_states: 5 * DAY_MS, connect_sessions: 5 * DAY_MS, dead_letters: 6 * DAY_MS },
     });
   });
 
@@ -64,6 +65,7 @@ describe('retention policy', () => {
       { table: 'dead_letters', olderThan: new Date('2025-06-01T00:00:00.000Z') },
       { table: 'sync_runs', olderThan: new Date('2025-06-01T00:00:00.000Z') },
       { table: 'oauth_states', olderThan: new Date('2025-06-30T00:00:00.000Z') },
+      { table: 'connect_sessions', olderThan: new Date('2025-06-30T00:00:00.000Z') },
     ]);
   });
 });

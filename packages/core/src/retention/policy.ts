@@ -48,6 +48,7 @@ export function retentionPolicy(config: RetentionConfig | undefined = {}): Reten
       dead_letters: days(config.replayed_dead_letters_days, DEFAULT_REPLAYED_DEAD_LETTERS_RETENTION_MS),
       sync_runs: days(config.sync_runs_days, DEFAULT_SYNC_RUNS_RETENTION_MS),
       oauth_states: days(config.expired_states_days, DEFAULT_EXPIRED_STATES_RETENTION_MS),
+      connect_sessions: days(config.expired_states_days, DEFAULT_EXPIRED_STATES_RETENTION_MS),
     },
   };
 }

@@ -1,7 +1,7 @@
 /** The ports of retention, defined here and implemented over store/ by persist/ (createRetentionStore). */
 
 /** The engine tables a pass prunes, in the order it prunes them. */
-export const RETENTION_TABLES = ['webhook_inbox', 'jobs', 'dead_letters', 'sync_runs', 'oauth_states'] as const;
+export const RETENTION_TABLES = ['webhook_inbox', 'jobs', 'dead_letters', 'sync_runs', 'oauth_states', 'connect_sessions'] as const;
 
 /**
  * One engine table retention prunes. Connect sessions (issue 13) join as one more name here, with

@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { createTestDatabases, storeBackends } from '../testing.js';
-import { deleteExpiredConnectSessions, getConnectSession, insertConnectSession, takeConnectSession } from './connect-sessions.js';
+import { getConnectSession, insertConnectSession, takeConnectSession } from './connect-sessions.js';
+import { pruneBatch } from './retention.js';
 
 const dbs = createTestDatabases();
 afterAll(() => dbs.dispose());
@@ -55,10 +56,10 @@ describe.each(storeBackends())('connect sessions repository on %s', (backend) =>
     await insertConnectSession(db, { id: 'live', connector: 'crm', tenantId: 't', connectionId: 'c', params: {}, expiresAt: minutes(30) });
 
     const dayAgo = minutes(-24 * 60);
-    expect(await deleteExpiredConnectSessions(db, dayAgo, 3)).toBe(3);
+    expect(await pruneBatch(db, 'connect_sessions', dayAgo, 3)).toBe(3);
     expect(await getConnectSession(db, 'old4')).toBeUndefined();
-    expect(await deleteExpiredConnectSessions(db, dayAgo, 3)).toBe(2);
-    expect(await deleteExpiredConnectSessions(db, dayAgo, 3)).toBe(0);
+    expect(await pruneBatch(db, 'connect_sessions', dayAgo, 3)).toBe(2);
+    expect(await pruneBatch(db, 'connect_sessions', dayAgo, 3)).toBe(0);
     const { rows } = await db.query<{ id: string }>(`select id from connectd_engine.connect_sessions order by id`);
     expect(rows.map((r) => r.id)).toEqual(['live', 'recent']);
   });

@@ -67,23 +67,3 @@ export async function getConnectSession(db: Queryable, id: string): Promise<Conn
   const row = rows[0];
   return row === undefined ? undefined : { connector: row.connector, expiresAt: row.expires_at, usedAt: row.used_at };
 }
-
-/**
- * Deletes at most `limit` sessions that expired before `olderThan` (used ones included: every
- * session expires, at most a day after it was made), oldest first, skipping rows another
- * transaction holds; resolves how many. Fewer than `limit` means none older is left. Retention
- * calls it with a cutoff a day in the past, so a refused link can still be told apart from an
- * unknown one for that long.
- * @example
- * const deleted = await deleteExpiredConnectSessions(db, new Date(Date.now() - 86_400_000), 1000);
- */
-export async function deleteExpiredConnectSessions(db: Queryable, olderThan: Date, limit: number): Promise<number> {
-  const { rowCount } = await db.query(
-    `delete from connectd_engine.connect_sessions where id in (
-       select id from connectd_engine.connect_sessions
-       where expires_at < $1
-       order by expires_at limit $2 for update skip locked)`,
-    [olderThan, limit],
-  );
-  return rowCount;
-}

@@ -36,7 +36,7 @@ export type { ReplayCandidateFilter, RequeuedJob } from './replay.js';
 export { deleteCredentials, deleteCredentialsWithPrefix, listCredentialKeys, listCredentials, listCredentialsOf, readCredential, replaceCiphertext, saveCredential, type CiphertextReplacement, type CredentialKey, type CredentialWrite, type StoredCredential } from './credentials.js';
 export { consumeOAuthState, deleteExpiredOAuthStates, insertOAuthState } from './oauth-states.js';
 export type { OAuthStateRow } from './oauth-states.js';
-export { deleteExpiredConnectSessions, getConnectSession, insertConnectSession, takeConnectSession } from './connect-sessions.js';
+export { getConnectSession, insertConnectSession, takeConnectSession } from './connect-sessions.js';
 export type { ConnectSessionRow, ConnectSessionStanding } from './connect-sessions.js';
 export { listTokensToRefresh } from './token-sweep.js';
 export type { TokenToRefresh } from './token-sweep.js';

@@ -8,7 +8,7 @@ import type { Database, Queryable } from '../database.js';
 // most. What each statement never deletes is part of the statement: live work stays.
 
 /** The tables retention prunes. */
-export type PrunableTable = 'webhook_inbox' | 'jobs' | 'sync_runs' | 'oauth_states' | 'dead_letters';
+export type PrunableTable = 'webhook_inbox' | 'jobs' | 'sync_runs' | 'oauth_states' | 'connect_sessions' | 'dead_letters';
 
 /** One pass at a time across every process sharing the database. */
 export const RETENTION_LOCK_KEY: bigint = advisoryLockKey('connectd:retention');
@@ -44,10 +44,14 @@ const PRUNE: Readonly<Record<PrunableTable, string>> = {
           and (n.started_at, n.id) > (r.started_at, r.id) offset 0))
       and not exists (select 1 from connectd_engine.dead_letters d where d.run_id = r.id and d.replayed_at is null offset 0)
     order by r.finished_at limit $2 for update of r skip locked)`,
-  // Consent flows that expired before the cutoff (abandoned consent pages). Connect sessions
-  // (issue 13) get their own entry here once their table exists: expired ones, by expires_at.
+  // Consent flows that expired before the cutoff (abandoned consent pages).
   oauth_states: `delete from connectd_engine.oauth_states where id in (
     select id from connectd_engine.oauth_states
+    where expires_at < $1
+    order by expires_at limit $2 for update skip locked)`,
+  // Connect sessions that expired before the cutoff, used or not: a used one cannot start anything again.
+  connect_sessions: `delete from connectd_engine.connect_sessions where id in (
+    select id from connectd_engine.connect_sessions
     where expires_at < $1
     order by expires_at limit $2 for update skip locked)`,
   // Replayed letters only; an open (live) dead letter is never deleted.
