@@ -57,7 +57,7 @@ export const ConnectorSchema = Type.Object(
       Type.Array(ConnectionSchema, {
         title: 'Connections declared in YAML',
         description:
-          'Vendor accounts with API-key style credentials. Without this list the connector has one implicit connection named after it; an empty list declares none (connections then come from POST /api/connections). OAuth connections are created through a connect session's link instead (connectd connect, POST /api/connect-sessions).',
+          "Vendor accounts with API-key style credentials. Without this list the connector has one implicit connection named after it; an empty list declares none (connections then come from POST /api/connections). OAuth connections are created through a connect session's link instead (connectd connect, POST /api/connect-sessions).",
       }),
     ),
     streams: Type.Optional(
