@@ -22,12 +22,12 @@ function codeOf(fn: () => unknown): string {
 }
 
 describe('connect session token', () => {
-  it('round-trips the session id through a URL-safe token until it expires', () => {
+  it('round-trips the session id and its expiry through a URL-safe token until it expires', () => {
     const id = createTokenId();
     const token = signSessionToken({ id, expiresAtMs: NOW_MS + TTL_MS }, key);
     expect(encodeURIComponent(token)).toBe(token);
-    expect(verifySessionToken('crm', token, key, NOW_MS)).toEqual({ id });
-    expect(verifySessionToken('crm', token, key, NOW_MS + TTL_MS - 1)).toEqual({ id });
+    expect(verifySessionToken('crm', token, key, NOW_MS)).toEqual({ id, expiresAtMs: NOW_MS + TTL_MS });
+    expect(verifySessionToken('crm', token, key, NOW_MS + TTL_MS - 1)).toEqual({ id, expiresAtMs: NOW_MS + TTL_MS });
     expect(codeOf(() => verifySessionToken('crm', token, key, NOW_MS + TTL_MS))).toBe('CONNECTD_ERR_OAUTH_SESSION_EXPIRED');
   });
 

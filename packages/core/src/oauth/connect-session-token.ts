@@ -38,12 +38,12 @@ export function signSessionToken(claims: SignedClaims, key: Buffer): string {
  * @example
  * const { id } = verifySessionToken('shopify', query.get('session'), sessionKey, Date.now());
  */
-export function verifySessionToken(connector: string, text: string | null | undefined, key: Buffer, nowMs: number): { id: string } {
+export function verifySessionToken(connector: string, text: string | null | undefined, key: Buffer, nowMs: number): { id: string; expiresAtMs: number } {
   const read = readSignedClaims(text, key);
   if ('refused' in read) {
     if (read.refused === 'missing') throw OAUTH_SESSION_REQUIRED({ connector });
     throw OAUTH_SESSION_INVALID({ reason: read.refused });
   }
   if (nowMs >= read.claims.expiresAtMs) throw OAUTH_SESSION_EXPIRED({ expiredAt: new Date(read.claims.expiresAtMs).toISOString() });
-  return { id: read.claims.id };
+  return { id: read.claims.id, expiresAtMs: read.claims.expiresAtMs };
 }

@@ -102,19 +102,26 @@ export function sessionTtlSeconds(expiresInSeconds: number | undefined): number 
 }
 
 /**
- * Takes the session a start link names, in the caller's transaction: it is marked used only if
- * the consent's state is recorded in the same commit. Refused, with the reason, when it is
- * another connector's, used, expired or unknown.
+ * Takes the session a start link's verified token names, in the caller's transaction: it is
+ * marked used only if the consent's state is recorded in the same commit. Refused, with the
+ * reason, when it is another connector's, used, expired, unknown, or not the token issued for it.
  * @throws CONNECTD_ERR_OAUTH_SESSION_INVALID, CONNECTD_ERR_OAUTH_SESSION_USED, CONNECTD_ERR_OAUTH_SESSION_EXPIRED
  * @example
- * const session = await db.transaction((tx) => useConnectSession(tx, id, 'square', new Date()));
+ * const session = await db.transaction((tx) => useConnectSession(tx, verifySessionToken(...), 'square', new Date()));
  */
-export async function useConnectSession(tx: Queryable, id: string, connector: string, now: Date): Promise<ConnectSessionRow> {
-  const session = await takeConnectSession(tx, id, connector, now);
-  if (session !== undefined) return session;
-  const standing = await getConnectSession(tx, id);
+export async function useConnectSession(tx: Queryable, token: { id: string; expiresAtMs: number }, connector: string, now: Date): Promise<ConnectSessionRow> {
+  // The expiry is signed along with the id: a token re-signed for a known id with another expiry
+  // (a leaked session key, or a bug) was never issued. Throwing rolls the take back.
+  const issued = (row: { expiresAt: Date }): boolean => row.expiresAt.getTime() === token.expiresAtMs;
+  const session = await takeConnectSession(tx, token.id, connector, now);
+  if (session !== undefined) {
+    if (!issued(session)) throw OAUTH_SESSION_INVALID({ reason: 'unknown' });
+    return session;
+  }
+  const standing = await getConnectSession(tx, token.id);
   if (standing === undefined) throw OAUTH_SESSION_INVALID({ reason: 'unknown' });
   if (standing.connector !== connector) throw OAUTH_SESSION_INVALID({ reason: 'other-connector' });
   if (standing.usedAt !== null) throw OAUTH_SESSION_USED({});
-  throw OAUTH_SESSION_EXPIRED({ expiredAt: standing.expiresAt.toISOString() });
+  if (standing.expiresAt.getTime() <= now.getTime()) throw OAUTH_SESSION_EXPIRED({ expiredAt: standing.expiresAt.toISOString() });
+  throw OAUTH_SESSION_INVALID({ reason: 'unknown' });
 }

@@ -16,6 +16,9 @@ export const MAX_START_CONFIG_PARAMS = 20;
 /** At most this many characters in one connection setting. */
 export const MAX_START_CONFIG_VALUE_CHARS = 256;
 const CONFIG_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
+/** Control characters (C0, DEL, C1): a setting may end up in a request header or URL, which cannot carry them. */
+// eslint-disable-next-line no-control-regex
+const CONTROL_CHARACTER = /[\u0000-\u001f\u007f-\u009f]/;
 /** The one parameter of a start link. */
 export const SESSION_PARAM = 'session';
 const ID_RULE = 'must be 1-128 letters, digits, ".", "_" or "-", starting with a letter or digit';
@@ -72,6 +75,7 @@ export function readLinkRequest(connector: string, link: LinkRequest, params?: C
     if (!CONFIG_NAME_PATTERN.test(name)) refuse(name.slice(0, 64), 'is not a valid setting name (letters, digits and "_")');
     if (RESERVED_NAMES.has(name)) refuse(name, 'is not a connection setting (the tenant and connection are given on their own)');
     if (value.length > MAX_START_CONFIG_VALUE_CHARS) refuse(name, `is longer than ${MAX_START_CONFIG_VALUE_CHARS} characters`);
+    if (CONTROL_CHARACTER.test(value)) refuse(name, 'holds a line break or another control character, which a request header or URL cannot carry');
     config[name] = value;
     if (Object.keys(config).length > MAX_START_CONFIG_PARAMS) refuse(name, `is one setting too many (at most ${MAX_START_CONFIG_PARAMS})`);
   }

@@ -140,7 +140,7 @@ export function createConsentFlow(options: ConsentFlowOptions): ConsentFlow {
       const settings = codeFlowSettings(connector);
       const startedAtMs = now();
       // Signature and expiry first: a forged or stale link never reaches the store.
-      const { id: sessionId } = verifySessionToken(connector, readSessionQuery(connector, query), options.sessionKey, startedAtMs);
+      const sessionToken = verifySessionToken(connector, readSessionQuery(connector, query), options.sessionKey, startedAtMs);
       const redirectUri = options.redirectUriFor(connector);
       const pkce = settings.pkce ? createPkcePair() : undefined;
       const id = createFlowId();
@@ -149,7 +149,7 @@ export function createConsentFlow(options: ConsentFlowOptions): ConsentFlow {
       await deleteExpiredOAuthStates(db, new Date(startedAtMs));
       // The session is used only if the flow is recorded: a refusal below leaves both untouched.
       const flow = await db.transaction(async (tx) => {
-        const session = await useConnectSession(tx, sessionId, connector, new Date(startedAtMs));
+        const session = await useConnectSession(tx, sessionToken, connector, new Date(startedAtMs));
         // Checked again, not trusted from when the session was made: the connection may have changed since.
         const plan = planConsent(connector, settings, await getConnection(tx, session.connectionId), { tenantId: session.tenantId, config: session.params });
         await insertOAuthState(tx, {
@@ -188,6 +188,10 @@ export function createConsentFlow(options: ConsentFlowOptions): ConsentFlow {
         }
       }
 
+      // The connection may have been taken by another tenant since the start (a session made for
+      // the same id before it existed): refused before the code is exchanged, so the vendor issues
+      // no grant that would be dropped unrevoked. Checked again under the lock below, which decides.
+      refuseTakeover(await getConnection(db, flow.connectionId), connector, flow.tenantId);
       const tokens = await options.tokenEndpointFor(connector, flow.config).exchangeCode({
         code,
         redirectUri: flow.redirectUri,

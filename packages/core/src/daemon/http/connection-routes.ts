@@ -7,6 +7,12 @@ import type { ConnectionStatus } from '../../store/index.js';
 const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 const MAX_SETTINGS = 32;
 const MAX_SETTING_CHARS = 4_096;
+/**
+ * Control characters (C0, DEL, C1): values fill `{placeholders}` of request headers and URLs, where
+ * a line break or NUL would split or cut them, so they are refused before anything is stored.
+ */
+// eslint-disable-next-line no-control-regex
+const CONTROL_CHARACTER = /[\u0000-\u001f\u007f-\u009f]/;
 const STATUSES: readonly ConnectionStatus[] = ['active', 'needs_reauth', 'disabled'];
 const FIELDS = new Set(['id', 'connector', 'tenant', 'config', 'secrets']);
 
@@ -22,6 +28,7 @@ function stringMap(value: unknown, field: string, problems: string[]): Record<st
   for (const [name, item] of entries) {
     if (!NAME_PATTERN.test(name)) problems.push(`${field} name "${name.slice(0, 64)}" is not a plain name`);
     else if (typeof item !== 'string' || item.length === 0 || item.length > MAX_SETTING_CHARS) problems.push(`${field}.${name} must be a non-empty string up to ${MAX_SETTING_CHARS} characters`);
+    else if (CONTROL_CHARACTER.test(item)) problems.push(`${field}.${name} holds a line break or another control character, which a request header or URL cannot carry`);
     else map[name] = item;
   }
   return map;

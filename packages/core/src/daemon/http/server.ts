@@ -1,7 +1,8 @@
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
 import { DAEMON_BAD_REQUEST, DAEMON_NOT_FOUND, INTERNAL, isConnectdError, type ConnectdError } from '../../errors/index.js';
 import type { Logger } from '../../log/index.js';
 import { checkAdminToken } from './admin-auth.js';
+import { registerJsonBodyParser } from './json-body.js';
 import type { DaemonMetrics } from './metrics.js';
 
 /** Request bodies the admin API accepts; webhooks set their own limit per route. */
@@ -25,6 +26,19 @@ function reply(error: ConnectdError): { statusCode: number; body: { code: string
   return { statusCode: error.httpStatus, body: { code: error.code, message: error.message } };
 }
 
+function isAdminPath(url: string): boolean {
+  const path = url.split('?')[0] ?? '';
+  return path === '/api' || path.startsWith('/api/');
+}
+
+/**
+ * Postgres keeps no NUL in text: a name, id or filter holding one could only end as a store
+ * error (a 500), so a URL with one is refused as malformed on every route, before it is read.
+ */
+function encodedNulIn(url: string): ReturnType<typeof reply> | undefined {
+  return /%00/i.test(url) ? reply(DAEMON_BAD_REQUEST({ reason: 'the URL holds an encoded NUL (%00), which no name, id or filter may contain' })) : undefined;
+}
+
 /**
  * Builds the daemon's HTTP server: health, readiness, metrics, and the admin API behind a bearer
  * token. Later areas (webhooks, OAuth, actions) register their routes on the returned instance.
@@ -37,6 +51,31 @@ export function buildHttpServer(deps: HttpServerDeps): FastifyInstance {
     bodyLimit: API_BODY_LIMIT_BYTES,
     logController: new LogController({ disableRequestLogging: true }),
     return503OnClosing: true,
+    // A path fastify cannot decode (`%c0%ae`) or a parameter past its length: refused in the
+    // house format, with a code, instead of fastify's own body.
+    frameworkErrors: (error, _request, response) => {
+      const coded = DAEMON_BAD_REQUEST({ reason: error.message }, { cause: error });
+      void (response as FastifyReply).code(error.statusCode ?? 400).send({ code: coded.code, message: coded.message });
+    },
+  });
+  registerJsonBodyParser(app);
+
+  // The route table, logged once at debug when the server is ready: what an operator (and the
+  // security suite, which probes every route it lists) sees the daemon serve. HEAD routes are
+  // fastify's copies of the GET ones.
+  const routes: string[] = [];
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) if (method !== 'HEAD') routes.push(`${method} ${route.url}`);
+  });
+  app.addHook('onReady', async () => {
+    deps.log.debug({ routes: [...routes].sort() }, 'HTTP routes');
+  });
+
+  // Before any route's own hooks (webhook intake answers in onRequest); /api paths are checked
+  // in the admin scope, after the bearer.
+  app.addHook('onRequest', async (request, response) => {
+    const refused = isAdminPath(request.url) ? undefined : encodedNulIn(request.url);
+    return refused === undefined ? undefined : response.code(refused.statusCode).send(refused.body);
   });
 
   app.addHook('onResponse', async (request, response) => {
@@ -60,11 +99,8 @@ export function buildHttpServer(deps: HttpServerDeps): FastifyInstance {
     async (api) => {
       api.addHook('onRequest', async (request, response) => {
         const denied = checkAdminToken(deps.adminToken, request.headers.authorization);
-        if (denied !== undefined) {
-          const { statusCode, body } = reply(denied);
-          return response.code(statusCode).send(body);
-        }
-        return undefined;
+        const refused = denied !== undefined ? reply(denied) : encodedNulIn(request.url);
+        return refused === undefined ? undefined : response.code(refused.statusCode).send(refused.body);
       });
       api.get('/status', async () => deps.status());
       for (const register of deps.apiRoutes ?? []) await register(api);
@@ -75,7 +111,11 @@ export function buildHttpServer(deps: HttpServerDeps): FastifyInstance {
   for (const register of deps.routes ?? []) app.register(async (scope) => register(scope));
 
   app.setNotFoundHandler(async (request, response) => {
-    const { statusCode, body } = reply(DAEMON_NOT_FOUND({ method: request.method, url: request.url.split('?')[0] ?? '' }));
+    const path = request.url.split('?')[0] ?? '';
+    // Under /api the bearer is checked first, as on the routes there: without it, a 404 for what
+    // does not exist beside a 401 for what does would map the admin API for anyone.
+    const denied = isAdminPath(path) ? checkAdminToken(deps.adminToken, request.headers.authorization) : undefined;
+    const { statusCode, body } = reply(denied ?? DAEMON_NOT_FOUND({ method: request.method, url: path }));
     return response.code(statusCode).send(body);
   });
 
