@@ -1,6 +1,14 @@
 import type { ConnectionInfo, ErrorClassifierRuntime, TokenProvider } from '../connector/index.js';
 import { createComponent, type ComponentRegistry, type ComponentUse } from '../connector/index.js';
-import { createConnectionClient, createRateLimiter, httpPoliciesOf, TemplateString, type ConnectionClient, type HttpMetrics } from '../http/index.js';
+import {
+  createConnectionClient,
+  createRateLimiter,
+  httpPoliciesOf,
+  TemplateString,
+  type ConnectionClient,
+  type HttpMetrics,
+  type SharedHttpState,
+} from '../http/index.js';
 import type { Logger } from '../log/index.js';
 import type { Project } from '../project/index.js';
 
@@ -29,6 +37,11 @@ export interface ConnectionRuntimeDeps {
   readonly signal: AbortSignal;
   /** Scrubs known secret values from texts the client logs. */
   readonly redact?: ((text: string) => string) | undefined;
+  /**
+   * Rate budgets and breakers shared with the other daemons on the database (Postgres); absent:
+   * each connection keeps them in memory (the embedded store: one process).
+   */
+  readonly sharedHttp?: SharedHttpState | undefined;
   /** The OAuth token provider of a connection whose connector authenticates with oauth2. */
   tokensFor?(connector: string, connection: ConnectionInfo): TokenProvider | undefined;
 }
@@ -43,7 +56,8 @@ function fillPlaceholders(use: ComponentUse, values: Readonly<Record<string, unk
 /**
  * Builds one connection's HTTP runtime: its own client (keep-alive pools), rate limiter shared by
  * all its streams and actions, breaker, retry policy, auth and error classifier, all as its
- * connector declares them, and the classifiers of streams that declare their own.
+ * connector declares them, and the classifiers of streams that declare their own. With
+ * `deps.sharedHttp` the rate budget and the breaker are the database's, shared by every daemon.
  * `secrets` are the connection's stored secret settings (an API key created through the admin
  * API): request templates and component options see them like config values, but they stay out
  * of `connection.config`.
@@ -68,6 +82,8 @@ export function createConnectionRuntime(
     use === undefined ? undefined : createComponent(registry, slot, fillPlaceholders(use, values), scope);
   const policies = httpPoliciesOf(connector);
   const adapter = component(project.registry, 'rateLimitAdapters', connector.rate_limit?.adapter);
+  const shared = deps.sharedHttp;
+  const key = { connector: connectorName, connectionId: connection.id };
   const client = createConnectionClient({
     name: `${connectorName}:${connection.id}`,
     // The client's own lines carry `connection` as `<connector>:<id>`; bind only the connector for them.
@@ -78,10 +94,12 @@ export function createConnectionRuntime(
     classifier: component(project.registry, 'errorClassifiers', connector.error_classifier),
     metrics: deps.metrics,
     redact: deps.redact,
-    // With an adapter, the limiter keeps in step with the budget the vendor reports (BudgetBucket).
-    rateLimiter: createRateLimiter(policies.rateLimit, adapter),
+    // With an adapter, the limiter keeps in step with the budget the vendor reports (BudgetBucket);
+    // with shared state, both the budget and the breaker live in the database for every daemon.
+    rateLimiter: createRateLimiter(policies.rateLimit, adapter, shared && { store: shared.budgets, key, log }),
     retry: policies.retry,
     breaker: policies.breaker,
+    sharedBreaker: shared && { store: shared.breakers, key },
     timeouts: policies.timeouts,
   });
   const streamClassifiers = new Map<string, ErrorClassifierRuntime>();

@@ -6,11 +6,20 @@ import { createComponent } from '../connector/index.js';
 import { createHttpMetrics } from '../http/index.js';
 import { createLogger, SecretValues, type Logger } from '../log/index.js';
 import { createOAuthServices, oauthClientSettings, type OAuthConnector, type OAuthServices } from '../oauth/index.js';
-import { createConnectionStore, createEntityWriter, createReplayStore, createSyncStore, ensureEntityTables, type EntityWriter } from '../persist/index.js';
+import {
+  createConnectionStore,
+  createEntityWriter,
+  createReplayStore,
+  createSyncStore,
+  ensureEntityTables,
+  sharedHttpStateOf,
+  type EntityWriter,
+} from '../persist/index.js';
 import { loadProject, type Project } from '../project/index.js';
 import { DeadLetterReplayer, type ReplayStore } from '../replay/index.js';
 import { createJobRepository, openStore, type Store } from '../store/index.js';
 import { Engine, type EngineOptions } from './engine.js';
+import { withBreakerEvents } from './outbound.js';
 import { withServerConfig, type DaemonSettings } from './settings.js';
 
 /** What `connectd run` and the one-off commands build alike. */
@@ -122,7 +131,7 @@ export async function openCore(options: CoreOptions): Promise<Core> {
     if (applied.length > 0) log.info({ applied }, 'applied migrations');
     await ensureEntityTables(store.db, project.catalog);
     const redact = (text: string): string => secrets.scrub(text);
-    const httpMetrics = options.registry === undefined ? undefined : createHttpMetrics(options.registry);
+    const httpMetrics = options.registry === undefined ? undefined : withBreakerEvents(createHttpMetrics(options.registry), store.db, log);
     oauth = createOAuthServices({
       connectors: oauthConnectors(project, log, shutdown.signal),
       db: store.db,
@@ -148,6 +157,7 @@ export async function openCore(options: CoreOptions): Promise<Core> {
       pollIntervalMs: settings.workerPollMs,
       metrics: httpMetrics,
       redact,
+      sharedHttp: sharedHttpStateOf(store.db),
       onProgress: options.onProgress,
       onStreamSucceeded: async (run) => void (await waiting.retryLookupMisses(run.connector, run.connection)),
       oauth,

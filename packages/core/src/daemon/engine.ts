@@ -8,7 +8,7 @@ import {
   type ConnectionRuntimeDeps,
   type ConnectionStore,
 } from '../connections/index.js';
-import type { HttpMetrics } from '../http/index.js';
+import type { HttpMetrics, SharedHttpState } from '../http/index.js';
 import { FOREGROUND_CLAIM_GRACE_MS, Scheduler, Worker, type ForegroundOutcome, type JobRepository, type JobWait, type TickRepository } from '../jobs/index.js';
 import type { Logger } from '../log/index.js';
 import type { OAuthServices } from '../oauth/index.js';
@@ -37,6 +37,8 @@ export interface EngineOptions {
   readonly pollIntervalMs?: number | undefined;
   readonly metrics?: HttpMetrics | undefined;
   readonly redact?: ((text: string) => string) | undefined;
+  /** Rate budgets and breakers shared by the daemons on the database; absent: in memory (persist/'s `sharedHttpStateOf` decides). */
+  readonly sharedHttp?: SharedHttpState | undefined;
   /** Progress of every sync job this engine runs (the CLI prints it). */
   readonly onProgress?: ((job: { connector: string; connection: string; stream: string }, progress: SyncProgress) => void) | undefined;
   /** Token providers for oauth2 connectors; without it their connections cannot run. */
@@ -76,6 +78,7 @@ export class Engine {
       signal: this.#shutdown.signal,
       metrics: options.metrics,
       redact: options.redact,
+      sharedHttp: options.sharedHttp,
       tokensFor: (connector, connection) => options.oauth?.tokensFor(connector, connection),
     };
     this.lifecycle = new ConnectionLifecycle({

@@ -6,6 +6,7 @@ import {
   isBrokenCircuitError,
   SamplingBreaker,
   type CircuitBreakerPolicy,
+  type IBreaker,
 } from 'cockatiel';
 import { HTTP_BREAKER_OPEN } from '../errors/index.js';
 import type { Logger } from '../log/index.js';
@@ -29,6 +30,31 @@ const STATE_NAMES: Readonly<Record<CircuitState, BreakerState>> = {
 function ratioBreaker(ratio: number, windowMs: number, minimumCalls: number): SamplingBreaker {
   const threshold = ratio >= 1 ? 1 - 1e-9 : ratio;
   return new SamplingBreaker({ threshold, duration: windowMs, minimumRps: minimumCalls / (windowMs / 1000) });
+}
+
+/**
+ * What decides that a connection's breaker opens, from the outcomes of its calls: cockatiel's
+ * ConsecutiveBreaker (`failure_threshold` failures in a row) or the ratio breaker above. The
+ * in-memory breaker and the one shared by several daemons (`SharedConnectionBreaker`) count alike.
+ */
+export function failureDetector(policy: BreakerPolicy): IBreaker {
+  return policy.failureRatio === undefined
+    ? new ConsecutiveBreaker(policy.failureThreshold)
+    : ratioBreaker(policy.failureRatio, policy.windowMs ?? DEFAULT_BREAKER_WINDOW_MS, policy.failureThreshold);
+}
+
+/** A connection's circuit breaker as the client uses it: in memory (`ConnectionBreaker`) or shared by several daemons (`SharedConnectionBreaker`). */
+export interface Breaker<R> {
+  readonly state: BreakerState;
+  /** When the next probe may go through (epoch ms), while the breaker is open. */
+  readonly probeAt: number | undefined;
+  /** Runs one call; `fn` learns whether it is the probe. Fails fast with CONNECTD_ERR_HTTP_BREAKER_OPEN while open. */
+  execute(fn: (probe: boolean) => Promise<R>): Promise<R>;
+  /**
+   * Between two attempts of one call: throws CONNECTD_ERR_HTTP_BREAKER_OPEN when the breaker was
+   * opened meanwhile (by another daemon), so a call admitted before does not keep retrying.
+   */
+  beforeRetry?(): Promise<void>;
 }
 
 export interface ConnectionBreakerOptions<R> {
@@ -56,7 +82,7 @@ export interface ConnectionBreakerOptions<R> {
  * const breaker = new ConnectionBreaker({ connection: 'storq:acme', policy, log, isFailedError, isFailedResult });
  * const res = await breaker.execute((probe) => sendWithRetries(request, probe ? 1 : policy.maxAttempts));
  */
-export class ConnectionBreaker<R> {
+export class ConnectionBreaker<R> implements Breaker<R> {
   readonly #connection: string;
   readonly #cooldownMs: number;
   readonly #policy: CircuitBreakerPolicy;
@@ -66,10 +92,7 @@ export class ConnectionBreaker<R> {
     const { policy, log, metrics, connection } = options;
     this.#connection = connection;
     this.#cooldownMs = policy.cooldownMs;
-    const breaker =
-      policy.failureRatio === undefined
-        ? new ConsecutiveBreaker(policy.failureThreshold)
-        : ratioBreaker(policy.failureRatio, policy.windowMs ?? DEFAULT_BREAKER_WINDOW_MS, policy.failureThreshold);
+    const breaker = failureDetector(policy);
     const filter = handleWhen(options.isFailedError).orWhenResult((r) => options.isFailedResult(r as R));
     this.#policy = circuitBreaker(filter, { halfOpenAfter: policy.cooldownMs, breaker });
     this.#policy.onBreak((reason) => {

@@ -1,19 +1,10 @@
 import type { RateLimitBudget } from '../connector/index.js';
-import { HTTP_INVALID_POLICY } from '../errors/index.js';
+import { checkDeclared, declaredCapacity, finiteAtLeast, LEVEL_EPSILON, resyncedLevel, vendorFigures } from './budget-math.js';
 import type { RateLimiter, RateLimitPermit } from './rate-limiter.js';
 import { sleep as realSleep, type Sleep } from './sleep.js';
 import { LOW_BUDGET_RATIO } from './token-bucket.js';
 
-/**
- * Units held back from every level the vendor reports. Vendors report whole numbers (Shopify's
- * `32/40`), which may be rounded in the client's favour (a bucket 39.6 full shown as 39); one unit
- * covers that. It costs one unit of the first burst, once: the level is re-read from every answer,
- * so the margin never accumulates.
- */
-export const VENDOR_ROUNDING_MARGIN = 1;
-
-/** Two levels this close are equal: refills computed from float clocks land a hair short. */
-const LEVEL_EPSILON = 1e-9;
+export { VENDOR_ROUNDING_MARGIN } from './budget-math.js';
 
 export interface BudgetBucketOptions {
   /** Declared sustained rate (units per second): the pace until the vendor reports its own. */
@@ -48,8 +39,6 @@ interface Waiter {
   readonly reject: (reason: unknown) => void;
   readonly onAbort: () => void;
 }
-
-const finite = (n: unknown, min: number): number | undefined => (typeof n === 'number' && Number.isFinite(n) && n >= min ? n : undefined);
 
 /**
  * A connection's budget kept in step with the vendor: a bucket of `capacity` units restored at a
@@ -92,12 +81,7 @@ export class BudgetBucket implements RateLimiter {
 
   constructor(options: BudgetBucketOptions = {}) {
     const rate = options.ratePerSecond;
-    if (rate !== undefined && finite(rate, Number.MIN_VALUE) === undefined) {
-      throw HTTP_INVALID_POLICY({ option: 'rateLimit.rate', reason: 'must be a positive rate' });
-    }
-    if (options.burst !== undefined && !(Number.isInteger(options.burst) && options.burst >= 1)) {
-      throw HTTP_INVALID_POLICY({ option: 'rateLimit.burst', reason: 'must be an integer >= 1' });
-    }
+    checkDeclared(rate, options.burst);
     this.#declaredPerMs = rate === undefined ? undefined : rate / 1000;
     this.#declaredBurst = options.burst;
     this.#now = options.now ?? (() => performance.now());
@@ -105,7 +89,7 @@ export class BudgetBucket implements RateLimiter {
     this.#last = this.#now();
     this.#mode = rate === undefined ? 'probing' : 'paced';
     // Before the vendor reports, a declared rate without a burst allows one second's worth (as TokenBucket).
-    if (rate !== undefined) this.#tokens = this.#declaredBurst ?? Math.max(1, Math.round(rate));
+    if (rate !== undefined) this.#tokens = declaredCapacity(rate, this.#declaredBurst) as number;
   }
 
   get mode(): BudgetMode {
@@ -121,7 +105,7 @@ export class BudgetBucket implements RateLimiter {
 
   /** The bucket size in use: the vendor's maximum, else the declared burst, else the most it ever reported available. */
   get capacity(): number | undefined {
-    const declared = this.#declaredBurst ?? (this.#declaredPerMs === undefined ? undefined : Math.max(1, Math.round(this.#declaredPerMs * 1000)));
+    const declared = declaredCapacity(this.#declaredPerMs === undefined ? undefined : this.#declaredPerMs * 1000, this.#declaredBurst);
     return this.#vendorMaximum ?? declared ?? this.#largestSeen;
   }
 
@@ -143,7 +127,7 @@ export class BudgetBucket implements RateLimiter {
     if (signal?.aborted) return Promise.reject(signal.reason);
     return new Promise<RateLimitPermit>((resolve, reject) => {
       const waiter: Waiter = {
-        cost: finite(cost, 0) ?? 1,
+        cost: finiteAtLeast(cost, 0) ?? 1,
         start: this.#now(),
         signal,
         resolve,
@@ -236,9 +220,7 @@ export class BudgetBucket implements RateLimiter {
 
   /** The answer to `flight` reported `budget` (undefined: the adapter found no figures in it). */
   #answered(flight: Flight, budget: RateLimitBudget | undefined): void {
-    const available = finite(budget?.available, Number.NEGATIVE_INFINITY);
-    const maximum = finite(budget?.maximum, Number.MIN_VALUE);
-    const restore = finite(budget?.restorePerSecond, Number.MIN_VALUE);
+    const { available, maximum, restorePerSecond: restore, remainingRatio: ratio } = vendorFigures(budget);
     if (maximum !== undefined) this.#vendorMaximum = maximum;
     if (restore !== undefined) this.#vendorPerMs = restore / 1000;
     if (available !== undefined) this.#largestSeen = Math.max(this.#largestSeen ?? 0, available);
@@ -246,14 +228,13 @@ export class BudgetBucket implements RateLimiter {
     if (available === undefined || capacity === undefined || this.#perMs === undefined) {
       if (this.#mode === 'probing') this.#mode = 'open';
       this.#pump();
-      const ratio = finite(budget?.remainingRatio, 0);
       if (ratio !== undefined) this.observe(ratio);
       return;
     }
     let others = 0;
     for (const other of new Set([...flight.overlap, ...this.#flights])) if (other !== flight) others += other.cost;
     this.#mode = 'paced';
-    this.#tokens = Math.min(capacity, available - others - VENDOR_ROUNDING_MARGIN);
+    this.#tokens = resyncedLevel(available, others, capacity);
     this.#last = this.#now();
     this.#pump();
   }

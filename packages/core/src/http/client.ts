@@ -10,7 +10,7 @@ import {
   HTTP_RETRY_AFTER_TOO_LONG,
   isConnectdError,
 } from '../errors/index.js';
-import { ConnectionBreaker } from './breaker.js';
+import type { Breaker, ConnectionBreakerOptions } from './breaker.js';
 import { DEFAULT_BODY_LIMIT_BYTES, resolveBreakerPolicy, resolveRetryPolicy, resolveTimeouts, type RetryPolicy, type Timeouts } from './policies.js';
 import { reportBudget, type RateLimitPermit } from './rate-limiter.js';
 import { createUrlRedactor } from '../log/index.js';
@@ -19,6 +19,7 @@ import { BufferedResponse, toReceivedPage } from './response.js';
 import { responseVerdict } from './response-verdict.js';
 import { decideRetry, mayRetry, transportErrorCode, type AttemptVerdict } from './retry.js';
 import { sleep as realSleep, type Sleep } from './sleep.js';
+import { createBreaker } from './shared-breaker.js';
 import { sendOnce } from './transport.js';
 import type { BreakerState, ConnectionClient, ConnectionClientOptions, ConnectionClientStats, HttpRequest, HttpResponse } from './types.js';
 
@@ -63,7 +64,7 @@ class Client implements ConnectionClient {
   readonly #ownsDispatcher: boolean;
   readonly #timeouts: Timeouts;
   readonly #retry: RetryPolicy;
-  readonly #breaker: ConnectionBreaker<HttpResponse>;
+  readonly #breaker: Breaker<HttpResponse>;
   readonly #options: ConnectionClientOptions;
   readonly #redact: (url: string) => string;
   readonly #logAttempt: RequestLog;
@@ -91,14 +92,17 @@ class Client implements ConnectionClient {
     this.#sleep = options.sleep ?? realSleep;
     this.#random = options.random ?? Math.random;
     this.#now = options.now ?? Date.now;
-    this.#breaker = new ConnectionBreaker<HttpResponse>({
+    const breaker: ConnectionBreakerOptions<HttpResponse> = {
       connection: options.name,
       policy: resolveBreakerPolicy(options.breaker),
       log: options.log,
       metrics: options.metrics,
       isFailedError,
       isFailedResult: (res) => res.status >= 500 || res.status === 429,
-    });
+    };
+    // Several daemons on one database share the breaker's state (docs/architecture.md, "Shared rate budget and breaker").
+    const attemptMs = this.#timeouts.connectMs + this.#timeouts.headersMs + this.#timeouts.bodyMs;
+    this.#breaker = createBreaker(breaker, options.sharedBreaker, attemptMs);
   }
 
   async send(request: HttpRequest): Promise<HttpResponse> {
@@ -157,11 +161,14 @@ class Client implements ConnectionClient {
           await this.#options.auth?.refresh?.(outgoing);
           continue;
         case 'retry':
+          if (verdict.kind === 'rate-limited' && verdict.retryAfterMs !== undefined) this.#options.rateLimiter?.holdOff?.(verdict.retryAfterMs);
           try {
             await this.#sleep(decision.delayMs, signal);
           } catch (err) {
             throw this.#aborted(request, err);
           }
+          // A breaker another daemon opened meanwhile ends the retries here.
+          await this.#breaker.beforeRetry?.();
           continue;
         case 'fail': {
           const url = this.#redact(request.url);

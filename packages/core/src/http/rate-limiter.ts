@@ -1,7 +1,10 @@
 import PQueue from 'p-queue';
 import type { RateLimitAdapterRuntime, RateLimitBudget } from '../connector/index.js';
 import { HTTP_INVALID_POLICY } from '../errors/index.js';
+import type { Logger } from '../log/index.js';
 import { BudgetBucket } from './budget-bucket.js';
+import { SharedBucket } from './shared-bucket.js';
+import type { BudgetStore, SharedStateKey } from './shared-state.js';
 import { parseRate, TokenBucket } from './token-bucket.js';
 
 /** Granted by a rate limiter for one attempt. */
@@ -21,8 +24,8 @@ export interface RateLimitPermit {
 /**
  * Paces the attempts of one connection. The client takes one permit per attempt (retries too), so
  * what reaches the vendor is bounded. Implemented in memory by `TokenBucket` (a declared rate) and
- * `BudgetBucket` (a budget kept in step with the vendor's answers); a Postgres-backed bucket shared
- * by several daemons implements the same interface.
+ * `BudgetBucket` (a budget kept in step with the vendor's answers), and, for several daemons on one
+ * Postgres, by `SharedBucket` over a `BudgetStore` (either pacing, the budget in the database).
  */
 export interface RateLimiter {
   /**
@@ -33,6 +36,13 @@ export interface RateLimiter {
   acquire(signal?: AbortSignal, cost?: number): Promise<RateLimitPermit>;
   /** Hears the vendor's remaining budget (0..1) from a rate-limit adapter, to slow down early. */
   observe?(remainingRatio: number): void;
+  /**
+   * The vendor refused a request as rate limited and asked to wait `ms` (`Retry-After`, or a
+   * classifier's reading of a throttle). The retried attempt waits in any case; a limiter shared
+   * by several daemons also holds everyone's budget for that long, so the others do not send
+   * into the refusal.
+   */
+  holdOff?(ms: number): void;
 }
 
 /** The YAML `rate_limit` block, in camelCase. */
@@ -94,6 +104,10 @@ class ConcurrencyLimited implements RateLimiter {
   observe(remainingRatio: number): void {
     this.#inner?.observe?.(remainingRatio);
   }
+
+  holdOff(ms: number): void {
+    this.#inner?.holdOff?.(ms);
+  }
 }
 
 /**
@@ -107,23 +121,36 @@ export function limitConcurrency(inner: RateLimiter | undefined, concurrency: nu
   return new ConcurrencyLimited(inner, concurrency);
 }
 
+/** A connection's budget in the database, shared with the other daemons on it (Postgres only). */
+export interface SharedBudget {
+  readonly store: BudgetStore;
+  readonly key: SharedStateKey;
+  /** Told when an answer could not be recorded in the shared budget. */
+  readonly log?: Logger | undefined;
+}
+
 /**
  * The rate limiter of one connection from its `rate_limit` options, bounded in concurrency when
  * asked: a `TokenBucket` at the declared rate, or, when the connection has a rate-limit `adapter`,
  * a `BudgetBucket` kept in step with the budget the vendor reports (the declared rate and burst
- * then pace it until the vendor reports, and cap it afterwards). Returns undefined when nothing is
+ * then pace it until the vendor reports, and cap it afterwards). With `shared` (several daemons on
+ * one Postgres) the same pacing runs on a budget in the database (`SharedBucket`), so the daemons
+ * together keep to it. The concurrency bound stays per process. Returns undefined when nothing is
  * limited. Create one per connection and hand it to that connection's client (with the same
  * adapter); every stream and action shares it.
  * @example
  * const limiter = createRateLimiter({ rate: '10/s', burst: 20, concurrency: 4 });
  * const client = createConnectionClient({ name: 'storq:acme', rateLimiter: limiter, log });
  * const paced = createRateLimiter({}, graphqlCostAdapter); // learns Shopify's points budget
+ * const shared = createRateLimiter({ rate: '10/s' }, undefined, { store: state.budgets, key: { connector: 'storq', connectionId: 'acme' } });
  */
-export function createRateLimiter(options: RateLimitOptions, adapter?: RateLimitAdapterRuntime): RateLimiter | undefined {
+export function createRateLimiter(options: RateLimitOptions, adapter?: RateLimitAdapterRuntime, shared?: SharedBudget): RateLimiter | undefined {
   const ratePerSecond = options.rate === undefined ? undefined : typeof options.rate === 'number' ? options.rate : parseRate(options.rate);
   const burst = options.burst === undefined ? {} : { burst: options.burst };
   let bucket: RateLimiter | undefined;
-  if (adapter !== undefined) bucket = new BudgetBucket({ ratePerSecond, ...burst });
+  if (shared !== undefined && (adapter !== undefined || ratePerSecond !== undefined)) {
+    bucket = new SharedBucket({ ...shared, pacing: adapter === undefined ? 'declared' : 'vendor', ratePerSecond, ...burst });
+  } else if (adapter !== undefined) bucket = new BudgetBucket({ ratePerSecond, ...burst });
   else if (ratePerSecond !== undefined) bucket = new TokenBucket({ ratePerSecond, ...burst });
   if (options.concurrency === undefined) return bucket;
   return limitConcurrency(bucket, options.concurrency);

@@ -3,6 +3,7 @@ import type { AuthRuntime, ErrorClassifierRuntime, RateLimitAdapterRuntime } fro
 import type { Logger } from '../log/index.js';
 import type { BreakerPolicy, RetryPolicy, Timeouts } from './policies.js';
 import type { RateLimiter } from './rate-limiter.js';
+import type { SharedBreaker } from './shared-state.js';
 import type { Sleep } from './sleep.js';
 
 /** A request as callers hand it to a connection's client. */
@@ -82,6 +83,11 @@ export interface ConnectionClientOptions {
   readonly timeouts?: Partial<Timeouts> | undefined;
   readonly retry?: Partial<RetryPolicy> | undefined;
   readonly breaker?: Partial<BreakerPolicy> | undefined;
+  /**
+   * The breaker's state in the database, shared with the other daemons on it (Postgres); absent:
+   * the breaker is this process's alone (`ConnectionBreaker`).
+   */
+  readonly sharedBreaker?: SharedBreaker | undefined;
   readonly auth?: AuthRuntime | undefined;
   /** The connection's limiter, shared with nothing but this client (which all its streams and actions share). */
   readonly rateLimiter?: RateLimiter | undefined;

@@ -59,6 +59,58 @@ describe.each(storeBackends())('job repository on %s', (backend) => {
     expect(order).toEqual(['high', 'low', undefined]);
   });
 
+  it('takes turns between connections: a backlog of one does not delay the job of another, and two backlogs alternate', async () => {
+    const { store, jobs } = await setup(backend);
+    await upsertDeclaredConnection(store.db, { id: 'c3', connector: 'fake', tenantId: 'other' });
+    for (let i = 0; i < 30; i++) await jobs.enqueue({ kind: 'other', connectionId: 'c1', payload: { n: `c1-${i}` } });
+    for (let i = 0; i < 3; i++) await jobs.enqueue({ kind: 'other', connectionId: 'c2', payload: { n: `c2-${i}` } });
+    await jobs.enqueue({ kind: 'other', connectionId: 'c3', payload: { n: 'c3-0' } });
+    const order: unknown[] = [];
+    for (let job = await claimOf(jobs); job !== undefined; job = await claimOf(jobs)) {
+      order.push(job.payload['n']);
+      await jobs.complete(job, null);
+    }
+    expect(order).toHaveLength(34);
+    // Enqueued last, c2's and c3's jobs still go among the first; within a connection, first come first served.
+    expect(order.slice(0, 7)).toEqual(['c1-0', 'c2-0', 'c3-0', 'c1-1', 'c2-1', 'c1-2', 'c2-2']);
+    expect(order.slice(7)).toEqual(Array.from({ length: 27 }, (_, i) => `c1-${i + 3}`));
+  });
+
+  it('lines a job queued again (a retry, a deferral) up behind the jobs its connection has waiting, once it is due', async () => {
+    const { jobs } = await setup(backend);
+    const first = await jobs.enqueue({ kind: 'other', connectionId: 'c1', payload: { n: 'retried' } });
+    const claimed = await claimOf(jobs);
+    expect(claimed?.id).toBe(first.job.id);
+    for (let i = 0; i < 2; i++) await jobs.enqueue({ kind: 'other', connectionId: 'c1', payload: { n: `c1-${i}` } });
+    await jobs.enqueue({ kind: 'other', connectionId: 'c2', payload: { n: 'c2-0' } });
+    expect(await jobs.fail(claimed!, { errorCode: 'CONNECTD_ERR_SYNC_VENDOR_STATUS', message: 'vendor down', retryDelayMs: 100 })).toBe('retrying');
+    await sleep(150);
+    const order: unknown[] = [];
+    for (let job = await claimOf(jobs); job !== undefined; job = await claimOf(jobs)) {
+      order.push(job.payload['n']);
+      await jobs.complete(job, null);
+    }
+    expect(order).toEqual(['c1-0', 'c2-0', 'c1-1', 'retried']);
+  });
+
+  it('lines up a burst larger than one claim gives turns to over the next claims, in the order it became due', async () => {
+    const { store, jobs } = await setup(backend);
+    await store.db.query(
+      `insert into connectd_engine.jobs (kind, connection_id, payload, run_at)
+       select 'other', 'c1', jsonb_build_object('n', 'c1-' || i), now() - interval '1 hour' + i * interval '1 millisecond'
+       from generate_series(0, 1199) as i`,
+    );
+    await jobs.enqueue({ kind: 'other', connectionId: 'c2', payload: { n: 'c2-0' } });
+    const order: unknown[] = [];
+    for (let i = 0; i < 6; i++) {
+      const job = await claimOf(jobs);
+      order.push(job?.payload['n']);
+      await jobs.complete(job!, null);
+    }
+    // 500 jobs get a turn per claim: c2's job is due last, so it lines up at the third claim and goes at once.
+    expect(order).toEqual(['c1-0', 'c1-1', 'c1-2', 'c2-0', 'c1-3', 'c1-4']);
+  });
+
   it('never runs two jobs of one (connection, stream) at once, but runs other streams alongside', async () => {
     const { jobs } = await setup(backend);
     const a = await jobs.enqueue({ kind: 'sync', connectionId: 'c1', stream: 'stock' });
@@ -182,6 +234,44 @@ describe.each(storeBackends())('job repository on %s', (backend) => {
 });
 
 describe.each(storeBackends().filter((backend) => backend === 'postgres'))('job repository with two pools on one %s', () => {
+  it('lets racing workers on separate pools drain a backlog fairly: every job claimed once, the late connections early', async () => {
+    const url = await dbs.createPostgresDatabase();
+    const stores = [
+      await openStore({ databaseUrl: url, dataDir: '.', log: silent }),
+      await openStore({ databaseUrl: url, dataDir: '.', log: silent }),
+    ];
+    try {
+      await stores[0]!.migrate();
+      const late = ['l1', 'l2', 'l3', 'l4', 'l5'];
+      for (const id of ['big', ...late]) await upsertDeclaredConnection(stores[0]!.db, { id, connector: 'fake', tenantId: id });
+      const repos = stores.map((s) => createJobRepository(s.db));
+      for (let i = 0; i < 300; i++) await repos[0]!.enqueue({ kind: 'other', connectionId: 'big' });
+      for (const id of late) await repos[1]!.enqueue({ kind: 'other', connectionId: id });
+      const claimed: Array<string | null> = [];
+      // 6 claimers at once, 3 per pool, each claiming and completing until nothing is left.
+      await Promise.all(
+        Array.from({ length: 6 }, async (_, i) => {
+          const repo = repos[i % 2]!;
+          for (;;) {
+            const job = await repo.claim({ queue: 'default', kinds: ['other'], workerId: `w${i}`, leaseMs: 60_000 });
+            if (job === undefined) return;
+            claimed.push(job.connectionId);
+            expect(await repo.complete(job, null)).toBe(true);
+          }
+        }),
+      );
+      expect(claimed).toHaveLength(305);
+      const { rows } = await stores[1]!.db.query<{ n: number; once: number }>(
+        `select count(*)::int as n, count(*) filter (where status = 'succeeded' and attempts = 1)::int as once from connectd_engine.jobs`,
+      );
+      expect(rows[0]).toEqual({ n: 305, once: 305 });
+      const positions = late.map((id) => claimed.indexOf(id));
+      expect(Math.max(...positions)).toBeLessThan(20);
+    } finally {
+      await Promise.all(stores.map((s) => s.close()));
+    }
+  });
+
   it('lets racing workers on separate pools run at most one job per (connection, stream)', async () => {
     const url = await dbs.createPostgresDatabase();
     const stores = [

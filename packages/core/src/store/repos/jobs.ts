@@ -1,10 +1,10 @@
-import { randomUUID } from 'node:crypto';
-import { INTERNAL, JOBS_LEASE_EXPIRED } from '../../errors/index.js';
+import { INTERNAL } from '../../errors/index.js';
 import type { Database, Queryable } from '../database.js';
 import { sqlStateOf } from '../driver-errors.js';
+import { claimIn } from './job-claims.js';
+import { deadLetterJob } from './job-dead-letter.js';
 import {
   JOB_COLUMNS,
-  JOB_COLUMNS_J,
   toJob,
   type ClaimRequest,
   type EnqueueResult,
@@ -31,11 +31,6 @@ const UNIQUE_VIOLATION = '23505';
 
 /** Job rows the queue asks for: `j` is the job, in statements that need a join. */
 const RETURNING = `returning ${JOB_COLUMNS}`;
-
-/** A connection's runs are one at a time: a queued job waits while any job of its stream runs. */
-const STREAM_IS_FREE = `(j.connection_id is null or j.stream is null or not exists (
-  select 1 from connectd_engine.jobs r
-  where r.connection_id = j.connection_id and r.stream = j.stream and r.status = 'running' and r.id <> j.id))`;
 
 /**
  * The job queue on Postgres and PGlite: rows in `connectd_engine.jobs`, claimed with
@@ -81,8 +76,10 @@ export class SqlJobRepository {
 
   /**
    * Claims one due job: first a running job whose lease expired (its worker died; the stream's
-   * run resumes), else the best queued one whose stream is free. Expired jobs with no attempts
-   * left are made dead and dead-lettered on the way.
+   * run resumes), else the queued one whose turn comes first and whose stream is free. Turns are
+   * fair between connections (see `lineUp`, job-claims.ts): a connection with a backlog takes turns with the
+   * others instead of going first in full. Expired jobs with no attempts left are made dead and
+   * dead-lettered on the way.
    */
   async claim(request: ClaimRequest): Promise<JobRecord | undefined> {
     for (let attempt = 1; ; attempt++) {
@@ -198,6 +195,17 @@ export async function enqueueUnlessQueued(tx: Queryable, job: NewJob): Promise<E
   return enqueueIn(tx, job);
 }
 
+/**
+ * Enqueues a job in the caller's transaction, so it commits with what caused it (a flow's job
+ * with the change-feed cursor that handed it the change). With a unique key that has a live job,
+ * resolves that job instead (`created: false`).
+ * @example
+ * const { job } = await enqueueJob(tx, { kind: 'flow', payload: { flow: 'stock_to_square', position: 42 } });
+ */
+export function enqueueJob(tx: Queryable, job: NewJob): Promise<EnqueueResult> {
+  return enqueueIn(tx, job);
+}
+
 async function enqueueIn(tx: Queryable, job: NewJob): Promise<EnqueueResult> {
   const queue = job.queue ?? DEFAULT_JOB_QUEUE;
   for (let attempt = 1; ; attempt++) {
@@ -229,65 +237,4 @@ async function enqueueIn(tx: Queryable, job: NewJob): Promise<EnqueueResult> {
       throw INTERNAL({ message: `the live job of unique key ${String(job.uniqueKey)} kept finishing while it was enqueued again` });
     }
   }
-}
-
-async function claimIn(tx: Queryable, request: ClaimRequest): Promise<JobRecord | undefined> {
-  await reapExhausted(tx, request.queue);
-  const lockedBy = `${request.workerId}/${randomUUID().slice(0, 8)}`;
-  const set = `status = 'running', attempts = j.attempts + 1, locked_by = $3,
-    lease_until = now() + $4::int * interval '1 millisecond', updated_at = now()`;
-  const params = [request.queue, [...request.kinds], lockedBy, Math.ceil(request.leaseMs)];
-  // One job by id (the foreground run) or, in this order, a running job whose lease expired (it
-  // holds its stream's running slot until taken over, and its run resumes) and a due queued job.
-  const candidates =
-    request.jobId !== undefined
-      ? [`j.id = $5 and (j.status = 'queued' or (j.status = 'running' and j.lease_until < now() and j.attempts < j.max_attempts)) and ${STREAM_IS_FREE}`]
-      : [
-          `j.status = 'running' and j.lease_until < now() and j.attempts < j.max_attempts`,
-          `j.status = 'queued' and j.run_at <= now() and ${STREAM_IS_FREE}`,
-        ];
-  for (const due of candidates) {
-    const { rows } = await tx.query(
-      `with candidate as (
-         select j.id from connectd_engine.jobs j
-         where j.queue = $1 and j.kind = any($2::text[]) and ${due}
-         order by j.priority desc, j.run_at, j.id limit 1
-         for update of j skip locked)
-       update connectd_engine.jobs j set ${set} from candidate where j.id = candidate.id
-       returning ${JOB_COLUMNS_J}`,
-      request.jobId === undefined ? params : [...params, request.jobId],
-    );
-    if (rows[0] !== undefined) return toJob(rows[0]);
-  }
-  return undefined;
-}
-
-/** Running jobs whose worker vanished on their last attempt: dead, with a dead letter each. */
-async function reapExhausted(tx: Queryable, queue: string): Promise<void> {
-  const { rows } = await tx.query<{ id: string; kind: string; attempts: number }>(
-    `update connectd_engine.jobs j set status = 'dead', lease_until = null, locked_by = null, finished_at = now(), updated_at = now(),
-       last_error = $2
-     where j.id in (select id from connectd_engine.jobs
-                    where queue = $1 and status = 'running' and lease_until < now() and attempts >= max_attempts
-                    for update skip locked)
-     returning j.id, j.kind, j.attempts`,
-    [queue, `${JOBS_LEASE_EXPIRED.code}: abandoned by its worker on its last attempt`],
-  );
-  for (const row of rows) {
-    const error = JOBS_LEASE_EXPIRED({ jobId: row.id, kind: row.kind, attempts: row.attempts });
-    await deadLetterJob(tx, row.id, error.code, error.message);
-  }
-}
-
-async function deadLetterJob(tx: Queryable, jobId: string, errorCode: string, reason: string): Promise<void> {
-  // dead_letters.connector is required; a job knows its connector through its connection.
-  await tx.query(
-    `insert into connectd_engine.dead_letters (source_kind, connector, connection_id, stream, payload, error_code, reason)
-     select 'job', coalesce(c.connector, j.payload ->> 'connector', '-'), j.connection_id, j.stream,
-       jsonb_build_object('job_id', j.id::text, 'kind', j.kind, 'queue', j.queue, 'attempts', j.attempts, 'payload', j.payload),
-       $2, $3
-     from connectd_engine.jobs j left join connectd_engine.connections c on c.id = j.connection_id
-     where j.id = $1`,
-    [jobId, errorCode, reason],
-  );
 }
