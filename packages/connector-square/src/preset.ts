@@ -6,6 +6,7 @@
  * in README.md.
  */
 import type { ConnectorPreset } from '@connectd/core/connector';
+import { SQUARE_ACTIONS } from './actions.js';
 import {
   CATALOG_OBJECT_TO_PRODUCTS,
   COMPLETED_LINES,
@@ -165,7 +166,8 @@ const WEBHOOKS = {
  * `square/default`: OAuth (code flow, JSON token requests, space-separated scopes, refreshed 23
  * days early, revoked on delete, the merchant id recorded for webhook routing), `Square-Version`
  * pinned, a conservative pace with retries on 408/429/5xx, the `locations`, `catalog`,
- * `inventory`, `orders` and `payments` streams, and the webhooks that keep them current.
+ * `inventory`, `orders` and `payments` streams, the webhooks that keep them current, and the
+ * `set_inventory_count` action (with the INVENTORY_WRITE scope).
  * @example
  * // connectors.yaml
  * // square:
@@ -204,5 +206,6 @@ export const squareDefaultPreset: ConnectorPreset = {
     timeouts: { connect_ms: 10_000, headers_ms: 30_000, body_ms: 60_000 },
     streams: STREAMS,
     webhooks: WEBHOOKS,
+    actions: SQUARE_ACTIONS,
   },
 };

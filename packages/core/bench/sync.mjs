@@ -150,7 +150,7 @@ async function main() {
         for (const r of page) {
           const value = { sku: r.sku, name: r.name, price: Number(r.price), vendor_id: String(r.id), vendor_updated_at: r.updated_at };
           const checked = catalog.validate('product', value);
-          if (checked.ok) rows.push({ naturalKey: product.naturalKey(checked.entity), value: checked.entity });
+          if (checked.ok) rows.push({ entity: 'product', naturalKey: product.naturalKey(checked.entity), value: checked.entity });
           else failures.push({ record: r, code: 'CONNECTD_ERR_MAPPING_SCHEMA', reason: checked.errors.join('; ') });
         }
         return { rows, failures };

@@ -9,6 +9,8 @@ export type { FakeAnswer, FakeHandler, FakeHttpServer, FakeReply, RecordedReques
 export { createFakeRecordsVendor, fakeProducts, DEFAULT_FAKE_PAGE_SIZE, DEFAULT_FAKE_MAX_PAGE_SIZE, DEFAULT_FAKE_TOKEN } from './testing/fake-records-vendor.js';
 export type { FakeRecord, FakeRecordsVendor, FakeRecordsVendorOptions, FakeVendorRequest, FakeVendorParams } from './testing/fake-records-vendor.js';
 export type { StoreBackend, TestDatabases } from './store/testing.js';
+export { createFakeMeteredVendor, maxInWindow, DEFAULT_METERED_CLIENT_HEADER } from './testing/fake-metered-vendor.js';
+export type { FakeMeteredVendor, FakeMeteredVendorOptions, MeteredRecord, MeteredRequest } from './testing/fake-metered-vendor.js';
 export {
   startFakeOAuthProvider,
   DEFAULT_FAKE_ACCOUNT_ID,

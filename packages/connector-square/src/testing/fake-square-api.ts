@@ -4,6 +4,7 @@ import type { FakeAnswer, FakeReply, RecordedRequest } from './core-test-kit.js'
 import type { CursorBook } from './cursors.js';
 import type { FaultPlan, SquareFaultKind } from './faults.js';
 import { batchRetrieveInventoryCounts } from './inventory-api.js';
+import { batchChangeInventory } from './inventory-changes-api.js';
 import type { MerchantState } from './merchant-state.js';
 import type { OAuthContext } from './oauth-app.js';
 import { authorize } from './oauth-authorize.js';
@@ -52,6 +53,7 @@ const V2_ROUTES: readonly V2Route[] = [
   { method: 'GET', path: '/v2/catalog/list', route: 'GET /v2/catalog/list', scope: 'ITEMS_READ', handler: listCatalog },
   { method: 'POST', path: '/v2/catalog/search', route: 'POST /v2/catalog/search', scope: 'ITEMS_READ', handler: searchCatalogObjects },
   { method: 'POST', path: '/v2/inventory/counts/batch-retrieve', route: 'POST /v2/inventory/counts/batch-retrieve', scope: 'INVENTORY_READ', handler: batchRetrieveInventoryCounts },
+  { method: 'POST', path: '/v2/inventory/changes/batch-create', route: 'POST /v2/inventory/changes/batch-create', scope: 'INVENTORY_WRITE', handler: batchChangeInventory },
   { method: 'POST', path: '/v2/orders/search', route: 'POST /v2/orders/search', scope: 'ORDERS_READ', handler: searchOrders },
   { method: 'GET', path: /^\/v2\/orders\/[^/]+$/, route: 'GET /v2/orders/{order_id}', scope: 'ORDERS_READ', handler: retrieveOrder },
   { method: 'GET', path: '/v2/payments', route: 'GET /v2/payments', scope: 'PAYMENTS_READ', handler: listPayments },

@@ -43,6 +43,9 @@ export function formatStatus(status: StatusReport): string[] {
     ...rows,
     ...(connections.length > 0 ? ['', 'connections:', ...connections] : []),
     ...(status.streams.length > 0 ? ['', 'streams:', ...status.streams.map(formatStream)] : []),
+    ...((status.destinations ?? []).length > 0
+      ? ['', 'destinations:', ...(status.destinations ?? []).map((d) => `  ${d.name.padEnd(width)}  ${d.state.padEnd(8)}  ${d.pending} pending, ${d.dead} dead${d.reason ? `; ${d.reason}` : ''}`)]
+      : []),
   ];
 }
 

@@ -120,6 +120,9 @@ export function parseConfigText(text: string, fileName: string, env: Env): Parse
 
   const idle = new Map<string, MissingVariable[]>();
   for (const { variable, path } of collector.missing) {
+    // A destination lacking a variable (its secret, its URL) stays idle instead of failing the
+    // file: the daemon starts and status says why (destinations/ sees the empty value).
+    if (path[0] === 'destinations') continue;
     const { line, col } = valuePositionOf(tree, path);
     const connector = optionalConnectorOf(value, path);
     if (connector !== undefined) {

@@ -1,5 +1,6 @@
 import { CONFIG_MISSING_KEY, CONFIG_SCHEMA, CONFIG_UNKNOWN_ENTITY, CONFIG_UNKNOWN_STREAM } from '../errors/index.js';
 import { cronProblem } from './cron.js';
+import { checkFlows } from './flows-semantics.js';
 import { didYouMean } from '../errors/index.js';
 import { issueAt, type ConfigIssue, type IssueContext, type YamlPath } from './issues.js';
 
@@ -50,6 +51,7 @@ export function checkSemantics(config: unknown, ctx: IssueContext, canonicalEnti
     }
     checkAfterCycles(connector.streams, [...base, 'streams'], ctx, issues);
   }
+  issues.push(...checkFlows(config, ctx, entityNames));
   return issues;
 }
 

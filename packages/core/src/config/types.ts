@@ -21,6 +21,8 @@ export interface ConnectdConfig extends Omit<ConfigShape, 'plugins' | 'entities'
 export type ServerConfig = Frozen<Static<typeof Schema.ServerSchema>>;
 export type RetentionConfig = Frozen<Static<typeof Schema.RetentionSchema>>;
 export type EntityConfig = Frozen<Static<typeof Schema.EntitySchema>>;
+export type DestinationConfig = Frozen<Static<typeof Schema.DestinationSchema>>;
+export type FlowConfig = Frozen<Static<typeof Schema.FlowSchema>>;
 export type ConnectorConfig = Frozen<Static<typeof Schema.ConnectorSchema>>;
 export type ConnectionConfig = Frozen<Static<typeof Schema.ConnectionSchema>>;
 export type RequestConfig = Frozen<Static<typeof Schema.RequestSchema>>;

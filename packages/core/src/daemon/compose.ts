@@ -13,7 +13,10 @@ import { createJobRepository } from '../store/index.js';
 import { createProcessingMetrics, InboxProcessor } from '../webhooks/index.js';
 import type { ConnectionRuntimes } from '../connections/index.js';
 import { openCore, type Core } from './core.js';
+import { createOutbound } from './outbound.js';
+import { createFlows } from './flows.js';
 import { actionRoutes } from './http/action-routes.js';
+import { changesRoutes } from './http/changes-routes.js';
 import { connectSessionRoutes } from './http/connect-session-routes.js';
 import { connectionRoutes } from './http/connection-routes.js';
 import { createMetrics } from './http/metrics.js';
@@ -82,6 +85,7 @@ export async function startDaemon(options: StartDaemonOptions): Promise<RunningD
     log.warn('CONNECTD_SECRET_KEY is not set: OAuth connections cannot store or use tokens until it is (openssl rand -base64 32)');
   }
   let server: FastifyInstance | undefined;
+  let stopOutbound: (() => Promise<void>) | undefined;
   const retention = retentionRunner(project, core, metrics.registry);
   try {
     metrics.connectors.set({ state: 'idle' }, project.idleConnectors().length);
@@ -116,21 +120,32 @@ export async function startDaemon(options: StartDaemonOptions): Promise<RunningD
       revokeCredentials: (connection) => core.oauth.revoke(connection.connector, connection),
     });
     const statusStore = createStatusStore(store);
+    const outbound = createOutbound({ project, db: store.db, log, secrets: core.secrets, env: options.env, pollIntervalMs: settings.workerPollMs });
+    const flows = createFlows({ project, db: store.db, engine, log, pollIntervalMs: settings.workerPollMs });
     server = buildHttpServer({
       log: log.child({ component: 'http' }),
       metrics,
       adminToken: settings.adminToken,
       isReady: () => store.isReady(),
-      status: () => buildStatus(project, statusStore, version, { runtimes: engine.runtimes, nextRun: (c, s) => engine.scheduler.nextRun(c, s) }),
+      status: async () => ({
+        ...(await buildStatus(project, statusStore, version, { runtimes: engine.runtimes, nextRun: (c, s) => engine.scheduler.nextRun(c, s) })),
+        destinations: await outbound.status(),
+      }),
       routes: [
         webhookIntakeRoutes(project, store.db, log, metrics.registry, () => processor.wake()),
         oauthRoutes({ consent: core.oauth.consent, log, onConnected: (connection) => engine.lifecycle.attach(connection), successUrl: settings.oauthSuccessUrl }),
       ],
-      apiRoutes: [replayRoute(replayer), connectionRoutes(admin), connectSessionRoutes(core.oauth.sessions), actionRoutes({ engine, jobs: createJobRepository(store.db) })],
+      apiRoutes: [replayRoute(replayer), connectionRoutes(admin), connectSessionRoutes(core.oauth.sessions), actionRoutes({ engine, jobs: createJobRepository(store.db) }), changesRoutes(store.db)],
     });
     const url = await listen(server, settings);
     engine.startBackground();
     processor.start();
+    outbound.worker.start();
+    await flows.start();
+    stopOutbound = async () => {
+      await flows.stop();
+      await outbound.worker.stop();
+    };
     core.oauth.startSweep();
     retention.start();
     log.info({ url, publicUrl: settings.publicUrl, store: store.db.kind, config: options.configPath }, 'connectd is running');
@@ -148,12 +163,15 @@ export async function startDaemon(options: StartDaemonOptions): Promise<RunningD
         await http.close();
         await retention.stop();
         await processor.stop({ deadlineMs: settings.shutdownDeadlineMs });
+        await flows.stop();
+        await outbound.worker.stop();
         await core.close(settings.shutdownDeadlineMs);
       },
     };
   } catch (err) {
     await server?.close().catch(() => undefined);
     await retention.stop();
+    await stopOutbound?.().catch(() => undefined);
     await core.close(0).catch(() => undefined);
     throw err;
   }

@@ -19,9 +19,12 @@ import * as oauthRefresh from './codes/oauth-refresh.js';
 import * as connections from './codes/connections.js';
 import * as actions from './codes/actions.js';
 import * as project from './codes/project.js';
+import * as outbound from './codes/outbound.js';
+import * as changes from './codes/changes.js';
+import * as flows from './codes/flows.js';
 
 const areas = { core, config, plugin, store, daemon, auth, pagination, http, jobs, mapping, sync, webhooks, webhook_processing: webhookProcessing, vault,
-  oauth_token: oauthToken, oauth_consent: oauthConsent, oauth_refresh: oauthRefresh, connections, actions, project };
+  oauth_token: oauthToken, oauth_consent: oauthConsent, oauth_refresh: oauthRefresh, connections, actions, project, outbound, changes, flows };
 
 function isFactory(value: unknown): value is ErrorFactory<Record<string, unknown>> {
   return typeof value === 'function' && typeof (value as { code?: unknown }).code === 'string';

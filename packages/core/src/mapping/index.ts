@@ -31,5 +31,7 @@ export type { CompiledOutput, OutputDeclaration, RecordMapper } from './record-m
 export type { EntityRow, MappedRows, RecordFailure, VendorIdLookup } from './rows.js';
 export type { MappedEntity, MappedPage, MappingFailure } from './map-records.js';
 export { compileRecordsPath } from './records-path.js';
+export { compileExpression } from './expression.js';
+export type { CompiledExpression } from './expression.js';
 export type { RecordsPath } from './records-path.js';
 export { ENTITY_NAME_PATTERN, tableNameOf } from './table-name.js';

@@ -1,6 +1,6 @@
 import { INTERNAL } from '../errors/index.js';
 import type { EntityCatalog, EntityRow } from '../mapping/index.js';
-import { deleteConnectionEntities, ensureCustomEntityTable, prepareEntityUpsert, type Database, type EntityUpsert, type Queryable } from '../store/index.js';
+import { deleteConnectionEntities, ensureCustomEntityTable, prepareEntityUpsert, type ChangeSource, type Database, type EntityUpsert, type Queryable } from '../store/index.js';
 
 const stringOrNull = (value: unknown): string | null => (value === undefined || value === null ? null : String(value));
 
@@ -9,6 +9,13 @@ export interface EntityWrite {
   readonly connector: string;
   readonly connection: { readonly id: string; readonly tenant: string };
   readonly rows: readonly EntityRow[];
+  /** What wrote the rows, recorded with each change in the feed. */
+  readonly source: ChangeSource;
+  /**
+   * One source per row, when the rows come from several (a webhook batch groups several events of
+   * a connection into one write); overrides `source`.
+   */
+  readonly rowSources?: readonly ChangeSource[];
 }
 
 export interface EntityWriteCounts {
@@ -25,8 +32,20 @@ export interface EntityWriter {
    * transaction, so the rows commit with what they advance (a checkpoint, an inbox row).
    */
   write(tx: Queryable, write: EntityWrite): Promise<EntityWriteCounts>;
-  /** Deletes every row a connection wrote, in every entity table of the catalog; resolves how many. */
-  eraseConnection(tx: Queryable, connectionId: string): Promise<number>;
+  /**
+   * Deletes every row a connection wrote, in every entity table of the catalog, each appended to
+   * the change feed as `deleted`; resolves how many.
+   */
+  eraseConnection(tx: Queryable, connectionId: string, source: ChangeSource): Promise<number>;
+}
+
+/** Options of {@link createEntityWriter}. */
+export interface EntityWriterOptions {
+  /**
+   * Append every change to the change feed (`connectd.changes`) in the write's statement. On by
+   * default; `false` exists for `pnpm bench:changes`, which measures what the feed costs.
+   */
+  readonly feed?: boolean;
 }
 
 /**
@@ -34,9 +53,10 @@ export interface EntityWriter {
  * entity's definition in the catalog (its table, typed columns and id map) and kept.
  * @example
  * const writer = createEntityWriter(project.catalog);
- * await store.db.transaction((tx) => writer.write(tx, { connector: 'storq', connection, rows })); // rows: { entity, naturalKey, value }
+ * await store.db.transaction((tx) => writer.write(tx, { connector: 'storq', connection, rows, source: { kind: 'sync', run_id: '7' } })); // rows: { entity, naturalKey, value }
  */
-export function createEntityWriter(catalog: EntityCatalog): EntityWriter {
+export function createEntityWriter(catalog: EntityCatalog, options: EntityWriterOptions = {}): EntityWriter {
+  const feed = options.feed !== false;
   const upserts = new Map<string, EntityUpsert>();
   const upsertFor = (entity: string): EntityUpsert => {
     let upsert = upserts.get(entity);
@@ -45,17 +65,21 @@ export function createEntityWriter(catalog: EntityCatalog): EntityWriter {
       // Streams, webhooks and replays only name entities the config validator found in the catalog.
       if (definition === undefined) throw INTERNAL({ message: `entity "${entity}" is not in the catalog` });
       // The entity's definition says where its rows go and which vendor ids resolve to it (`$store()`, `$product()`).
-      upsert = prepareEntityUpsert({ table: definition.table, columns: definition.columns }, definition.idMap === undefined ? {} : { idMapKind: definition.idMap.kind });
+      upsert = prepareEntityUpsert(
+        { table: definition.table, columns: definition.columns },
+        { ...(definition.idMap === undefined ? {} : { idMapKind: definition.idMap.kind }), ...(feed ? { feedEntity: entity } : {}) },
+      );
       upserts.set(entity, upsert);
     }
     return upsert;
   };
 
-  const writeEntity = async (tx: Queryable, entity: string, connector: string, connection: EntityWrite['connection'], rows: readonly EntityRow[]): Promise<EntityWriteCounts> => {
+  const writeEntity = async (tx: Queryable, entity: string, write: EntityWrite, rows: readonly IndexedRow[]): Promise<EntityWriteCounts> => {
     const idMap = catalog.get(entity)?.idMap;
+    const { connector, connection, rowSources } = write;
     const result = await upsertFor(entity).upsert(
       tx,
-      rows.map((row) => ({
+      rows.map(({ row, index }) => ({
         tenantId: connection.tenant,
         naturalKey: row.naturalKey,
         connector,
@@ -64,17 +88,19 @@ export function createEntityWriter(catalog: EntityCatalog): EntityWriter {
         vendorUpdatedAt: stringOrNull(row.value['vendor_updated_at']),
         data: row.value,
         ...(idMap === undefined ? {} : { vendorIdsToMap: idMap.vendorIds(row.value) }),
+        ...(rowSources?.[index] === undefined ? {} : { source: rowSources[index] }),
       })),
+      write.source,
     );
     return { inserted: result.inserted, updated: result.updated, skippedOlder: result.skippedOlder };
   };
 
   return {
-    async write(tx, { connector, connection, rows }) {
+    async write(tx, write) {
       const counts = { inserted: 0, updated: 0, skippedOlder: 0 };
       // One upsert per entity, in the order entities first appear; rows keep their order within it.
-      for (const [entity, ofEntity] of groupByEntity(rows)) {
-        const written = await writeEntity(tx, entity, connector, connection, ofEntity);
+      for (const [entity, ofEntity] of groupByEntity(write.rows)) {
+        const written = await writeEntity(tx, entity, write, ofEntity);
         counts.inserted += written.inserted;
         counts.updated += written.updated;
         counts.skippedOlder += written.skippedOlder;
@@ -82,21 +108,29 @@ export function createEntityWriter(catalog: EntityCatalog): EntityWriter {
       return counts;
     },
 
-    async eraseConnection(tx, connectionId) {
+    async eraseConnection(tx, connectionId, source) {
       let erased = 0;
-      for (const name of catalog.names()) erased += await deleteConnectionEntities(tx, catalog.get(name)!.table, connectionId);
+      for (const name of catalog.names()) {
+        erased += await deleteConnectionEntities(tx, catalog.get(name)!.table, connectionId, feed ? { entity: name, source } : undefined);
+      }
       return erased;
     },
   };
 }
 
-function groupByEntity(rows: readonly EntityRow[]): Map<string, EntityRow[]> {
-  const groups = new Map<string, EntityRow[]>();
-  for (const row of rows) {
+/** A row with its place in the write, which finds its own source in `rowSources`. */
+interface IndexedRow {
+  readonly row: EntityRow;
+  readonly index: number;
+}
+
+function groupByEntity(rows: readonly EntityRow[]): Map<string, IndexedRow[]> {
+  const groups = new Map<string, IndexedRow[]>();
+  rows.forEach((row, index) => {
     const group = groups.get(row.entity);
-    if (group === undefined) groups.set(row.entity, [row]);
-    else group.push(row);
-  }
+    if (group === undefined) groups.set(row.entity, [{ row, index }]);
+    else group.push({ row, index });
+  });
   return groups;
 }
 

@@ -7,6 +7,7 @@ import {
   lookupVendorIds,
   requeueInboxEvent,
   requeueJob,
+  requeueOutboundEvent,
   type Database,
   type Queryable,
 } from '../store/index.js';
@@ -43,10 +44,20 @@ export function createReplayStore(db: Database, writer: EntityWriter): ReplaySto
         throw err;
       }
     },
+    async replayOutbound(letterId, outboundId) {
+      try {
+        return await claimThen(letterId, async (tx) => {
+          if ((await requeueOutboundEvent(tx, outboundId, new Date())) === 'missing') throw new EventMissing();
+        });
+      } catch (err) {
+        if (err instanceof EventMissing) return 'missing';
+        throw err;
+      }
+    },
     replayJob: (letterId, job) => claimThen(letterId, async (tx) => void (await requeueJob(tx, job))),
     replayRecords: (letterId, records) =>
       claimThen(letterId, async (tx) => {
-        await writer.write(tx, { connector: records.connector, connection: records.connection, rows: records.rows });
+        await writer.write(tx, { connector: records.connector, connection: records.connection, rows: records.rows, source: { kind: 'replay', letter_id: letterId } });
         if (records.failedAgain.length > 0) await insertDeadLetters(tx, records.failedAgain);
       }),
     lookupVendorIds: (tenant, connector, kind, vendorIds) => lookupVendorIds(db, tenant, connector, kind, vendorIds),

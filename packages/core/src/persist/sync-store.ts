@@ -53,7 +53,6 @@ export function createSyncStore(db: Database, writer: EntityWriter): SyncStore {
 
     async applyPage(page) {
       return db.transaction(async (tx) => {
-        const result = await writer.write(tx, { connector: page.connector, connection: page.connection, rows: page.rows });
         if (page.failures.length > 0) {
           await insertDeadLetters(
             tx,
@@ -74,6 +73,9 @@ export function createSyncStore(db: Database, writer: EntityWriter): SyncStore {
           cursor: toCursor(page.checkpoint),
           highWaterMark: page.checkpoint.highWaterMark ?? null,
         });
+        // The rows go last: their statement takes the change feed's counter, whose lock is held
+        // until commit, so the page's other statements do not run while holding it.
+        const result = await writer.write(tx, { connector: page.connector, connection: page.connection, rows: page.rows, source: { kind: 'sync', run_id: page.runId } });
         return { inserted: result.inserted, updated: result.updated, skippedOlder: result.skippedOlder };
       });
     },

@@ -9,6 +9,7 @@ import {
   retryInboxEvents,
   setConnectionStatus,
   settleInboxEvents,
+  type ChangeSource,
   type Database,
   type Queryable,
 } from '../store/index.js';
@@ -31,7 +32,7 @@ async function applyEffect(tx: Queryable, writer: EntityWriter, settlement: Proc
       return 0;
     case 'erase_connection_data': {
       // The rows, and the raw deliveries and dead letters that hold the same vendor data.
-      const rows = await writer.eraseConnection(tx, connection.id);
+      const rows = await writer.eraseConnection(tx, connection.id, { kind: 'webhook', event_id: event.id });
       const kept = await deleteConnectionVendorData(tx, connection.id, event.id);
       return rows + kept.inbox + kept.deadLetters;
     }
@@ -49,8 +50,8 @@ async function applyEffect(tx: Queryable, writer: EntityWriter, settlement: Proc
 
 /**
  * The inbox processor's storage over the store's repositories: claims, the settlement of a batch
- * in one transaction (inbox rows first, then entities through the one write path, the events'
- * effects, then dead letters), retries and vendor-id lookups.
+ * in one transaction (inbox rows first, then dead letters, entities through the one write path, then
+ * the events' effects), retries and vendor-id lookups.
  * @example
  * const events = createWebhookEventStore(store.db, createEntityWriter(project.catalog));
  */
@@ -75,21 +76,17 @@ export function createWebhookEventStore(db: Database, writer: EntityWriter): Web
         const processed = settlements.filter((s): s is Processed => s.kind === 'processed' && settled.has(s.event.id));
         // One write per connection of the batch (the writer upserts once per entity); rows keep
         // arrival order, so of two events for one key the later wins unless it is older by vendor_updated_at.
-        const groups = new Map<string, { settlement: Processed; rows: Array<Processed['rows'][number]> }>();
+        const groups = new Map<string, { settlement: Processed; rows: Array<Processed['rows'][number]>; sources: ChangeSource[] }>();
         for (const s of processed) {
           const key = `${s.event.connector}\u0000${s.connection.id}`;
           let group = groups.get(key);
-          if (group === undefined) groups.set(key, (group = { settlement: s, rows: [] }));
+          if (group === undefined) groups.set(key, (group = { settlement: s, rows: [], sources: [] }));
           group.rows.push(...s.rows);
+          const source: ChangeSource = { kind: 'webhook', event_id: s.event.id };
+          for (let i = 0; i < s.rows.length; i++) group.sources.push(source);
         }
-        for (const { settlement, rows } of groups.values()) {
-          await writer.write(tx, { connector: settlement.event.connector, connection: settlement.connection, rows });
-        }
-        const erasedRows = new Map<string, number>();
-        for (const s of processed) {
-          const erased = await applyEffect(tx, writer, s);
-          if (s.effect?.kind === 'erase_connection_data') erasedRows.set(s.event.id, erased);
-        }
+        // Dead letters first: the rows' statement takes the change feed's counter, whose lock is
+        // held until commit.
         const letters = processed.flatMap((s) =>
           s.failures.map((failure) => ({
             sourceKind: 'webhook' as const,
@@ -101,6 +98,14 @@ export function createWebhookEventStore(db: Database, writer: EntityWriter): Web
           })),
         );
         if (letters.length > 0) await insertDeadLetters(tx, letters);
+        for (const { settlement, rows, sources } of groups.values()) {
+          await writer.write(tx, { connector: settlement.event.connector, connection: settlement.connection, rows, source: { kind: 'webhook' }, rowSources: sources });
+        }
+        const erasedRows = new Map<string, number>();
+        for (const s of processed) {
+          const erased = await applyEffect(tx, writer, s);
+          if (s.effect?.kind === 'erase_connection_data') erasedRows.set(s.event.id, erased);
+        }
         return { settled, erasedRows };
       });
     },

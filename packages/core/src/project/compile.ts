@@ -2,6 +2,7 @@ import { compileAction, type CompiledAction } from '../actions/index.js';
 import type { ConnectdConfig } from '../config/index.js';
 import { createComponent, type ComponentRegistry } from '../connector/index.js';
 import { isConnectdError, type ConnectdError } from '../errors/index.js';
+import { compileFlows, type CompiledFlow } from '../flows/index.js';
 import type { Logger } from '../log/index.js';
 import type { EntityCatalog } from '../mapping/index.js';
 import { compileStream, type CompiledStream } from '../sync/index.js';
@@ -19,11 +20,12 @@ export interface CompiledProject {
   readonly streams: Map<string, Map<string, CompiledStream>>;
   readonly webhooks: Map<string, CompiledWebhooks>;
   readonly actions: Map<string, Map<string, CompiledAction>>;
+  readonly flows: readonly CompiledFlow[];
   readonly issues: readonly CompileIssue[];
 }
 
 /**
- * Compiles every stream, webhook event and action of the config once, at load: nothing is parsed
+ * Compiles every stream, webhook event, action and flow of the config once, at load: nothing is parsed
  * per run, page or event. Problems are collected with their YAML path, so `validate` reports
  * them all at once.
  * @example
@@ -36,11 +38,13 @@ export function compileProject(config: ConnectdConfig, registry: ComponentRegist
     { catalog, functions: registry.functions(), baseUrls: Object.fromEntries(Object.entries(config.connectors).map(([name, connector]) => [name, connector.base_url])) },
   );
   const actions = compileActions(config, registry);
+  const flows = compileFlows(config.flows, { functions: registry.functions() });
   const issues: CompileIssue[] = [
     ...[...streams.issues, ...webhooks.issues].map((issue) => ({ path: issue.path, code: issue.error.code, message: issue.error.message })),
     ...actions.issues,
+    ...flows.issues,
   ];
-  return { streams: streams.streams, webhooks: webhooks.connectors, actions: actions.actions, issues };
+  return { streams: streams.streams, webhooks: webhooks.connectors, actions: actions.actions, flows: flows.flows, issues };
 }
 
 /** Compiles every action; each problem of a definition becomes an issue at its own key. */

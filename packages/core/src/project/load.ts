@@ -64,5 +64,6 @@ export async function loadProject(
     streams: compiled.streams,
     webhooks: compiled.webhooks,
     actions: compiled.actions,
+    flows: compiled.flows,
   });
 }

@@ -3,6 +3,7 @@ import { oauth2Auth, type OAuth2Options } from '../auth/index.js';
 import type { ConnectdConfig, ConnectorConfig, IdleConnector } from '../config/index.js';
 import { optionsOf, type ComponentRegistry, type ConnectionInfo, type LoadedPlugin } from '../connector/index.js';
 import { ACTION_NOT_FOUND, CONNECTION_UNAVAILABLE, PROJECT_UNKNOWN_CONNECTOR, SYNC_UNKNOWN_STREAM, didYouMean } from '../errors/index.js';
+import type { CompiledFlow } from '../flows/index.js';
 import type { EntityCatalog } from '../mapping/index.js';
 import type { CompiledStream } from '../sync/index.js';
 import { hmacVerifier, type CompiledWebhooks } from '../webhooks/index.js';
@@ -37,6 +38,8 @@ export interface ProjectParts {
   readonly streams: ReadonlyMap<string, ReadonlyMap<string, CompiledStream>>;
   readonly webhooks: ReadonlyMap<string, CompiledWebhooks>;
   readonly actions: ReadonlyMap<string, ReadonlyMap<string, CompiledAction>>;
+  /** The flows of `flows:`, compiled (empty when the config declares none). */
+  readonly flows?: readonly CompiledFlow[] | undefined;
 }
 
 /**
@@ -180,6 +183,16 @@ export class Project {
     const action = actions.get(name);
     if (action === undefined) throw ACTION_NOT_FOUND({ connector, action: name, known: [...actions.keys()], suggestion: didYouMean(name, [...actions.keys()]) });
     return action;
+  }
+
+  /** Every flow of `flows:`, compiled, in file order. */
+  flows(): readonly CompiledFlow[] {
+    return this.#parts.flows ?? [];
+  }
+
+  /** The flows that run: those whose target connector is active (an idle target leaves its flow idle). */
+  activeFlows(): readonly CompiledFlow[] {
+    return this.flows().filter((flow) => this.isActive(flow.target.connector));
   }
 
   /** Compiled webhook processing of the active connectors that declare webhooks, by connector. */

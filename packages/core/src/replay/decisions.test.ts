@@ -46,8 +46,8 @@ function letter(id: number, fields: Partial<DeadLetter>): DeadLetter {
 /** An in-memory ReplayStore: letters close when replayed; what each replay wrote is recorded. */
 function memoryStore(letters: DeadLetter[], options: { missingEvents?: string[]; failOn?: string } = {}) {
   const closed = new Set<string>();
-  const writes: Array<{ letter: string; what: 'event' | 'job' | 'records'; detail: unknown }> = [];
-  const apply = (letterId: string, what: 'event' | 'job' | 'records', detail: unknown): ReplayWrite => {
+  const writes: Array<{ letter: string; what: 'event' | 'job' | 'records' | 'outbound'; detail: unknown }> = [];
+  const apply = (letterId: string, what: 'event' | 'job' | 'records' | 'outbound', detail: unknown): ReplayWrite => {
     if (options.failOn === letterId) throw STORE_UNREACHABLE({ target: 'postgres', reason: 'connection refused' });
     if (closed.has(letterId)) return 'closed';
     closed.add(letterId);
@@ -64,6 +64,7 @@ function memoryStore(letters: DeadLetter[], options: { missingEvents?: string[];
     },
     replayEvent: async (letterId, inboxId) => (options.missingEvents?.includes(inboxId) === true ? 'missing' : apply(letterId, 'event', inboxId)),
     replayJob: async (letterId, job: ReplayedJob) => apply(letterId, 'job', job),
+    replayOutbound: async (letterId, outboundId) => apply(letterId, 'outbound', outboundId),
     replayRecords: async (letterId, records: ReplayedRecords) => apply(letterId, 'records', records),
     lookupVendorIds: async () => new Map([['L1', 'acme/store-1']]),
   };

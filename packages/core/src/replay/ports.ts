@@ -48,6 +48,8 @@ export interface ReplayStore {
   /** Puts a webhook event back in the inbox queue; `missing` when the event is gone (nothing changes). */
   replayEvent(letterId: string, inboxId: string): Promise<ReplayWrite | 'missing'>;
   replayJob(letterId: string, job: ReplayedJob): Promise<ReplayWrite>;
+  /** Puts a dead outbound event back in the outbox (same id and body, a new retry window); `missing` when it is gone. */
+  replayOutbound(letterId: string, outboundId: string): Promise<ReplayWrite | 'missing'>;
   replayRecords(letterId: string, records: ReplayedRecords): Promise<ReplayWrite>;
   readonly lookupVendorIds: VendorIdLookup;
 }

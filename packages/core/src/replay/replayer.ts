@@ -18,6 +18,8 @@ export interface ReplayCounts {
   sync_record: number;
   /** Dead jobs enqueued again. */
   job: number;
+  /** Events to the app put back in the outbox (same webhook-id). */
+  outbound_event: number;
 }
 
 /** What a replay did. */
@@ -92,7 +94,7 @@ export class DeadLetterReplayer {
   async replay(selection: ReplaySelection): Promise<ReplaySummary> {
     const { store, log } = this.#options;
     if (selection.ids === undefined && selection.connector === undefined && selection.all !== true) throw REPLAY_NO_SELECTION({});
-    const byKind: ReplayCounts = { webhook_event: 0, webhook_record: 0, sync_record: 0, job: 0 };
+    const byKind: ReplayCounts = { webhook_event: 0, webhook_record: 0, sync_record: 0, job: 0, outbound_event: 0 };
     const skipped: Array<{ id: string; code: string; reason: string }> = [];
     const seen = new Set<string>();
     let failedAgain = 0;
@@ -119,7 +121,7 @@ export class DeadLetterReplayer {
       afterId = page[page.length - 1]!.id;
     }
     for (const what of requeued) this.#options.onRequeued?.(what);
-    const replayed = byKind.webhook_event + byKind.webhook_record + byKind.sync_record + byKind.job;
+    const replayed = byKind.webhook_event + byKind.webhook_record + byKind.sync_record + byKind.job + byKind.outbound_event;
     const notOpen = (selection.ids ?? []).filter((id) => !seen.has(id));
     log.info({ replayed, byKind, failedAgain, skipped: skipped.length, notOpen: notOpen.length }, 'dead letters replayed');
     return { replayed, byKind, failedAgain, skipped, notOpen };
@@ -162,6 +164,8 @@ export class DeadLetterReplayer {
           return await this.#sync(letter, mode);
         case 'job':
           return await this.#job(letter);
+        case 'outbound':
+          return await this.#outbound(letter, mode);
         default:
           return notReplayable(letter, `replaying ${letter.sourceKind} dead letters is not supported`);
       }
@@ -226,6 +230,14 @@ export class DeadLetterReplayer {
       payload: dead.payload ?? {},
     });
     return written(write, 'job');
+  }
+
+  async #outbound(letter: DeadLetter, mode: Mode): Promise<Outcome> {
+    if (mode === 'resolved_only') return notReplayable(letter, 'an outbound event is replayed only when asked');
+    const outboundId = (letter.payload as { outbound_id?: unknown } | null)?.outbound_id;
+    if (typeof outboundId !== 'string') return notReplayable(letter, 'it does not name an outbound event');
+    const write = await this.#options.store.replayOutbound(letter.id, outboundId);
+    return write === 'missing' ? notReplayable(letter, `its outbound event ${outboundId} is gone`) : written(write, 'outbound_event');
   }
 
   async #records(

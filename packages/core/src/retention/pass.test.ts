@@ -14,6 +14,7 @@ describe('a retention pass', () => {
       jobs: [daysAgo(31), daysAgo(29)],
       oauth_states: [daysAgo(2)],
       connect_sessions: [daysAgo(3), daysAgo(0.5)],
+      changes: [daysAgo(31)],
     });
     const batches: Array<[string, number]> = [];
     const report = await runRetentionPass({
@@ -23,7 +24,7 @@ describe('a retention pass', () => {
       batchPauseMs: 0,
       onDeleted: (table, count) => batches.push([table, count]),
     });
-    expect(report).toMatchObject({ outcome: 'completed', deleted: { webhook_inbox: 25, jobs: 1, dead_letters: 0, sync_runs: 0, oauth_states: 1, connect_sessions: 1 } });
+    expect(report).toMatchObject({ outcome: 'completed', deleted: { webhook_inbox: 25, jobs: 1, dead_letters: 0, sync_runs: 0, oauth_states: 1, connect_sessions: 1, outbound_events: 0, changes: 1 } });
     expect(batches).toEqual([
       ['webhook_inbox', 10],
       ['webhook_inbox', 10],
@@ -31,14 +32,26 @@ describe('a retention pass', () => {
       ['jobs', 1],
       ['oauth_states', 1],
       ['connect_sessions', 1],
+      ['changes', 1],
     ]);
     // Three inbox batches (the third short), then one statement per other table.
-    expect(report.batches).toBe(8);
-    expect(store.remaining()).toEqual({ webhook_inbox: 1, jobs: 1, dead_letters: 0, sync_runs: 0, oauth_states: 0, connect_sessions: 1 });
-    expect(store.calls.map((c) => c.table)).toEqual(['webhook_inbox', 'webhook_inbox', 'webhook_inbox', 'jobs', 'dead_letters', 'sync_runs', 'oauth_states', 'connect_sessions']);
+    expect(report.batches).toBe(10);
+    expect(store.remaining()).toEqual({ webhook_inbox: 1, jobs: 1, dead_letters: 0, sync_runs: 0, oauth_states: 0, connect_sessions: 1, outbound_events: 0, changes: 0 });
+    expect(store.calls.map((c) => c.table)).toEqual([
+      'webhook_inbox',
+      'webhook_inbox',
+      'webhook_inbox',
+      'jobs',
+      'dead_letters',
+      'sync_runs',
+      'oauth_states',
+      'connect_sessions',
+      'outbound_events',
+      'changes',
+    ]);
     // Statistics first, then the space of the tables that lost rows, once.
-    expect(store.prepared).toEqual([['webhook_inbox', 'jobs', 'dead_letters', 'sync_runs', 'oauth_states', 'connect_sessions']]);
-    expect(store.reclaimed).toEqual([['webhook_inbox', 'jobs', 'oauth_states', 'connect_sessions']]);
+    expect(store.prepared).toEqual([['webhook_inbox', 'jobs', 'dead_letters', 'sync_runs', 'oauth_states', 'connect_sessions', 'outbound_events', 'changes']]);
+    expect(store.reclaimed).toEqual([['webhook_inbox', 'jobs', 'oauth_states', 'connect_sessions', 'changes']]);
   });
 
   it('reclaims nothing after a pass that deleted nothing', async () => {

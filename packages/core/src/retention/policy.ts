@@ -14,6 +14,10 @@ export const DEFAULT_SYNC_RUNS_RETENTION_MS = 30 * DAY_MS;
 /** Expired OAuth states, counted from their expiry (and connect sessions, once they exist). */
 export const DEFAULT_EXPIRED_STATES_RETENTION_MS = 1 * DAY_MS;
 export const DEFAULT_REPLAYED_DEAD_LETTERS_RETENTION_MS = 30 * DAY_MS;
+/** Events delivered to a destination, counted from their delivery. */
+export const DEFAULT_DELIVERED_EVENTS_RETENTION_MS = 7 * DAY_MS;
+/** The change feed: how far back `GET /api/changes?after=` can read. */
+export const DEFAULT_CHANGES_RETENTION_MS = 30 * DAY_MS;
 
 /** `server.retention` with its defaults applied, in milliseconds. */
 export interface RetentionPolicy {
@@ -49,6 +53,8 @@ export function retentionPolicy(config: RetentionConfig | undefined = {}): Reten
       sync_runs: days(config.sync_runs_days, DEFAULT_SYNC_RUNS_RETENTION_MS),
       oauth_states: days(config.expired_states_days, DEFAULT_EXPIRED_STATES_RETENTION_MS),
       connect_sessions: days(config.expired_states_days, DEFAULT_EXPIRED_STATES_RETENTION_MS),
+      outbound_events: days(config.delivered_events_days, DEFAULT_DELIVERED_EVENTS_RETENTION_MS),
+      changes: days(config.changes_days, DEFAULT_CHANGES_RETENTION_MS),
     },
   };
 }

@@ -1,11 +1,11 @@
 /** The ports of retention, defined here and implemented over store/ by persist/ (createRetentionStore). */
 
 /** The engine tables a pass prunes, in the order it prunes them. */
-export const RETENTION_TABLES = ['webhook_inbox', 'jobs', 'dead_letters', 'sync_runs', 'oauth_states', 'connect_sessions'] as const;
+export const RETENTION_TABLES = ['webhook_inbox', 'jobs', 'dead_letters', 'sync_runs', 'oauth_states', 'connect_sessions', 'outbound_events', 'changes'] as const;
 
 /**
- * One engine table retention prunes. Connect sessions (issue 13) join as one more name here, with
- * its statement in store/repos/retention.ts and its age in policy.ts (expired like OAuth states).
+ * One table retention prunes. A new one joins as a name here, with its statement in
+ * store/repos/retention.ts and its age in policy.ts.
  */
 export type RetentionTable = (typeof RETENTION_TABLES)[number];
 

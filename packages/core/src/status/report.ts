@@ -30,6 +30,17 @@ export interface StatusReport {
   readonly connections: readonly ConnectionReport[];
   /** Per connection and stream: last run, next run, checkpoint, dead letters. */
   readonly streams: readonly StreamStatus[];
+  /** The app's endpoints (`destinations:`): active, idle (a variable is missing) or disabled (410), with their queue. */
+  readonly destinations?: readonly DestinationStatus[];
+}
+
+/** One destination of outbound events (the shape destinations/ reports). */
+export interface DestinationStatus {
+  readonly name: string;
+  readonly state: 'active' | 'idle' | 'disabled';
+  readonly reason?: string | undefined;
+  readonly pending: number;
+  readonly dead: number;
 }
 
 /** What a running engine adds to the report: its runtimes and the scheduler's next runs. */

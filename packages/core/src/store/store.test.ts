@@ -13,14 +13,23 @@ afterAll(() => dbs.dispose());
 
 const CANONICAL_TABLES = ['inventory_levels', 'orders', 'products', 'stores', 'transactions'];
 const ENGINE_TABLES = [
+  'breaker_states',
+  'change_counter',
+  'change_cursors',
   'checkpoints',
   'connect_sessions',
   'connections',
   'credentials',
   'dead_letters',
+  'flow_runs',
   'jobs',
+  'lifecycle_events',
   'migrations',
   'oauth_states',
+  'outbound_destinations',
+  'outbound_events',
+  'rate_budgets',
+  'rate_flights',
   'schedule_ticks',
   'sync_runs',
   'tenants',
@@ -45,7 +54,8 @@ describe.each(storeBackends())('store on %s', (backend) => {
       `select table_schema as schema, table_name as "table" from information_schema.tables
        where table_schema in ('connectd', 'connectd_engine') order by 1, 2`,
     );
-    expect(rows.filter((r) => r.schema === 'connectd').map((r) => r.table)).toEqual(CANONICAL_TABLES);
+    // Beside the entities, schema connectd holds the change feed, which apps read with SQL too.
+    expect(rows.filter((r) => r.schema === 'connectd').map((r) => r.table)).toEqual(['changes', ...CANONICAL_TABLES]);
     expect(rows.filter((r) => r.schema === 'connectd_engine').map((r) => r.table)).toEqual(ENGINE_TABLES);
   });
 

@@ -27,6 +27,7 @@ export const replayCommand: CommandFactory = (ctx, global, setExit) => {
     ctx.output.out(
       `replayed ${count(summary.replayed, 'dead letter')}: ${count(k.webhook_event, 'webhook event')}, ` +
         `${count(k.webhook_record, 'webhook record')}, ${count(k.sync_record, 'sync record')}, ${count(k.job, 'job')}` +
+        (k.outbound_event > 0 ? `, ${count(k.outbound_event, 'outbound event')}` : '') +
         (summary.failedAgain > 0 ? `; ${summary.failedAgain} failed again (new dead letters)` : ''),
     );
     for (const s of summary.skipped) ctx.output.err(`skipped ${s.id}: ${s.code}: ${s.reason}`);

@@ -1,6 +1,8 @@
 /** The whole of connectors.yaml: its root, the daemon's server block and custom entities. */
 import { anyObject, mapOf, Type } from '../../json-schema/index.js';
 import { ConnectorSchema } from './connector.js';
+import { DestinationSchema } from './destinations.js';
+import { FlowSchema } from './flows.js';
 import { Description, HttpUrl, PositiveInt, SnakeName } from './parts.js';
 
 /**
@@ -22,10 +24,14 @@ export const RetentionSchema = Type.Object(
     sync_runs_days: Type.Optional(PositiveInt("Days a finished sync run is kept (default 30); each stream's latest finished and latest succeeded run are always kept.")),
     expired_states_days: Type.Optional(PositiveInt('Days an expired OAuth consent state is kept after it expired (default 1).')),
     replayed_dead_letters_days: Type.Optional(PositiveInt('Days a replayed dead letter is kept after its replay (default 30). Open dead letters are never deleted.')),
+    delivered_events_days: Type.Optional(PositiveInt('Days an event delivered to a destination is kept after its delivery (default 7). Pending and dead events are never deleted.')),
+    changes_days: Type.Optional(
+      PositiveInt('Days a change stays in the change feed (default 30): how far back GET /api/changes can read. A change flows or destinations have not read yet is kept.'),
+    ),
   },
   {
     title: 'Retention',
-    description: "How long the engine's finished rows are kept: processed webhook events, finished jobs and sync runs, expired OAuth states, replayed dead letters.",
+    description: "How long the engine's finished rows are kept: processed webhook events, finished jobs and sync runs, expired OAuth states, replayed dead letters, delivered events, the change feed.",
     additionalProperties: false,
   },
 );
@@ -89,6 +95,20 @@ export const ConnectdConfigSchema = Type.Object(
       mapOf(EntitySchema, {
         title: 'Custom entities',
         description: 'Entities beyond the canonical five (store, product, inventory_level, transaction, order). Each gets a table connectd.<name>s.',
+        propertyNames: SnakeName,
+      }),
+    ),
+    destinations: Type.Optional(
+      mapOf(DestinationSchema, {
+        title: 'Destinations',
+        description: "The app's endpoints that receive signed events (changes of entities, connection lifecycle). The key (snake_case) names the destination in logs, status and dead letters.",
+        propertyNames: SnakeName,
+      }),
+    ),
+    flows: Type.Optional(
+      mapOf(FlowSchema, {
+        title: 'Flows',
+        description: 'Rules that run an action on one connector when an entity changes (a storq stock change sets the Square count). The key (snake_case) names the flow in jobs, logs and dead letters.',
         propertyNames: SnakeName,
       }),
     ),

@@ -5,6 +5,8 @@
  */
 export { ConnectdConfigSchema, EntitySchema, RetentionSchema, ServerSchema } from './config.js';
 export { ConnectionSchema, ConnectorSchema } from './connector.js';
+export { DestinationSchema } from './destinations.js';
+export { FlowConnectionSchema, FlowSchema, FlowThenSchema, FlowWhenSchema } from './flows.js';
 export { ActionSchema, IdempotencySchema } from './action.js';
 export { BreakerSchema, RateLimitSchema, RetrySchema, TimeoutsSchema } from './policies.js';
 export { IncrementalSchema, RequestSchema, StreamSchema } from './stream.js';

@@ -2,7 +2,7 @@ import type { Queryable } from '../database.js';
 import { toJsonParam } from './json-param.js';
 
 /** What produced a dead letter. */
-export type DeadLetterSource = 'sync' | 'webhook' | 'action' | 'job';
+export type DeadLetterSource = 'sync' | 'webhook' | 'action' | 'job' | 'outbound';
 
 /** A record or unit of work that could not be processed, kept for inspection and replay. */
 export interface NewDeadLetter {

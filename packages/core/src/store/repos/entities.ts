@@ -1,5 +1,6 @@
 import type { Queryable } from '../database.js';
 import type { EntityTable } from './entity-tables.js';
+import { changeFeedSql, changeSourceParam, type ChangeSource } from './changes.js';
 import { quoteIdentifier } from './identifiers.js';
 import { toJsonParam } from './json-param.js';
 
@@ -16,6 +17,8 @@ export interface EntityUpsertRow {
   readonly data: Readonly<Record<string, unknown>>;
   /** Vendor ids that resolve to this row's natural key (`$store()`/`$product()`), recorded in the same statement. */
   readonly vendorIdsToMap?: readonly string[];
+  /** What wrote this row, when it differs from the batch's source (a webhook batch holds several events). */
+  readonly source?: ChangeSource;
 }
 
 /** Options of {@link prepareEntityUpsert}. */
@@ -25,6 +28,11 @@ export interface EntityUpsertOptions {
    * without it no ids are recorded.
    */
   readonly idMapKind?: string;
+  /**
+   * The entity whose changes this upsert appends to the change feed (`connectd.changes`), in the
+   * same statement; without it nothing is fed (the bench's baseline).
+   */
+  readonly feedEntity?: string;
 }
 
 /** What one batch did. Rows of the batch = inserted + updated + unchanged + skippedOlder + duplicates. */
@@ -42,8 +50,11 @@ export interface UpsertResult {
 /** A prepared upsert for one entity table: identifiers checked and SQL built once, at load. */
 export interface EntityUpsert {
   readonly target: EntityTable;
-  /** Writes `rows` in one statement; call it inside the page's transaction. */
-  upsert(tx: Queryable, rows: readonly EntityUpsertRow[]): Promise<UpsertResult>;
+  /**
+   * Writes `rows` in one statement; call it inside the page's transaction. With `feedEntity`, each
+   * row whose data changed is appended to the change feed with `source` (or the row's own).
+   */
+  upsert(tx: Queryable, rows: readonly EntityUpsertRow[], source?: ChangeSource): Promise<UpsertResult>;
 }
 
 /**
@@ -57,14 +68,15 @@ export interface EntityUpsert {
  * await db.transaction((tx) => products.upsert(tx, [{ tenantId: 't1', naturalKey: 'SKU-1', connector: 'storq', data: { sku: 'SKU-1', price: 9.5 } }]));
  */
 export function prepareEntityUpsert(target: EntityTable, options: EntityUpsertOptions = {}): EntityUpsert {
-  const sql = buildUpsertSql(target, options.idMapKind);
+  const sql = buildUpsertSql(target, options.idMapKind, options.feedEntity !== undefined);
   const fields = target.columns.map((c) => c.field);
+  const feeds = options.feedEntity !== undefined;
   return {
     target,
-    async upsert(tx, rows) {
+    async upsert(tx, rows, source = { kind: 'sync' }) {
       if (rows.length === 0) return { inserted: 0, updated: 0, unchanged: 0, skippedOlder: 0, duplicates: 0 };
       const unique = newestPerKey(rows);
-      const records = unique.map((row) => {
+      const records = unique.map((row, index) => {
         // Short keys: this JSON is built for every row of every page.
         const record: Record<string, unknown> = {
           t: row.tenantId,
@@ -76,11 +88,16 @@ export function prepareEntityUpsert(target: EntityTable, options: EntityUpsertOp
           d: row.data,
         };
         if (options.idMapKind !== undefined && row.vendorIdsToMap !== undefined && row.vendorIdsToMap.length > 0) record.im = row.vendorIdsToMap;
+        if (feeds) {
+          record.n = index;
+          if (row.source !== undefined) record.s = row.source;
+        }
         for (let i = 0; i < fields.length; i++) record[`f${i}`] = row.data[fields[i] as string] ?? null;
         return record;
       });
       const params: unknown[] = [toJsonParam(records)];
       if (options.idMapKind !== undefined) params.push(options.idMapKind);
+      if (feeds) params.push(options.feedEntity, changeSourceParam(source));
       const { rows: counts } = await tx.query<{ inserted: number; updated: number; older: number }>(sql, params);
       const { inserted = 0, updated = 0, older = 0 } = counts[0] ?? {};
       return {
@@ -100,8 +117,8 @@ export function prepareEntityUpsert(target: EntityTable, options: EntityUpsertOp
  * @example
  * const result = await db.transaction((tx) => upsertEntities(tx, { table: INVENTORY_LEVEL.table, columns: INVENTORY_LEVEL.columns }, rows));
  */
-export function upsertEntities(tx: Queryable, target: EntityTable, rows: readonly EntityUpsertRow[]): Promise<UpsertResult> {
-  return prepareEntityUpsert(target).upsert(tx, rows);
+export function upsertEntities(tx: Queryable, target: EntityTable, rows: readonly EntityUpsertRow[], options: EntityUpsertOptions = {}, source?: ChangeSource): Promise<UpsertResult> {
+  return prepareEntityUpsert(target, options).upsert(tx, rows, source);
 }
 
 /**
@@ -120,15 +137,47 @@ function idMapCte(): string {
     )`;
 }
 
-function buildUpsertSql(target: EntityTable, idMapKind?: string): string {
+/**
+ * The rows the upsert changed, for the feed. `after` is the input row as written; `before` and the
+ * changed fields of an update read the stored row with a sub-select, which sees the table as this
+ * statement's snapshot saw it (every part of a statement shares one snapshot), so the row before
+ * this write; an insert reads nothing. A row whose data did not change (only its source columns
+ * moved) is written but not fed. Materialized: inlined, each use of `before` below would read the
+ * stored row again (four lookups per updated row instead of one).
+ */
+function fedRowsCte(table: string, sourceParam: string): string {
+  return `,
+    fed_written as materialized (
+      select w.fresh, r.n, r.t, r.k, r.c, r.cn, r.d, r.s,
+             case when w.fresh then null
+                  else (select stored.data from ${table} stored where stored.tenant_id = r.t and stored.natural_key = r.k) end as before
+      from written w join input r on r.t = w.tenant_id and r.k = w.natural_key
+    ),
+    fed_rows as (
+      select row_number() over (order by f.n) as seq, f.t as tenant_id, f.k as natural_key, f.c as connector, f.cn as connection_id,
+             case when f.fresh then 'created' else 'updated' end as operation,
+             -- Unsorted (a sort per row cost ~10% of a first load): readers sort (repos/changes.ts).
+             -- The two halves of an update's list are disjoint, hence union all.
+             case when f.fresh then array(select jsonb_object_keys(f.d))
+                  else array(select e.key from jsonb_each(f.d) e where (f.before -> e.key) is distinct from e.value
+                             union all select o.key from jsonb_each(f.before) o where not (f.d ? o.key)) end as changed,
+             f.before, f.d as after, coalesce(f.s, ${sourceParam}::jsonb) as source
+      from fed_written f
+      where f.fresh or f.before is distinct from f.d
+    )`;
+}
+
+function buildUpsertSql(target: EntityTable, idMapKind?: string, feed = false): string {
   const table = `connectd.${quoteIdentifier(target.table, 'table')}`;
   const columns = target.columns.map((c) => quoteIdentifier(c.column, 'column'));
   const recordTypes = target.columns.map((c, i) => `f${i} ${c.type}`);
   const updates = columns.map((column) => `${column} = excluded.${column}`);
+  // Parameters: $1 the rows, then the id-map kind when there is one, then the feed's entity and source.
+  const feedParam = idMapKind === undefined ? 2 : 3;
   return `
     with input as materialized (
       select * from jsonb_to_recordset($1::jsonb)
-        as r(t text, k text, c text, cn text, vi text, vu timestamptz, d jsonb${idMapKind === undefined ? '' : ', im jsonb'}${recordTypes.map((t) => `, ${t}`).join('')})
+        as r(t text, k text, c text, cn text, vi text, vu timestamptz, d jsonb${idMapKind === undefined ? '' : ', im jsonb'}${feed ? ', n int, s jsonb' : ''}${recordTypes.map((t) => `, ${t}`).join('')})
     )${idMapKind === undefined ? '' : idMapCte()},
     written as (
       insert into ${table} as target
@@ -145,8 +194,8 @@ function buildUpsertSql(target: EntityTable, idMapKind?: string): string {
         and (target.data, target.connector, target.connection_id, target.vendor_id, target.vendor_updated_at)
             is distinct from (excluded.data, excluded.connector, excluded.connection_id, excluded.vendor_id, excluded.vendor_updated_at)
       -- xmax is 0 on a freshly inserted row version and set on an updated one.
-      returning (target.xmax = 0) as fresh
-    ),
+      returning (target.xmax = 0) as fresh${feed ? ', target.tenant_id, target.natural_key' : ''}
+    )${feed ? fedRowsCte(table, `$${feedParam + 1}`) + changeFeedSql(`$${feedParam}::text`) : ''},
     counts as (
       select count(*) filter (where fresh) as inserted, count(*) filter (where not fresh) as updated from written
     )
@@ -179,15 +228,37 @@ function isOlder(candidate: string | null | undefined, kept: string | null | und
   return Date.parse(candidate) < Date.parse(kept);
 }
 
+/** What a deletion appends to the change feed: the entity its rows were, and what deleted them. */
+export interface EntityDeletionFeed {
+  readonly entity: string;
+  readonly source: ChangeSource;
+}
+
 /**
  * Deletes every row one connection wrote to an entity table (a data-erasure request); resolves how
- * many rows went. Call it in the transaction that records the request.
+ * many rows went. With `feed`, each deleted row is appended to the change feed as `deleted`, in the
+ * same statement. Call it in the transaction that records the request.
  * @example
  * await deleteConnectionEntities(tx, 'products', 'shopify-acme'); // 42
  */
-export async function deleteConnectionEntities(tx: Queryable, table: string, connectionId: string): Promise<number> {
-  const { rowCount } = await tx.query(`delete from connectd.${quoteIdentifier(table, 'table')} where connection_id = $1`, [connectionId]);
-  return rowCount;
+export async function deleteConnectionEntities(tx: Queryable, table: string, connectionId: string, feed?: EntityDeletionFeed): Promise<number> {
+  const target = `connectd.${quoteIdentifier(table, 'table')}`;
+  if (feed === undefined) {
+    const { rowCount } = await tx.query(`delete from ${target} where connection_id = $1`, [connectionId]);
+    return rowCount;
+  }
+  const { rows } = await tx.query<{ n: number }>(
+    `with gone as (delete from ${target} where connection_id = $1 returning tenant_id, natural_key, connector, connection_id, data),
+     fed_rows as (
+       select row_number() over (order by g.tenant_id, g.natural_key) as seq, g.tenant_id, g.natural_key, g.connector, g.connection_id,
+              'deleted' as operation, array(select jsonb_object_keys(g.data)) as changed,
+              g.data as before, null::jsonb as after, $3::jsonb as source
+       from gone g
+     )${changeFeedSql('$2::text')}
+     select count(*)::int as n from gone`,
+    [connectionId, feed.entity, changeSourceParam(feed.source)],
+  );
+  return rows[0]?.n ?? 0;
 }
 
 /**

@@ -4,7 +4,9 @@
 export { customEntityTable, ensureCustomEntityTable } from './entity-tables.js';
 export type { TableColumn, TableColumnType, EntityTable } from './entity-tables.js';
 export { deleteConnectionEntities, deleteConnectionVendorData, prepareEntityUpsert, upsertEntities } from './entities.js';
-export type { EntityUpsert, EntityUpsertOptions, EntityUpsertRow, UpsertResult } from './entities.js';
+export type { EntityDeletionFeed, EntityUpsert, EntityUpsertOptions, EntityUpsertRow, UpsertResult } from './entities.js';
+export { advanceChangeCursor, lastChangePosition, lockChangeCursor, selectChanges } from './changes.js';
+export type { ChangeOperation, ChangeQuery, ChangeRecord, ChangeSource } from './changes.js';
 export { deleteCheckpoint, readCheckpoint, writeCheckpoint } from './checkpoints.js';
 export type { Checkpoint } from './checkpoints.js';
 export { INTERRUPTED_RUN_ERROR, finishRun, getRun, lastRuns, startRun, succeededStreams, updateRunProgress } from './sync-runs.js';
@@ -15,7 +17,7 @@ export { listVendorIds, lookupVendorIds, rememberVendorIds } from './vendor-ids.
 export type { VendorIdRow } from './vendor-ids.js';
 export { deleteConnection, getConnection, listConnections, saveConnection, setConnectionStatus, upsertDeclaredConnection } from './connections.js';
 export type { ConnectionRecord, ConnectionStatus, ConnectionWrite, DeclaredConnection } from './connections.js';
-export { DEFAULT_JOB_MAX_ATTEMPTS, DEFAULT_JOB_QUEUE, SqlJobRepository, createJobRepository, enqueueUnlessQueued } from './jobs.js';
+export { DEFAULT_JOB_MAX_ATTEMPTS, DEFAULT_JOB_QUEUE, SqlJobRepository, createJobRepository, enqueueJob, enqueueUnlessQueued } from './jobs.js';
 export type {
   ClaimRequest,
   EnqueueResult,
@@ -42,3 +44,26 @@ export { listTokensToRefresh } from './token-sweep.js';
 export type { TokenToRefresh } from './token-sweep.js';
 export { RETENTION_LOCK_KEY, gatherMissingStatistics, pruneBatch, reclaimSpace, withRetentionLock } from './retention.js';
 export type { PrunableTable, RetentionLockHold, RetentionLockResult } from './retention.js';
+export { holdRateBudget, takeRateBudget } from './rate-budgets.js';
+export type { RateBudgetKey, RateBudgetMode, RateBudgetTake, RateBudgetTakeRequest } from './rate-budgets.js';
+export { answerRateBudget } from './rate-budget-answers.js';
+export type { RateBudgetAnswer } from './rate-budget-answers.js';
+export { claimBreakerTrial, openBreakerState, readBreakerState, settleBreakerTrial } from './breaker-states.js';
+export type { BreakerStateRow } from './breaker-states.js';
+export {
+  claimOutboundEvents,
+  countOutboundEvents,
+  disableOutboundDestination,
+  insertLifecycleEvent,
+  insertOutboundEvents,
+  killOutboundEvent,
+  listDisabledDestinations,
+  markOutboundDelivered,
+  releaseOutboundEvent,
+  requeueOutboundEvent,
+  retryOutboundEvent,
+  takeLifecycleEvents,
+} from './outbound.js';
+export type { LifecycleEventRow, NewLifecycleEvent, NewOutboundEvent, OutboundClaim, OutboundCount, OutboundEventRow, OutboundStatus } from './outbound.js';
+export { flowRunExists, insertFlowRun, startChangeCursor, vendorIdsOf } from './flow-runs.js';
+export type { FlowRun } from './flow-runs.js';

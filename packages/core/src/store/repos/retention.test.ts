@@ -149,6 +149,43 @@ describe.each(storeBackends())('retention statements on %s', (backend) => {
     expect(await keys(store.db, 'select reason as k from connectd_engine.dead_letters')).toEqual(['open-ancient', 'replayed-new']);
   });
 
+  it('deletes events delivered before the cutoff, never pending, delivering or dead ones', async () => {
+    const store = await dbs.fresh(backend, { migrate: true });
+    for (const [id, status, deliveredDaysAgo] of [
+      ['old', 'delivered', 8],
+      ['new', 'delivered', 6],
+      ['pending', 'pending', null],
+      ['delivering', 'delivering', null],
+      ['dead', 'dead', null],
+    ] as const) {
+      await store.db.query(
+        `insert into connectd_engine.outbound_events (event_id, destination, type, order_key, body, status, created_at, window_from, next_attempt_at, delivered_at)
+         values ($1, 'app', 'product.updated', 'k', '{}', $2, $3, $3, $3, $4)`,
+        [id, status, daysAgo(300), deliveredDaysAgo === null ? null : daysAgo(deliveredDaysAgo)],
+      );
+    }
+    expect(await drain(store.db, 'outbound_events', cutoff)).toEqual([1]);
+    expect(await keys(store.db, 'select event_id as k from connectd_engine.outbound_events')).toEqual(['dead', 'delivering', 'new', 'pending']);
+  });
+
+  it('deletes changes older than the cutoff that every consumer of the feed has read, oldest first', async () => {
+    const store = await dbs.fresh(backend, { migrate: true });
+    const change = (position: number, writtenDaysAgo: number) =>
+      store.db.query(
+        `insert into connectd.changes (position, entity, natural_key, tenant_id, connector, operation, created_at) values ($1, 'product', $2, 't1', 'storq', 'created', $3)`,
+        [position, `p${position}`, daysAgo(writtenDaysAgo)],
+      );
+    for (let position = 1; position <= 5; position++) await change(position, 40 - position);
+    await change(6, 1);
+    // No consumer yet: everything older than the cutoff may go, a batch at a time.
+    expect(await drain(store.db, 'changes', daysAgo(37), 1)).toEqual([1, 1, 0]);
+    expect(await keys(store.db, 'select position as k from connectd.changes')).toEqual(['3', '4', '5', '6']);
+    // A consumer that has read up to 3 keeps 4 and 5, however old.
+    await store.db.query(`insert into connectd_engine.change_cursors (consumer, position) values ('flows', 3), ('outbound', 6)`);
+    expect(await drain(store.db, 'changes', cutoff)).toEqual([1]);
+    expect(await keys(store.db, 'select position as k from connectd.changes')).toEqual(['4', '5', '6']);
+  });
+
   it('has the indexes the deletes read their candidates through', async () => {
     const store = await dbs.fresh(backend, { migrate: true });
     const { rows } = await store.db.query<{ indexname: string }>(

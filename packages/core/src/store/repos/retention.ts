@@ -8,7 +8,19 @@ import type { Database, Queryable } from '../database.js';
 // most. What each statement never deletes is part of the statement: live work stays.
 
 /** The tables retention prunes. */
-export type PrunableTable = 'webhook_inbox' | 'jobs' | 'sync_runs' | 'oauth_states' | 'connect_sessions' | 'dead_letters';
+export type PrunableTable = 'webhook_inbox' | 'jobs' | 'sync_runs' | 'oauth_states' | 'connect_sessions' | 'dead_letters' | 'outbound_events' | 'changes';
+
+/** Each table's schema-qualified name: the change feed is the app's (`connectd`), the rest the engine's. */
+const QUALIFIED: Readonly<Record<PrunableTable, string>> = {
+  webhook_inbox: 'connectd_engine.webhook_inbox',
+  jobs: 'connectd_engine.jobs',
+  sync_runs: 'connectd_engine.sync_runs',
+  oauth_states: 'connectd_engine.oauth_states',
+  connect_sessions: 'connectd_engine.connect_sessions',
+  dead_letters: 'connectd_engine.dead_letters',
+  outbound_events: 'connectd_engine.outbound_events',
+  changes: 'connectd.changes',
+};
 
 /** One pass at a time across every process sharing the database. */
 export const RETENTION_LOCK_KEY: bigint = advisoryLockKey('connectd:retention');
@@ -59,6 +71,19 @@ const PRUNE: Readonly<Record<PrunableTable, string>> = {
     select id from connectd_engine.dead_letters
     where replayed_at < $1
     order by replayed_at limit $2 for update skip locked)`,
+  // Delivered events only: pending, delivering and dead ones (a dead letter replays them) stay.
+  outbound_events: `delete from connectd_engine.outbound_events where id in (
+    select id from connectd_engine.outbound_events
+    where status = 'delivered' and delivered_at < $1
+    order by delivered_at limit $2 for update skip locked)`,
+  // Changes older than the cutoff that every consumer of the feed (change_cursors: the outbound
+  // fan-out, flows) has read: a consumer that fell behind loses nothing. Read along the position,
+  // the feed's only index; positions grow with time, so the oldest come first.
+  changes: `delete from connectd.changes where position in (
+    select position from connectd.changes
+    where created_at < $1
+      and position <= coalesce((select min(position) from connectd_engine.change_cursors), 9223372036854775807)
+    order by position limit $2 for update skip locked)`,
 };
 
 /**
@@ -84,12 +109,13 @@ export async function pruneBatch(db: Queryable, table: PrunableTable, olderThan:
 export async function gatherMissingStatistics(db: Database, tables: readonly PrunableTable[]): Promise<void> {
   if (db.kind !== 'pglite') return;
   // reltuples is -1 until a table was first analyzed or vacuumed.
-  const { rows } = await db.query<{ name: PrunableTable }>(
-    `select relname as name from pg_class where relnamespace = 'connectd_engine'::regnamespace and relname = any($1::text[]) and reltuples < 0`,
-    [[...tables]],
+  const { rows } = await db.query<{ name: string }>(
+    `select n.nspname || '.' || c.relname as name from pg_class c join pg_namespace n on n.oid = c.relnamespace
+      where n.nspname || '.' || c.relname = any($1::text[]) and c.reltuples < 0`,
+    [tables.map((table) => QUALIFIED[table])],
   );
   // Names from the closed PrunableTable union, never from input.
-  for (const { name } of rows) await db.exec(`analyze connectd_engine.${name}`);
+  for (const { name } of rows) await db.exec(`analyze ${name}`);
 }
 
 /**
@@ -103,7 +129,7 @@ export async function gatherMissingStatistics(db: Database, tables: readonly Pru
  */
 export async function reclaimSpace(db: Database, tables: readonly PrunableTable[]): Promise<void> {
   if (db.kind !== 'pglite') return;
-  for (const table of tables) await db.exec(`vacuum (analyze) connectd_engine.${table}`);
+  for (const table of tables) await db.exec(`vacuum (analyze) ${QUALIFIED[table]}`);
 }
 
 /** Proof that the retention lock is still held: `confirm()` fails when its session is gone. */

@@ -1,0 +1,167 @@
+#!/usr/bin/env node
+// Benchmark of the change feed's cost: bench:sync's pipeline (a loopback fake vendor, 250 records a
+// page, the HTTP runtime, cursor pagination, the JSONata mapping, the product schema, batched
+// upserts with a checkpoint per page into real Postgres, via compileStream + runStream as a sync job
+// runs them), with the entity writer appending every change to connectd.changes ("feed on", as the
+// daemon runs) and with a writer built without the feed ("feed off", `createEntityWriter(catalog,
+// { feed: false })`), in the same run. Every run is a first load into emptied tables, so every
+// record is a change: the feed's worst case.
+//   one stream      one sync at a time
+//   two streams     two tenants' syncs at once: their transactions take turns on the feed's
+//                   counter row from the entity statement to the commit (docs/architecture.md,
+//                   "The change feed")
+// Prints records/s with and without the feed and the feed's cost. Target: the feed costs <= 15%.
+// Then outbound delivery throughput to a loopback receiver (bench/outbound.mjs, measureOutbound()).
+//
+// `tsc -b && node packages/core/bench/changes.mjs [--records N] [--rounds R]`
+// Postgres: DATABASE_URL, else TEST_DATABASE_URL, else postgres://postgres@127.0.0.1:5432/test; a
+// fresh database is created for the run and dropped after it.
+import { fork } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import pino from 'pino';
+
+const here = fileURLToPath(import.meta.url);
+const TOKEN = 'bench-vendor-token-5e8d';
+const PAGE_SIZE = 250;
+const MAP =
+  '{ "sku": sku, "name": name, "price": $number(price), "vendor_id": $string(id), "vendor_updated_at": updated_at }';
+const TARGET_COST = 0.15;
+
+function option(name, fallback) {
+  const at = process.argv.indexOf(`--${name}`);
+  return at === -1 ? fallback : process.argv[at + 1];
+}
+
+if (process.argv[2] === '--serve') {
+  const { createFakeRecordsVendor, fakeProducts } = await import('../dist/testing/fake-records-vendor.js');
+  const vendor = await createFakeRecordsVendor({ path: '/products', recordsKey: 'products', token: TOKEN, records: fakeProducts(Number(process.argv[3])), maxPageSize: PAGE_SIZE });
+  process.on('message', () => vendor.clearLog());
+  process.on('disconnect', () => process.exit(0));
+  process.send({ url: vendor.url });
+} else {
+  await main();
+}
+
+/** The fake vendor in a child process, so it does not share the sync's event loop. */
+async function startVendor(records) {
+  const child = fork(here, ['--serve', String(records)], { stdio: 'inherit' });
+  const { url } = await new Promise((resolve) => child.once('message', resolve));
+  return { url, forget: () => child.send('clear'), close: async () => child.disconnect() };
+}
+
+async function withAdmin(serverUrl, fn) {
+  const client = new pg.Client({ connectionString: serverUrl });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}
+
+async function main() {
+  const records = Number(option('records', 50_000));
+  const rounds = Number(option('rounds', 3));
+  const serverUrl = process.env.DATABASE_URL || process.env.TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
+
+  const { openStore, upsertDeclaredConnection } = await import('../dist/store/index.js');
+  const { compileStream, runStream } = await import('../dist/sync/index.js');
+  const { createEntityCatalog } = await import('../dist/mapping/index.js');
+  const { BUILTIN_PAGINATORS } = await import('../dist/pagination/index.js');
+  const { createConnectionClient } = await import('../dist/http/index.js');
+  const { bearerAuth } = await import('../dist/auth/index.js');
+  const { createLogger } = await import('../dist/log/index.js');
+  const { createEntityWriter, createSyncStore } = await import('../dist/persist/index.js');
+
+  const log = createLogger({ level: 'info', destination: pino.destination({ dest: '/dev/null', sync: true }) });
+  const vendor = await startVendor(records);
+  const database = `connectd_bench_${randomBytes(5).toString('hex')}`;
+  await withAdmin(serverUrl, (client) => client.query(`create database ${database}`));
+  const databaseUrl = new URL(serverUrl);
+  databaseUrl.pathname = `/${database}`;
+  const store = await openStore({ databaseUrl: databaseUrl.toString(), dataDir: tmpdir(), log: log.child({ component: 'store' }) });
+  const tenants = ['first', 'second'];
+
+  try {
+    await store.migrate();
+    for (const tenant of tenants) await upsertDeclaredConnection(store.db, { id: `bench-${tenant}`, connector: 'bench', tenantId: tenant });
+    const ctx = { log, signal: AbortSignal.any([]), now: () => new Date() };
+    const catalog = createEntityCatalog();
+    const compile = (maxPages) =>
+      compileStream({
+        connector: 'bench',
+        name: 'products',
+        baseUrl: vendor.url,
+        declaration: {
+          request: { path: '/products', query: { limit: PAGE_SIZE } },
+          records: '$.products',
+          pagination: { type: 'cursor', path: '$.next_cursor', param: 'cursor', ...(maxPages === undefined ? {} : { max_pages: maxPages }) },
+          entity: 'product',
+          map: MAP,
+          incremental: { cursor_field: 'updated_at', param: 'updated_since' },
+        },
+        catalog,
+        functions: [],
+        paginators: ({ type, ...options }) => BUILTIN_PAGINATORS[type].create(options, ctx),
+      });
+    const http = createConnectionClient({ name: 'bench:bench', log, auth: bearerAuth.create({ token: TOKEN }, ctx) });
+    const connectionOf = (tenant) => ({ connector: 'bench', connection: { id: `bench-${tenant}`, tenant, config: {} }, client: http, templateValues: {}, log });
+    const stores = { on: createSyncStore(store.db, createEntityWriter(catalog)), off: createSyncStore(store.db, createEntityWriter(catalog, { feed: false })) };
+
+    /** One first load per tenant at once, into emptied tables; resolves records/s over all of them. */
+    async function run(feed, streams, expected, maxPages) {
+      await store.db.exec(
+        `truncate connectd.products; truncate connectd.changes; update connectd_engine.change_counter set last = 0;
+         truncate connectd_engine.vendor_id_map; delete from connectd_engine.checkpoints; delete from connectd_engine.sync_runs;`,
+      );
+      vendor.forget();
+      const started = performance.now();
+      const summaries = await Promise.all(tenants.slice(0, streams).map((tenant) => runStream({ stream: compile(maxPages), connection: connectionOf(tenant), store: stores[feed], mode: 'full' })));
+      const seconds = (performance.now() - started) / 1000;
+      const total = summaries.reduce((n, s) => n + s.records, 0);
+      const { rows } = await store.db.query('select (select count(*) from connectd.products)::int as rows, (select count(*) from connectd.changes)::int as changes');
+      if (expected !== undefined) {
+        const changes = feed === 'on' ? total : 0;
+        if (total !== expected * streams || rows[0].rows !== total || rows[0].changes !== changes) {
+          throw new Error(`feed ${feed}: expected ${expected * streams} rows and ${changes} changes, got ${total} fetched, ${rows[0].rows} rows, ${rows[0].changes} changes`);
+        }
+      }
+      return total / seconds;
+    }
+
+    // Warm up (JIT, pools, prepared upserts) on 20 pages, untimed.
+    for (const feed of ['on', 'off']) await run(feed, 1, undefined, 20);
+
+    const fmt = (n) => Math.round(n).toLocaleString('en-US');
+    console.log(`change feed bench: ${fmt(records)} records per stream and run, pages of ${PAGE_SIZE}, ${rounds} round(s), first loads (every record a change), Postgres ${store.db.target}`);
+    const costs = [];
+    for (const streams of [1, 2]) {
+      const rates = { on: [], off: [] };
+      for (let round = 0; round < rounds; round++) {
+        // Alternate the order, so neither always runs first.
+        for (const feed of round % 2 === 0 ? ['off', 'on'] : ['on', 'off']) rates[feed].push(await run(feed, streams, records));
+      }
+      const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
+      const on = mean(rates.on);
+      const off = mean(rates.off);
+      const cost = 1 - on / off;
+      costs.push(cost);
+      const label = streams === 1 ? 'one stream' : 'two streams';
+      console.log(`  ${label.padEnd(12)} feed off ${fmt(off).padStart(7)} records/s (runs: ${rates.off.map(fmt).join(', ')})`);
+      console.log(`  ${''.padEnd(12)} feed on  ${fmt(on).padStart(7)} records/s (runs: ${rates.on.map(fmt).join(', ')})  ratio ${(on / off).toFixed(2)}, cost ${(100 * cost).toFixed(1)}%`);
+    }
+    await http.close();
+    console.log(`  target: the feed costs <= ${100 * TARGET_COST}% of sync throughput: ${costs.every((c) => c <= TARGET_COST) ? 'met' : 'NOT met'}`);
+  } finally {
+    await store.close();
+    await withAdmin(serverUrl, (client) => client.query(`drop database if exists ${database} with (force)`));
+    await vendor.close();
+  }
+
+  const { measureOutbound } = await import('./outbound.mjs');
+  await measureOutbound();
+}
