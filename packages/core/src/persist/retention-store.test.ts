@@ -20,6 +20,11 @@ const INBOX = { rows: 50_000, stepS: 630, statuses: ['received', 'failed', 'dead
 const JOBS = { rows: 20_000, stepS: 1577, statuses: ['succeeded', 'succeeded', 'succeeded', 'dead', 'cancelled', 'failed', 'queued', 'running'] };
 const LETTERS = { rows: 5000, stepS: 6307 };
 const STATES = { from: -4, to: 1000, stepS: 31_536 };
+const OUTBOUND = { rows: 10_000, stepS: 3154, statuses: ['delivered', 'delivered', 'delivered', 'pending', 'dead'] };
+// The feed's position grows with time (g = 1 is the newest); `flows` has read up to 40 days ago.
+const CHANGES = { rows: 20_000, stepS: 1577 };
+const positionOf = (g: number): number => CHANGES.rows + 1 - g;
+const FLOWS_CURSOR = positionOf(Math.floor((40 * DAY_S) / CHANGES.stepS));
 const statusOf = (statuses: readonly string[], g: number): string => statuses[g % statuses.length]!;
 const range = (from: number, to: number): number[] => Array.from({ length: to - from + 1 }, (_, i) => from + i);
 
@@ -53,6 +58,21 @@ async function seedVolume(db: Queryable): Promise<void> {
      from generate_series($3::int, $4::int) g`,
     [now, STATES.stepS, STATES.from, STATES.to],
   );
+  await db.query(
+    `insert into connectd_engine.outbound_events (event_id, destination, type, order_key, body, status, created_at, window_from, next_attempt_at, delivered_at)
+     select 'o' || g, 'app', 'product.updated', 'k' || (g % 50), '{}', s, $1::timestamptz - g * $2::int * interval '1 second',
+       $1::timestamptz - g * $2::int * interval '1 second', $1::timestamptz - g * $2::int * interval '1 second',
+       case when s = 'delivered' then $1::timestamptz - g * $2::int * interval '1 second' + interval '1 minute' end
+     from generate_series(1, $3::int) g, lateral (select ($4::text[])[g % 5 + 1] as s) st`,
+    [now, OUTBOUND.stepS, OUTBOUND.rows, OUTBOUND.statuses],
+  );
+  await db.query(
+    `insert into connectd.changes (position, entity, natural_key, tenant_id, connector, operation, created_at)
+     select $3::int + 1 - g, 'product', 'p' || g, 't1', 'storq', 'updated', $1::timestamptz - g * $2::int * interval '1 second'
+     from generate_series(1, $3::int) g`,
+    [now, CHANGES.stepS, CHANGES.rows],
+  );
+  await db.query(`insert into connectd_engine.change_cursors (consumer, position) values ('outbound', $1), ('flows', $2)`, [CHANGES.rows, FLOWS_CURSOR]);
   await db.query(`insert into connectd_engine.schedule_ticks (schedule_key, tick_at) select 'sync:c1:s1', $1::timestamptz - g * interval '1 day' from generate_series(1, 400) g`, [now]);
 }
 
@@ -115,6 +135,8 @@ function expected(all: Run[], openLetterRun: Run) {
   const jobs = range(1, JOBS.rows).filter((g) => ['queued', 'running'].includes(statusOf(JOBS.statuses, g)) || at(g * JOBS.stepS) >= cut('jobs'));
   const letters = range(1, LETTERS.rows).filter((g) => g % 2 === 1 || at(g * LETTERS.stepS) + DAY_S * 1000 >= cut('dead_letters'));
   const states = range(STATES.from, STATES.to).filter((g) => at(g * STATES.stepS) + 600_000 >= cut('oauth_states'));
+  const outbound = range(1, OUTBOUND.rows).filter((g) => statusOf(OUTBOUND.statuses, g) !== 'delivered' || at(g * OUTBOUND.stepS) + 60_000 >= cut('outbound_events'));
+  const changes = range(1, CHANGES.rows).filter((g) => at(g * CHANGES.stepS) >= cut('changes') || positionOf(g) > FLOWS_CURSOR);
   const later = (a: Run, b: Run): boolean => runStarted(a) > runStarted(b) || (runStarted(a) === runStarted(b) && a.id > b.id);
   const kept = all.filter((run) => {
     const finished = runFinished(run);
@@ -131,6 +153,8 @@ function expected(all: Run[], openLetterRun: Run) {
     letters: { n: letters.length, sum: sum(letters) },
     states: states.map((g) => `s${g}`).sort(),
     runs: kept.map((r) => r.id).sort((a, b) => a - b),
+    outbound: { n: outbound.length, sum: sum(outbound) },
+    changes: { n: changes.length, sum: sum(changes.map(positionOf)) },
   };
 }
 
@@ -145,6 +169,8 @@ async function remaining(db: Queryable) {
     letters: await one(`select count(*)::int as n, sum((payload ->> 'g')::int) as sum from connectd_engine.dead_letters where payload ? 'g'`),
     states: (await db.query<{ id: string }>(`select id from connectd_engine.oauth_states`)).rows.map((r) => r.id).sort(),
     runs: (await db.query<{ id: string }>(`select id from connectd_engine.sync_runs`)).rows.map((r) => Number(r.id)).sort((a, b) => a - b),
+    outbound: await one(`select count(*)::int as n, sum(substr(event_id, 2)::int) as sum from connectd_engine.outbound_events`),
+    changes: await one(`select count(*)::int as n, sum(position) as sum from connectd.changes`),
   };
 }
 
@@ -175,7 +201,14 @@ describe.each(storeBackends())('retention over a year of rows on %s', (backend) 
       oauth_states: before.states.length - want.states.length,
       // No connect sessions are seeded here; their pruning is covered in retention/pass.test.ts.
       connect_sessions: 0,
+      outbound_events: before.outbound.n - want.outbound.n,
+      // Changes older than a month go only as far as `flows` has read (40 days back).
+      changes: before.changes.n - want.changes.n,
     });
+    // Exactly the changes `flows` has not read: older than a month, yet kept.
+    expect(want.changes.n).toBe(CHANGES.rows - FLOWS_CURSOR);
+    expect(report.deleted.changes).toBeGreaterThan(15_000);
+    expect(report.deleted.outbound_events).toBeGreaterThan(5_000);
     // Six events in ten were processed or ignored, nearly all more than a week ago: in batches of 1000.
     expect(report.deleted.webhook_inbox).toBeGreaterThan(29_000);
     expect(report.batches).toBeGreaterThan(30);
