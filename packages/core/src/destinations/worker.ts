@@ -1,4 +1,5 @@
 import { Agent, type Dispatcher } from 'undici';
+import { ConsumerLoop } from '../changes/index.js';
 import { OUTBOUND_DELIVERY_FAILED, OUTBOUND_DESTINATION_GONE } from '../errors/index.js';
 import type { Logger } from '../log/index.js';
 import {
@@ -55,10 +56,7 @@ export class OutboundWorker {
   readonly #breakers = new Map<string, EndpointBreaker>();
   readonly #active: readonly Destination[];
   #disabled = new Map<string, string>();
-  #running: Promise<void> | undefined;
-  #stopping = false;
-  #timer: NodeJS.Timeout | undefined;
-  #wake: (() => void) | undefined;
+  readonly #loop: ConsumerLoop;
 
   constructor(options: OutboundWorkerOptions) {
     this.#options = options;
@@ -67,6 +65,11 @@ export class OutboundWorker {
     this.#dispatcher = options.dispatcher ?? new Agent({ connections: DELIVERY_CONCURRENCY });
     this.#active = options.destinations.filter((d) => d.idle === undefined);
     for (const d of this.#active) this.#breakers.set(d.name, new EndpointBreaker(this.#now));
+    this.#loop = new ConsumerLoop({
+      pass: () => this.tick(),
+      pollIntervalMs: options.pollIntervalMs,
+      onError: (err) => options.log.warn({ err }, 'outbound delivery pass failed; trying again at the next poll'),
+    });
   }
 
   /**
@@ -74,23 +77,20 @@ export class OutboundWorker {
    * config (migration 0011's triggers), and the loop is what takes them off their table.
    */
   start(): void {
-    if (this.#running !== undefined) return;
-    this.#running = this.#loop();
+    this.#loop.start();
   }
 
   /** Looks at the queue now instead of at the next poll. */
   wake(): void {
-    this.#wake?.();
+    this.#loop.wake();
   }
 
   /** Finishes the tick in progress (deliveries in flight end or time out), then stops. */
   async stop(): Promise<void> {
-    this.#stopping = true;
-    this.wake();
-    await this.#running;
+    await this.#loop.stop();
     // A last fan-out (no delivery, so shutdown does not wait on endpoints): what was committed
     // before the stop is queued, and no lifecycle event is left behind in its table.
-    if (this.#running !== undefined) {
+    if (this.#loop.started) {
       await this.#fanOut(new Date(this.#now())).catch((err: unknown) => this.#options.log.warn({ err }, 'last outbound fan-out failed; the next daemon does it'));
     }
     if (this.#ownsDispatcher) await this.#dispatcher.close();
@@ -115,24 +115,6 @@ export class OutboundWorker {
       busy = true;
     }
     return busy;
-  }
-
-  async #loop(): Promise<void> {
-    while (!this.#stopping) {
-      let busy = false;
-      try {
-        busy = await this.tick();
-      } catch (err) {
-        this.#options.log.warn({ err }, 'outbound delivery pass failed; trying again at the next poll');
-      }
-      if (busy || this.#stopping) continue;
-      await new Promise<void>((resolve) => {
-        this.#wake = resolve;
-        this.#timer = setTimeout(resolve, this.#options.pollIntervalMs);
-      });
-      clearTimeout(this.#timer);
-      this.#wake = undefined;
-    }
   }
 
   async #deliverDue(destination: Destination): Promise<number> {

@@ -1,3 +1,4 @@
+import { ConsumerLoop } from '../changes/index.js';
 import type { Logger } from '../log/index.js';
 import { advanceChangeCursor, lastChangePosition, lockChangeCursor, startChangeCursor, type Database } from '../store/index.js';
 import type { CompiledFlow } from './compile.js';
@@ -29,32 +30,32 @@ export interface FlowRunnerOptions {
  */
 export class FlowRunner {
   readonly #options: FlowRunnerOptions;
-  #running: Promise<void> | undefined;
-  #stopping = false;
-  #timer: NodeJS.Timeout | undefined;
-  #wake: (() => void) | undefined;
+  readonly #loop: ConsumerLoop;
 
   constructor(options: FlowRunnerOptions) {
     this.#options = options;
+    this.#loop = new ConsumerLoop({
+      pass: () => this.pass(),
+      pollIntervalMs: options.pollIntervalMs,
+      onError: (err) => options.log.warn({ err }, 'flow pass failed; trying again at the next poll'),
+    });
   }
 
   /** Creates the cursor at the feed's head if there is none yet, then runs passes in the background. */
   async start(): Promise<void> {
-    if (this.#running !== undefined) return;
+    if (this.#loop.started) return;
     await startChangeCursor(this.#options.db, FLOWS_CONSUMER);
-    this.#running = this.#loop();
+    this.#loop.start();
   }
 
   /** Looks at the feed now instead of at the next poll. */
   wake(): void {
-    this.#wake?.();
+    this.#loop.wake();
   }
 
   /** Finishes the pass in progress, then stops. */
   async stop(): Promise<void> {
-    this.#stopping = true;
-    this.wake();
-    await this.#running;
+    await this.#loop.stop();
   }
 
   /** One pass. Resolves whether there was anything to do. */
@@ -84,23 +85,5 @@ export class FlowRunner {
       if (head > at) await advanceChangeCursor(tx, FLOWS_CONSUMER, head);
       return false;
     });
-  }
-
-  async #loop(): Promise<void> {
-    while (!this.#stopping) {
-      let busy = false;
-      try {
-        busy = await this.pass();
-      } catch (err) {
-        this.#options.log.warn({ err }, 'flow pass failed; trying again at the next poll');
-      }
-      if (busy || this.#stopping) continue;
-      await new Promise<void>((resolve) => {
-        this.#wake = resolve;
-        this.#timer = setTimeout(resolve, this.#options.pollIntervalMs);
-      });
-      clearTimeout(this.#timer);
-      this.#wake = undefined;
-    }
   }
 }
