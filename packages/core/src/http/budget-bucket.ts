@@ -3,6 +3,7 @@ import { checkDeclared, declaredCapacity, finiteAtLeast, LEVEL_EPSILON, resynced
 import type { RateLimiter, RateLimitPermit } from './rate-limiter.js';
 import { sleep as realSleep, type Sleep } from './sleep.js';
 import { LOW_BUDGET_RATIO } from './token-bucket.js';
+import { WaiterQueue, type Waiter } from './waiter-queue.js';
 
 export { VENDOR_ROUNDING_MARGIN } from './budget-math.js';
 
@@ -29,15 +30,6 @@ export type BudgetMode =
 interface Flight {
   readonly cost: number;
   readonly overlap: Set<Flight>;
-}
-
-interface Waiter {
-  readonly cost: number;
-  readonly start: number;
-  readonly signal: AbortSignal | undefined;
-  readonly resolve: (permit: RateLimitPermit) => void;
-  readonly reject: (reason: unknown) => void;
-  readonly onAbort: () => void;
 }
 
 /**
@@ -69,7 +61,7 @@ export class BudgetBucket implements RateLimiter {
   readonly #declaredBurst: number | undefined;
   readonly #now: () => number;
   readonly #sleep: Sleep;
-  readonly #queue: Waiter[] = [];
+  readonly #queue = new WaiterQueue(() => this.#pump());
   readonly #flights = new Set<Flight>();
   #mode: BudgetMode;
   #tokens = 0;
@@ -124,26 +116,9 @@ export class BudgetBucket implements RateLimiter {
    * A cost above the capacity waits for a full bucket. Rejects with the signal's reason on abort.
    */
   acquire(signal?: AbortSignal, cost = 1): Promise<RateLimitPermit> {
-    if (signal?.aborted) return Promise.reject(signal.reason);
-    return new Promise<RateLimitPermit>((resolve, reject) => {
-      const waiter: Waiter = {
-        cost: finiteAtLeast(cost, 0) ?? 1,
-        start: this.#now(),
-        signal,
-        resolve,
-        reject,
-        onAbort: () => {
-          const at = this.#queue.indexOf(waiter);
-          if (at < 0) return;
-          this.#queue.splice(at, 1);
-          reject(signal?.reason);
-          this.#pump();
-        },
-      };
-      signal?.addEventListener('abort', waiter.onAbort, { once: true });
-      this.#queue.push(waiter);
-      this.#pump();
-    });
+    const permit = this.#queue.wait(finiteAtLeast(cost, 0) ?? 1, this.#now(), signal);
+    this.#pump();
+    return permit;
   }
 
   /**
@@ -172,8 +147,7 @@ export class BudgetBucket implements RateLimiter {
     this.#wake = undefined;
     const now = this.#now();
     this.#refill(now);
-    while (this.#queue.length > 0) {
-      const head = this.#queue[0] as Waiter;
+    for (let head = this.#queue.head; head !== undefined; head = this.#queue.head) {
       let cost = head.cost;
       if (this.#mode === 'probing' && this.#flights.size > 0) return;
       if (this.#mode === 'paced') {
@@ -184,8 +158,7 @@ export class BudgetBucket implements RateLimiter {
         }
         this.#tokens -= cost;
       }
-      this.#queue.shift();
-      this.#grant(head, cost, now);
+      this.#queue.grantHead((waiter) => this.#permit(waiter, cost, now));
     }
   }
 
@@ -200,13 +173,13 @@ export class BudgetBucket implements RateLimiter {
     );
   }
 
-  #grant(waiter: Waiter, cost: number, now: number): void {
-    waiter.signal?.removeEventListener('abort', waiter.onAbort);
+  /** The granted request's permit: a flight until its answer or release. */
+  #permit(waiter: Waiter, cost: number, now: number): RateLimitPermit {
     const flight: Flight = { cost, overlap: new Set(this.#flights) };
     for (const other of this.#flights) other.overlap.add(flight);
     this.#flights.add(flight);
     let released = false;
-    waiter.resolve({
+    return {
       waitedMs: now - waiter.start,
       observe: (budget) => this.#answered(flight, budget),
       release: () => {
@@ -215,7 +188,7 @@ export class BudgetBucket implements RateLimiter {
         this.#flights.delete(flight);
         if (this.#mode === 'probing') this.#pump(); // the probe failed without an answer: probe again
       },
-    });
+    };
   }
 
   /** The answer to `flight` reported `budget` (undefined: the adapter found no figures in it). */

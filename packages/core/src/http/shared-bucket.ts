@@ -7,6 +7,7 @@ import { leasePlan, type LeasePlan } from './shared-lease.js';
 import type { BudgetStore, BudgetTake, SharedStateKey } from './shared-state.js';
 import { sleep as realSleep, type Sleep } from './sleep.js';
 import { LOW_BUDGET_RATIO } from './token-bucket.js';
+import { WaiterQueue, type Waiter } from './waiter-queue.js';
 
 /** A flight without an answer for this long is taken as ended (its daemon died): longer than any attempt lasts. */
 export const SHARED_FLIGHT_LIMIT_MS = 120_000;
@@ -37,15 +38,6 @@ export interface SharedBucketOptions {
   readonly sleep?: Sleep;
 }
 
-interface Waiter {
-  readonly cost: number;
-  readonly start: number;
-  readonly signal: AbortSignal | undefined;
-  readonly resolve: (permit: RateLimitPermit) => void;
-  readonly reject: (reason: unknown) => void;
-  readonly onAbort: () => void;
-}
-
 /**
  * A connection's rate limiter shared by every daemon on one Postgres: the budget is a row the
  * database refills by its own clock (`BudgetStore`, store/repos/rate-budgets.ts), so N daemons
@@ -74,7 +66,10 @@ export class SharedBucket implements RateLimiter {
   readonly #log: Logger | undefined;
   readonly #now: () => number;
   readonly #sleep: Sleep;
-  readonly #queue: Waiter[] = [];
+  // The wait in progress was for the head's cost: when it gives up, the next one (or none) decides afresh.
+  readonly #queue = new WaiterQueue((wasHead) => {
+    if (wasHead) this.#wake?.abort();
+  });
   /** Leased tokens not used yet, and until when they may be. */
   #pool = { tokens: 0, until: 0 };
   /** When recent requests were granted here: the demand a lease is sized by. */
@@ -112,28 +107,10 @@ export class SharedBucket implements RateLimiter {
   }
 
   acquire(signal?: AbortSignal, cost = 1): Promise<RateLimitPermit> {
-    if (signal?.aborted) return Promise.reject(signal.reason);
-    return new Promise<RateLimitPermit>((resolve, reject) => {
-      const waiter: Waiter = {
-        cost: this.#vendor ? (finiteAtLeast(cost, 0) ?? 1) : 1,
-        start: this.#now(),
-        signal,
-        resolve,
-        reject,
-        onAbort: () => {
-          const at = this.#queue.indexOf(waiter);
-          if (at < 0) return;
-          this.#queue.splice(at, 1);
-          reject(signal?.reason);
-          // The wait was for this request's cost: the next one (or none) decides afresh.
-          if (at === 0) this.#wake?.abort();
-        },
-      };
-      signal?.addEventListener('abort', waiter.onAbort, { once: true });
-      this.#queue.push(waiter);
-      this.#serveFromPool();
-      if (!this.#running && this.#queue.length > 0) void this.#run();
-    });
+    const permit = this.#queue.wait(this.#vendor ? (finiteAtLeast(cost, 0) ?? 1) : 1, this.#now(), signal);
+    this.#serveFromPool();
+    if (!this.#running && this.#queue.length > 0) void this.#run();
+    return permit;
   }
 
   /** Takes from the shared budget while requests wait: one round trip at a time, sleeping as told when short. */
@@ -141,8 +118,7 @@ export class SharedBucket implements RateLimiter {
     this.#running = true;
     let probeRetryMs = PROBE_RETRY_MS;
     try {
-      while (this.#queue.length > 0) {
-        const head = this.#queue[0] as Waiter;
+      for (let head = this.#queue.head; head !== undefined; head = this.#queue.head) {
         const cost = this.#vendor ? head.cost : this.#wanted();
         // A request's price is all or nothing; a lease takes what is there once half of it is (fewer round trips than waiting for all of it).
         const minCost = this.#vendor ? cost : Math.ceil(cost / 2);
@@ -162,7 +138,7 @@ export class SharedBucket implements RateLimiter {
           );
         } catch (err) {
           // The database is the budget: without it no request may go. Each waiting call fails with the store's error.
-          for (const waiter of this.#queue.splice(0)) this.#settle(waiter, () => waiter.reject(err));
+          this.#queue.rejectAll(err);
           return;
         }
         if (take.granted) {
@@ -214,39 +190,35 @@ export class SharedBucket implements RateLimiter {
     if (this.#vendor) return;
     if (!fresh && this.#now() > this.#pool.until) this.#pool = { tokens: 0, until: 0 };
     while (this.#pool.tokens >= 1 && this.#queue.length > 0) {
-      const waiter = this.#queue.shift() as Waiter;
       this.#pool.tokens -= 1;
       const now = this.#now();
       if (this.#plan.batch > 1) this.#recent.push(now);
-      this.#settle(waiter, () => waiter.resolve({ waitedMs: now - waiter.start }));
+      this.#queue.grantHead((waiter) => ({ waitedMs: now - waiter.start }));
     }
   }
 
   /** A granted flight goes to the request it was taken for, or to the next one that fits when that one gave up. */
   #grantFlight(take: BudgetTake, takenFor: Waiter): void {
-    const waiter = this.#queue[0];
+    const waiter = this.#queue.head;
     if (waiter === undefined || (waiter !== takenFor && waiter.cost > take.cost)) {
       this.#end(take, undefined, false);
       return;
     }
-    this.#queue.shift();
     let answered = false;
     const now = this.#now();
-    this.#settle(waiter, () =>
-      waiter.resolve({
-        waitedMs: now - waiter.start,
-        observe: (budget) => {
-          if (answered) return;
-          answered = true;
-          this.#end(take, budget, true);
-        },
-        release: () => {
-          if (answered) return;
-          answered = true;
-          this.#end(take, undefined, false);
-        },
-      }),
-    );
+    this.#queue.grantHead(() => ({
+      waitedMs: now - waiter.start,
+      observe: (budget) => {
+        if (answered) return;
+        answered = true;
+        this.#end(take, budget, true);
+      },
+      release: () => {
+        if (answered) return;
+        answered = true;
+        this.#end(take, undefined, false);
+      },
+    }));
   }
 
   /** Ends a flight in the shared row; `heard`: the vendor answered, with `budget` (or no figures). */
@@ -268,11 +240,6 @@ export class SharedBucket implements RateLimiter {
     this.#serial(() => this.#store.answer(this.#key, answer)).catch((err: unknown) => {
       this.#log?.warn({ err, connector: this.#key.connector, connection: this.#key.connectionId }, 'could not record a rate-limited answer in the shared budget; it stays conservative until the flight limit');
     });
-  }
-
-  #settle(waiter: Waiter, settle: () => void): void {
-    waiter.signal?.removeEventListener('abort', waiter.onAbort);
-    settle();
   }
 
   #serial<T>(statement: () => Promise<T>): Promise<T> {
