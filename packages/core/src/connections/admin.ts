@@ -7,13 +7,6 @@ import type { ConnectionLifecycle } from './lifecycle.js';
 import { SECRET_SETTING_KIND_PREFIX, type ConnectionStore } from './ports.js';
 import type { ConnectionRuntimeSet } from './runtime-set.js';
 
-/**
- * Every connection id (declared in YAML, made by consent or this API) has this shape: an id from a
- * request path without it names none, and is answered without the store (Postgres refuses a NUL
- * in text with an error, which would answer 500).
- */
-const CONNECTION_ID_SHAPE = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
-
 /** A connection as the admin API shows it: credentials by kind and expiry only, never a value. */
 export interface ConnectionView {
   readonly id: string;
@@ -144,7 +137,6 @@ export class ConnectionAdmin {
   }
 
   async #setStatus(id: string, status: ConnectionStatus, reason: string | null): Promise<ConnectionView> {
-    if (!CONNECTION_ID_SHAPE.test(id)) throw CONNECTION_NOT_FOUND({ connection: id });
     const record = await this.#deps.store.setStatus(id, status, reason);
     if (record === undefined) throw CONNECTION_NOT_FOUND({ connection: id });
     await this.#deps.lifecycle.attach(record);
@@ -152,7 +144,6 @@ export class ConnectionAdmin {
   }
 
   async #found(id: string): Promise<ConnectionRecord> {
-    if (!CONNECTION_ID_SHAPE.test(id)) throw CONNECTION_NOT_FOUND({ connection: id });
     const record = await this.#deps.store.get(id);
     if (record === undefined) throw CONNECTION_NOT_FOUND({ connection: id });
     return record;
