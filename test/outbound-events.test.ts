@@ -5,9 +5,9 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { createLogger, openStore, type Store } from '@connectd/core';
-import { createTestDatabases, storeBackends, waitFor, type StoreBackend } from '@connectd/core/testing';
+import { createTestDatabases, storeBackends, waitFor } from '@connectd/core/testing';
 import { startDaemonProcess, type DaemonProcess } from './support/daemon-process.js';
+import { freshTarget } from './support/sync-project.js';
 
 // Issue 15 acceptance: an app stub on loopback receives every change, in order per key, across a
 // SIGKILL of the daemon in the middle of delivery and a 10-minute outage of the app (the daemon's
@@ -16,7 +16,6 @@ import { startDaemonProcess, type DaemonProcess } from './support/daemon-process
 // of the Standard Webhooks scheme below, written here and not imported. Beside it, an endpoint that
 // answers 500 and times out gets everything too, and a healthy one is never held up.
 
-const silentLog = createLogger({ level: 'silent', destination: { write: () => undefined } });
 const WEBHOOK_SECRET = 'storq-outbound-test-secret';
 const APP_SECRET = `whsec_${Buffer.from('the app and connectd share this key').toString('base64')}`;
 const ADMIN_TOKEN = 'outbound-test-admin-token-0123456789';
@@ -152,15 +151,6 @@ connectors:
   return path;
 }
 
-async function freshTarget(backend: StoreBackend): Promise<{ env: Record<string, string>; open(): Promise<Store> }> {
-  if (backend === 'postgres') {
-    const databaseUrl = await dbs.createPostgresDatabase();
-    return { env: { DATABASE_URL: databaseUrl }, open: () => openStore({ databaseUrl, dataDir: tmpdir(), log: silentLog }) };
-  }
-  const dataDir = await dbs.createDataDir();
-  return { env: { CONNECTD_DATA_DIR: dataDir }, open: () => openStore({ dataDir, log: silentLog }) };
-}
-
 /** Receipts in arrival order with redeliveries dropped by webhook-id: what the app's dedupe keeps. */
 const deduped = (receipts: readonly Receipt[]): Receipt[] => [...new Map(receipts.map((r) => [r.id, r])).values()];
 const changeReceipts = (receipts: readonly Receipt[]): Receipt[] => deduped(receipts).filter((r) => r.type.startsWith('inventory_level.'));
@@ -204,7 +194,7 @@ describe.each(storeBackends())('outbound events to the app on %s', (backend) => 
     cleanups.push(app.close, healthy.close, flaky.close);
 
     const config = writeConfig();
-    const target = await freshTarget(backend);
+    const target = await freshTarget(backend, dbs);
     const env = {
       ...target.env,
       STORQ_WEBHOOK_SECRET: WEBHOOK_SECRET,
