@@ -25,7 +25,7 @@ export default defineConfig({
     ],
   },
   test: {
-    include: ['packages/*/src/**/*.test.ts', 'packages/*/test/**/*.test.ts', 'test/**/*.test.ts'],
+    include: ['packages/*/src/**/*.test.ts', 'packages/*/test/**/*.test.ts', 'test/**/*.test.ts', 'examples/third-party/*/src/**/*.test.ts'],
     // Bounds, not assertions: a process test starts daemons (PGlite's first open runs initdb).
     testTimeout: 60_000,
     hookTimeout: 60_000,

@@ -2,7 +2,7 @@
  * `shopify/graphql`, the default: the GraphQL Admin API (REST is legacy since 2024-10 and new
  * public apps must use GraphQL), paced by its calculated-cost budget so no query is throttled.
  */
-import type { ConnectorPreset } from '@connectd/core/connector';
+import { definePreset, type PresetStream } from '@connectd/core/connector';
 import {
   LEVEL_NODE_TO_INVENTORY_LEVEL,
   LINE_NODE_TO_TRANSACTION,
@@ -15,11 +15,15 @@ import { SHOPIFY_API_VERSION, SHOPIFY_AUTH, SHOPIFY_BASE_URL, SHOPIFY_WEBHOOKS }
 import { LEVELS_QUERY, LOCATIONS_QUERY, ORDERS_QUERY, PAGE_SIZE, VARIANTS_QUERY } from './queries.js';
 
 /** A GraphQL request to the Admin API endpoint. */
-const graphql = (query: string, variables: Readonly<Record<string, unknown>>) => ({ method: 'POST', path: '/graphql.json', graphql: { query, variables } });
+const graphql = (query: string, variables: Readonly<Record<string, unknown>>): PresetStream['request'] => ({
+  method: 'POST',
+  path: '/graphql.json',
+  graphql: { query, variables },
+});
 /** Relay paging: `endCursor` sent back as `$after` (the paginator stops on `hasNextPage: false`). */
 const relay = (connection: string) => ({ type: 'cursor', path: `$.data.${connection}.pageInfo.endCursor`, param: 'after', in: 'body', body_path: 'variables.after' });
 /** Incremental through the search query: `updated_at:>'<mark>'` in `$search`. */
-const since = (field: string) => ({
+const since = (field: string): NonNullable<PresetStream['incremental']> => ({
   cursor_field: field,
   in: 'graphql_variable',
   variable: 'search',
@@ -72,7 +76,7 @@ const STREAMS = {
       { entity: 'transaction', records: ORDER_NODE_SALE_LINES, map: LINE_NODE_TO_TRANSACTION },
     ],
   },
-};
+} satisfies Readonly<Record<string, PresetStream>>;
 
 /**
  * `shopify/graphql`: OAuth for any shop (see preset-parts.ts), the GraphQL Admin API paced by
@@ -86,7 +90,7 @@ const STREAMS = {
  * //   auth: { client_id: ${SHOPIFY_CLIENT_ID}, client_secret: ${SHOPIFY_CLIENT_SECRET}, callback_check: { secret: ${SHOPIFY_CLIENT_SECRET} } }
  * //   webhooks: { verify: { secret: ${SHOPIFY_CLIENT_SECRET} } }
  */
-export const shopifyGraphqlPreset: ConnectorPreset = {
+export const shopifyGraphqlPreset = definePreset({
   description: 'Shopify through the GraphQL Admin API: locations, variants, inventory and orders, paced by the cost budget',
   config: {
     description: 'Shopify (GraphQL Admin API): stores, products, stock, orders and sales',
@@ -101,4 +105,4 @@ export const shopifyGraphqlPreset: ConnectorPreset = {
     streams: STREAMS,
     webhooks: SHOPIFY_WEBHOOKS,
   },
-};
+});

@@ -29,8 +29,6 @@ export { SHOP_DOMAIN_PATTERN, SHOPIFY_API_VERSION, SHOPIFY_SCOPES } from './pres
 
 export default defineConnector({
   meta: {
-    name: '@connectd/connector-shopify',
-    version: '0.1.0',
     namespace: 'shopify',
     engine: '^0.1.0',
     // Shopify sends the Admin API token in this header, not in Authorization.

@@ -3,6 +3,7 @@
  * out, the callback's HMAC and shop checked, expiring offline tokens, a non-expiring token migrated
  * once, revoked on delete) and the webhooks, including the mandatory compliance topics.
  */
+import type { PresetConfig, PresetWebhooks } from '@connectd/core/connector';
 import {
   LEVEL_REST_TO_INVENTORY_LEVEL,
   LINE_REST_TO_TRANSACTION,
@@ -49,7 +50,7 @@ export const SHOPIFY_AUTH = {
   },
   header: 'X-Shopify-Access-Token',
   prefix: '',
-};
+} satisfies NonNullable<PresetConfig['auth']>;
 
 /** The Admin API under the shop's origin, at the pinned version. */
 export const SHOPIFY_BASE_URL = `${SHOP_ORIGIN}/admin/api/{version}`;
@@ -82,4 +83,4 @@ export const SHOPIFY_WEBHOOKS = {
     'customers/redact': { record: 'customer redaction: connectd keeps no customer data; the app redacts its own records' },
     'shop/redact': { erase_connection_data: true },
   },
-};
+} satisfies PresetWebhooks;

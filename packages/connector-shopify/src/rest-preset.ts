@@ -2,7 +2,7 @@
  * `shopify/rest`: the legacy REST Admin API, for apps that still use it, paced by the call-limit
  * header (a leaky bucket of 40 requests leaking 2 a second on the standard plan).
  */
-import type { ConnectorPreset } from '@connectd/core/connector';
+import { definePreset, type PresetStream } from '@connectd/core/connector';
 import {
   LEVEL_REST_TO_INVENTORY_LEVEL,
   LINE_REST_TO_TRANSACTION,
@@ -62,13 +62,13 @@ const STREAMS = {
       { entity: 'transaction', records: ORDER_REST_SALE_LINES, map: LINE_REST_TO_TRANSACTION },
     ],
   },
-};
+} satisfies Readonly<Record<string, PresetStream>>;
 
 /**
  * `shopify/rest`: the same OAuth and webhooks as `shopify/graphql`, the REST endpoints, paced by
  * `shopify/call-limit` (the `X-Shopify-Shop-Api-Call-Limit` header) over a declared 2/s, burst 40.
  */
-export const shopifyRestPreset: ConnectorPreset = {
+export const shopifyRestPreset = definePreset({
   description: 'Shopify through the legacy REST Admin API: locations, products, inventory and orders, paced by the call limit',
   config: {
     description: 'Shopify (REST Admin API): stores, products, stock, orders and sales',
@@ -82,4 +82,4 @@ export const shopifyRestPreset: ConnectorPreset = {
     streams: STREAMS,
     webhooks: SHOPIFY_WEBHOOKS,
   },
-};
+});

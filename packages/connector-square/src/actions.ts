@@ -4,6 +4,7 @@
  * nothing), so a write that carries one is safe to repeat: declared `idempotent: true`, it is
  * retried on timeouts and 5xx like a read.
  */
+import type { PresetAction } from '@connectd/core/connector';
 
 /** A JSON Schema for the action inputs (draft-07, as ajv compiles it). */
 type Schema = Readonly<Record<string, unknown>>;
@@ -27,7 +28,7 @@ export const SET_INVENTORY_COUNT_INPUT: Schema = {
 };
 
 /** The `actions:` block of the preset. Needs the INVENTORY_WRITE scope (not in the read-only default scopes). */
-export const SQUARE_ACTIONS: Readonly<Record<string, unknown>> = {
+export const SQUARE_ACTIONS = {
   set_inventory_count: {
     description: 'Sets the IN_STOCK count of a variation at a location (a PHYSICAL_COUNT); needs INVENTORY_WRITE',
     input_schema: SET_INVENTORY_COUNT_INPUT,
@@ -52,4 +53,4 @@ export const SQUARE_ACTIONS: Readonly<Record<string, unknown>> = {
     },
     map: '{ "catalog_object_id": counts[0].catalog_object_id, "location_id": counts[0].location_id, "quantity": counts[0].quantity, "calculated_at": counts[0].calculated_at }',
   },
-};
+} satisfies Readonly<Record<string, PresetAction>>;

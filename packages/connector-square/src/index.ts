@@ -18,8 +18,6 @@ export {
 
 export default defineConnector({
   meta: {
-    name: '@connectd/connector-square',
-    version: '0.1.0',
     namespace: 'square',
     engine: '^0.1.0',
     // Square's webhook signature key and application secret, if a log line ever carries them as fields.

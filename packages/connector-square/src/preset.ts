@@ -5,7 +5,7 @@
  * when it is the sandbox or a fake). Facts and the assumptions where Square's docs are silent are
  * in README.md.
  */
-import type { ConnectorPreset } from '@connectd/core/connector';
+import { definePreset, type PresetStream, type PresetWebhooks } from '@connectd/core/connector';
 import { SQUARE_ACTIONS } from './actions.js';
 import {
   CATALOG_OBJECT_TO_PRODUCTS,
@@ -130,7 +130,7 @@ const STREAMS = {
     entity: 'transaction',
     map: PAYMENT_TO_TRANSACTION,
   },
-};
+} satisfies Readonly<Record<string, PresetStream>>;
 
 const WEBHOOKS = {
   // The key and the notification URL come from the config file; Square signs URL + body.
@@ -160,7 +160,7 @@ const WEBHOOKS = {
     'catalog.version.updated': { run_stream: 'catalog' },
     'oauth.authorization.revoked': { mark_connection: 'needs_reauth' },
   },
-};
+} satisfies PresetWebhooks;
 
 /**
  * `square/default`: OAuth (code flow, JSON token requests, space-separated scopes, refreshed 23
@@ -175,7 +175,7 @@ const WEBHOOKS = {
  * //   auth: { client_id: ${SQUARE_APPLICATION_ID}, client_secret: ${SQUARE_APPLICATION_SECRET} }
  * //   webhooks: { verify: { secret: ${SQUARE_WEBHOOK_SIGNATURE_KEY}, url: ${SQUARE_WEBHOOK_URL} } }
  */
-export const squareDefaultPreset: ConnectorPreset = {
+export const squareDefaultPreset = definePreset({
   description: 'Square point of sale: locations, catalog, inventory, orders and payments, with OAuth and signed webhooks',
   config: {
     description: 'Square point of sale: stores, products, stock, orders and sales',
@@ -208,4 +208,4 @@ export const squareDefaultPreset: ConnectorPreset = {
     webhooks: WEBHOOKS,
     actions: SQUARE_ACTIONS,
   },
-};
+});

@@ -3,6 +3,7 @@
  * `external_id` or accept an idempotency header; its guide tells clients to look the order up
  * first. Each action therefore declares a lookup that finds an earlier success before a retry.
  */
+import type { PresetAction } from '@connectd/core/connector';
 
 /** A JSON Schema for the action inputs (draft-07, as ajv compiles it). */
 type Schema = Readonly<Record<string, unknown>>;
@@ -41,7 +42,7 @@ export const CREATE_PRODUCT_INPUT: Schema = {
 };
 
 /** The `actions:` block of the preset. */
-export const STORQ_ACTIONS: Readonly<Record<string, unknown>> = {
+export const STORQ_ACTIONS = {
   create_order: {
     description: 'Creates a fulfilment order; an order with the same external_id is looked up first, so retries create it once',
     input_schema: CREATE_ORDER_INPUT,
@@ -67,4 +68,4 @@ export const STORQ_ACTIONS: Readonly<Record<string, unknown>> = {
     },
     map: '{ "id": id, "sku": sku, "name": name, "created_at": created_at }',
   },
-};
+} satisfies Readonly<Record<string, PresetAction>>;

@@ -17,7 +17,8 @@ describe('storq/default', () => {
   it('holds no environment: no ${VAR}, no token and no secret, which the config file supplies', () => {
     expect(strings(config).filter((s) => s.includes('${'))).toEqual([]);
     expect(config.auth).toEqual({ type: 'bearer' });
-    expect(config.webhooks.verify).toEqual({ type: 'storq/signature' });
+    // Core's hmac set to storq's signature; the secret is the file's (preset-signature.test.ts).
+    expect(config.webhooks.verify).toEqual({ type: 'hmac', header: ['Storq-Signature', 'storq.io-signature'], algorithm: 'sha256', encoding: 'hex' });
   });
 
   it('paces requests at 10/s with a burst of 20 and retries 429 and 5xx', () => {

@@ -4,7 +4,7 @@
  * URL, API key, webhook secret). Where storq's guide is silent (pagination, error bodies, update
  * times) this follows the model documented in the package README under "Assumptions".
  */
-import type { ConnectorPreset } from '@connectd/core/connector';
+import { definePreset, type PresetStream, type PresetWebhooks } from '@connectd/core/connector';
 import { STORQ_ACTIONS } from './actions.js';
 import { ORDER_TO_ORDER, PRODUCT_TO_PRODUCT, SHIPPED_ORDER_TO_ORDER, STOCK_TO_INVENTORY_LEVEL } from './mappings.js';
 
@@ -15,6 +15,12 @@ export const STORQ_PAGE_SIZE = 100;
 
 /** Cursor pagination of `/stock` and `/products`: `next_cursor` in the body, sent back as `?cursor=`. */
 const NEXT_CURSOR = { type: 'cursor', path: '$.next_cursor', param: 'cursor' } as const;
+
+/**
+ * The header names storq signs webhooks under, in the order they are tried: its guide names
+ * `Storq-Signature` in its prose but reads `storq.io-signature` in its JS sample.
+ */
+export const STORQ_SIGNATURE_HEADERS = ['Storq-Signature', 'storq.io-signature'] as const;
 
 const STREAMS = {
   stock: {
@@ -44,18 +50,19 @@ const STREAMS = {
     entity: 'order',
     map: ORDER_TO_ORDER,
   },
-};
+} satisfies Readonly<Record<string, PresetStream>>;
 
 const WEBHOOKS = {
-  // The secret comes from the config file: `verify: { secret: ${STORQ_WEBHOOK_SECRET} }`.
-  verify: { type: 'storq/signature' },
+  // storq signs the raw body with HMAC-SHA256, hex, under either header name. The secret comes from
+  // the config file: `verify: { secret: ${STORQ_WEBHOOK_SECRET} }`.
+  verify: { type: 'hmac', header: STORQ_SIGNATURE_HEADERS, algorithm: 'sha256', encoding: 'hex' },
   event_id: '$.id',
   event_type: '$.type',
   events: {
     'stock.updated': { entity: 'inventory_level', records: '$.data.object', map: STOCK_TO_INVENTORY_LEVEL },
     'order.shipped': { entity: 'order', records: '$.data.object', map: SHIPPED_ORDER_TO_ORDER },
   },
-};
+} satisfies PresetWebhooks;
 
 /**
  * `storq/default`: bearer auth, 10 requests/s (burst 20), retries on 429 (honouring Retry-After)
@@ -69,7 +76,7 @@ const WEBHOOKS = {
  * //   auth: { token: ${STORQ_API_KEY} }
  * //   webhooks: { verify: { secret: ${STORQ_WEBHOOK_SECRET} } }
  */
-export const storqDefaultPreset: ConnectorPreset = {
+export const storqDefaultPreset = definePreset({
   description: 'storq.io stock, products and orders: streams, webhooks and the create_order / create_product actions',
   config: {
     description: 'storq.io warehouse stock and fulfilment orders',
@@ -83,4 +90,4 @@ export const storqDefaultPreset: ConnectorPreset = {
     webhooks: WEBHOOKS,
     actions: STORQ_ACTIONS,
   },
-};
+});

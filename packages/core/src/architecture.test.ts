@@ -36,7 +36,8 @@ const RULES: Record<string, { may: string[]; types?: string[] }> = {
   daemon: {
     may: ['errors', 'log', 'config', 'connector', 'mapping', 'http', 'auth', 'store', 'jobs', 'webhooks', 'sync', 'actions', 'oauth', 'project', 'connections', 'replay', 'status', 'retention', 'persist', 'destinations', 'changes', 'flows'],
   },
-  cli: { may: ['daemon', 'project', 'replay', 'config', 'errors', 'log'], types: ['status', 'jobs'] },
+  scaffold: { may: ['errors'] },
+  cli: { may: ['daemon', 'project', 'replay', 'config', 'errors', 'log', 'scaffold'], types: ['status', 'jobs'] },
 };
 
 /** SQL statements in string literals: only store/ may hold them (and testing/, whose kits inspect a test's store). */

@@ -43,4 +43,9 @@ export type {
   WebhookRejectReason,
   WebhookVerifierRuntime,
 } from './connector/index.js';
+// Presets are typed by the config shapes, which live in config/ (above the contract's folder).
+export { definePreset } from './config/index.js';
+export type { PresetAction, PresetConfig, PresetStream, PresetWebhookEvent, PresetWebhooks, TypedPreset } from './config/index.js';
 export { defineError, isConnectdError } from './errors/index.js';
+// Exported so a plugin that emits declarations can export the errors it defines.
+export type { ErrorFactory } from './errors/index.js';

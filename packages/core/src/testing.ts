@@ -48,3 +48,23 @@ export { saveTokenSet } from './oauth/index.js';
 // Signing connect session tokens the way the daemon does (a test forges an expired one with the real key).
 export { sessionKeyFrom, signSessionToken } from './oauth/index.js';
 export { projectYaml as webhookProcessingYaml } from './testing/webhook-processing.js';
+// The plugin author's tester: components and presets checked the way core uses them.
+export { testComponent, formatAjvErrors } from './testing/test-component.js';
+export type { InvalidComponentCase, TestComponentOptions, TestComponentReport, ValidComponentCase } from './testing/test-component.js';
+export { testPreset, DEFAULT_TEST_BASE_URL } from './testing/test-preset.js';
+export type { PresetSample, TestPresetOptions, TestPresetReport } from './testing/test-preset.js';
+export { presetWebhookVerifier } from './testing/preset-webhook-verifier.js';
+export type { PresetWebhookVerifier, PresetWebhookVerifierOptions } from './testing/preset-webhook-verifier.js';
+export { CasesFailed } from './testing/case-failures.js';
+export type { CaseFailure } from './testing/case-failures.js';
+export { createTestContext } from './testing/component-context.js';
+export type { CapturedLogLine, TestComponentContext, TestContextOptions } from './testing/component-context.js';
+export { loadInMemoryPlugin, IN_MEMORY_PLUGIN_NAME, IN_MEMORY_PLUGIN_VERSION } from './testing/in-memory-plugin.js';
+export type { InMemoryLoad } from './testing/in-memory-plugin.js';
+// A fake REST vendor in a few lines: routes, paging styles, faults, signed webhooks.
+export { createFakeVendor } from './testing/fake-vendor.js';
+export type { FakeVendor, FakeVendorOptions, Listed, RecordsRouteOptions, VendorExchange, VendorFault, VendorHandler, VendorRouteContext } from './testing/fake-vendor.js';
+export { DEFAULT_VENDOR_MAX_PAGE_SIZE, DEFAULT_VENDOR_PAGE_SIZE, compareCursorKeys, decodeCursor, encodeCursor, pageAnswer, pageOf, pageSizeOf, servePage } from './testing/fake-vendor-paging.js';
+export type { CursorKey, PagePosition, PagingOptions, PagingParams, PagingProblem, PagingStyle, RecordSource, SourceSlice, VendorPage } from './testing/fake-vendor-paging.js';
+export { webhookSender, DEFAULT_WEBHOOK_SEND_TIMEOUT_MS } from './testing/fake-vendor-webhooks.js';
+export type { WebhookSender, WebhookSendOptions, WebhookSendResult, WebhookSigning } from './testing/fake-vendor-webhooks.js';

@@ -1,4 +1,4 @@
-import type { FakeAnswer, FakeReply, RecordedRequest } from './core-test-kit.js';
+import type { FakeAnswer, FakeReply, FakeVendor, RecordedRequest } from './core-test-kit.js';
 import type { FaultPlan, ShopifyFaultKind } from './faults.js';
 import { serveGraphql, type ThrottledStatus } from './graphql-api.js';
 import type { OAuthContext } from './oauth-app.js';
@@ -9,7 +9,7 @@ import { serveRest } from './rest-api.js';
 import { restError } from './rest-paging.js';
 import type { ShopRuntime } from './shop-runtime.js';
 
-/** What the request handler reaches. */
+/** What the endpoints reach. */
 export interface ShopifyApiContext {
   readonly oauth: OAuthContext;
   readonly faults: FaultPlan;
@@ -26,9 +26,8 @@ export interface ShopifyApiContext {
   readonly requestId: () => string;
 }
 
-/** What the handler did with one request, for the request log. */
-export interface ApiOutcome {
-  readonly reply: FakeReply;
+/** What answering one request learned, for the request log. */
+export interface ApiNote {
   readonly shop: string | null;
   /** The endpoint served, e.g. `GET /admin/api/{version}/products.json`; null for unknown paths. */
   readonly route: string | null;
@@ -41,11 +40,42 @@ export interface ApiOutcome {
   readonly rateLimited: boolean;
 }
 
+/** The notes of the requests answered so far, kept until the log reads them. */
+export type ApiNotes = WeakMap<RecordedRequest, ApiNote>;
+
+/** An Admin API request that passed the token check: its shop, its version's headers, its token's scopes. */
+export interface AdminCall {
+  readonly runtime: ShopRuntime;
+  readonly resource: string;
+  readonly note: ApiNote;
+  readonly headers: Record<string, string>;
+  /** The scopes of the token. */
+  readonly scopes: readonly string[];
+}
+
+/** What the Admin API's token check hands its endpoints, and the log's notes. */
+export interface ApiBooks {
+  readonly notes: ApiNotes;
+  readonly calls: WeakMap<RecordedRequest, AdminCall>;
+}
+
 const INVALID_TOKEN = '[API] Invalid API key or access token (unrecognized login or wrong password)';
 const REST_THROTTLED = 'Exceeded 2 calls per second for api client. Reduce request rates to resume uninterrupted service.';
-const notFound = (): FakeAnswer => restError(404, 'Not Found');
+const OPEN = { authorize: false } as const;
 
-const base = (shop: string | null, kind: ApiOutcome['kind'] = 'other'): Omit<ApiOutcome, 'reply'> => ({
+/**
+ * Shopify's 404, `{"errors":"Not Found"}`.
+ * @example
+ * shopifyNotFound(); // { status: 404, json: { errors: 'Not Found' } }
+ */
+export const shopifyNotFound = (): FakeAnswer => restError(404, 'Not Found');
+
+/**
+ * The note of a request nothing more is known of than its shop and kind.
+ * @example
+ * baseNote('acme.myshopify.com', 'rest'); // { shop, kind: 'rest', route: null, fault: null, … }
+ */
+export const baseNote = (shop: string | null, kind: ApiNote['kind'] = 'other'): ApiNote => ({
   shop,
   route: null,
   kind,
@@ -57,71 +87,96 @@ const base = (shop: string | null, kind: ApiOutcome['kind'] = 'other'): Omit<Api
   rateLimited: false,
 });
 
-const safeDecode = (segment: string): string => {
-  try {
-    return decodeURIComponent(segment);
-  } catch {
-    return segment;
-  }
-};
+/**
+ * The parts of an Admin API path, `/{shop}/admin/api/{version}/{resource}`, or undefined.
+ * @example
+ * adminPath('/acme.myshopify.com/admin/api/2025-10/graphql.json'); // { shop: 'acme.myshopify.com', asked: '2025-10', resource: 'graphql.json' }
+ */
+export function adminPath(path: string): { readonly shop: string; readonly asked: string; readonly resource: string } | undefined {
+  const match = /^\/([^/]+)\/admin\/api\/([^/]+)\/(.+)$/.exec(path);
+  return match === null ? undefined : { shop: match[1]!, asked: match[2]!, resource: match[3]! };
+}
 
+/**
+ * Whether an Admin API resource is GraphQL's endpoint or a REST one.
+ * @example
+ * kindOf('graphql.json'); // 'graphql'
+ */
+export const kindOf = (resource: string): 'graphql' | 'rest' => (resource === 'graphql.json' ? 'graphql' : 'rest');
 const withHeaders = (reply: FakeReply, headers: Record<string, string>): FakeReply => ('fault' in reply ? reply : { ...reply, headers: { ...reply.headers, ...headers } });
 
 /**
- * Serves one request to the fake Shopify. The first path segment names the shop
- * (`/{domain}/admin/...`); unknown shops and paths: 404 `{"errors":"Not Found"}`. OAuth endpoints
- * are served as they are (token requests with their own fault script); an Admin API request
- * meets, in order: injected faults, the API version (falling forward), the access token (401),
- * then GraphQL's points bucket or REST's call bucket (429 with `Retry-After`), then the endpoint.
+ * Registers one shop's endpoints on a fake vendor, under `/{domain}`: OAuth authorize and the
+ * token endpoint open (they authenticate by their query and body), the Admin API (REST and
+ * GraphQL) behind {@link adminTokenCheck}. A dropped token answer (see `dropTokenAnswers`) is
+ * served, tokens issued or rotated, then reset.
  * @example
- * const outcome = serveShopify(context, request); // outcome.reply goes back through the fake HTTP server
+ * registerShop(vendor, context, runtime, { notes, calls: new WeakMap() });
  */
-export function serveShopify(context: ShopifyApiContext, request: RecordedRequest): ApiOutcome {
-  const match = /^\/([^/]+)(\/admin\/.*)$/.exec(request.path);
-  const runtime = match === null ? undefined : context.shop(safeDecode(match[1]!).toLowerCase());
-  if (match === null || runtime === undefined) return { ...base(null), reply: notFound() };
-  const path = match[2]!;
-  const method = request.method.toUpperCase();
+export function registerShop(vendor: FakeVendor, context: ShopifyApiContext, runtime: ShopRuntime, books: ApiBooks): void {
   const shop = runtime.domain;
-  if (path === '/admin/oauth/authorize' && method === 'GET') return { ...base(shop, 'oauth'), route: 'GET /admin/oauth/authorize', reply: authorize(context.oauth, shop, request.query) };
-  if (path === '/admin/oauth/access_token' && method === 'POST') {
-    const route = 'POST /admin/oauth/access_token';
-    const decision = context.faults.decideToken();
-    if ('reply' in decision) return { ...base(shop, 'oauth'), route, fault: 'scripted', reply: decision.reply };
-    // A dropped answer: the request is served (tokens issued, rotated), then the connection is reset.
-    const answer = obtainToken(context.oauth, shop, request);
-    return { ...base(shop, 'oauth'), route, reply: decision.drop ? { fault: 'reset' } : answer, fault: decision.drop ? 'dropped' : null };
-  }
-  const api = /^\/admin\/api\/([^/]+)\/(.+)$/.exec(path);
-  if (api === null) return { ...base(shop), reply: notFound() };
-  return serveAdminApi(context, runtime, request, api[1]!, api[2]!);
+  const note = (request: RecordedRequest, route: string, fault: ShopifyFaultKind | null = null): void => void books.notes.set(request, { ...baseNote(shop, 'oauth'), route, fault });
+  vendor
+    .route(
+      'GET',
+      `/${shop}/admin/oauth/authorize`,
+      (request) => (note(request, 'GET /admin/oauth/authorize'), authorize(context.oauth, shop, request.query)),
+      OPEN,
+    )
+    .route(
+      'POST',
+      `/${shop}/admin/oauth/access_token`,
+      (request) => {
+        const drop = context.faults.dropTokenAnswer();
+        const answer = obtainToken(context.oauth, shop, request);
+        note(request, 'POST /admin/oauth/access_token', drop ? 'dropped' : null);
+        return drop ? { fault: 'reset' } : answer;
+      },
+      OPEN,
+    )
+    .route('*', `/${shop}/admin/api/{version}/*`, (request) => serveAdminApi(context, books, books.calls.get(request)!, request));
 }
 
-function serveAdminApi(context: ShopifyApiContext, runtime: ShopRuntime, request: RecordedRequest, asked: string, resource: string): ApiOutcome {
-  const graphql = resource === 'graphql.json';
-  const kind = graphql ? 'graphql' : 'rest';
-  const shop = runtime.domain;
-  const decision = context.faults.decide();
-  if (decision.kind !== 'none') return { ...base(shop, kind), fault: decision.kind, reply: decision.reply };
-  const apiVersion = context.apiVersions.includes(asked) ? asked : context.apiVersions[0]!;
-  const route = `${request.method.toUpperCase()} /admin/api/{version}/${resource}`;
-  const headers = { 'x-shopify-api-version': apiVersion, 'x-request-id': context.requestId() };
-  const outcome = { ...base(shop, kind), route, apiVersion, fault: decision.delayMs > 0 ? ('slow' as const) : null };
-  const done = (partial: Partial<ApiOutcome> & { reply: FakeReply }): ApiOutcome => {
-    const reply = withHeaders(partial.reply, headers);
-    return { ...outcome, ...partial, reply: decision.delayMs > 0 && !('fault' in reply) ? { ...reply, delayMs: decision.delayMs } : reply };
+/**
+ * The Admin API's token check (core's `authorize` hook): `X-Shopify-Access-Token` must be a live
+ * token of the path's shop, with the app installed; else 401 `[API] Invalid API key…`, counted
+ * in the shop's stats. Either way the answer carries `X-Shopify-API-Version` (the asked version,
+ * falling forward to the oldest) and a fresh `X-Request-Id`.
+ * @example
+ * createFakeVendor({ authorize: adminTokenCheck(context, books) });
+ */
+export function adminTokenCheck(context: ShopifyApiContext, books: ApiBooks): (request: RecordedRequest) => true | FakeReply {
+  return (request) => {
+    const { shop, asked, resource } = adminPath(request.path)!;
+    const runtime = context.shop(shop)!;
+    const kind = kindOf(resource);
+    const apiVersion = context.apiVersions.includes(asked) ? asked : context.apiVersions[0]!;
+    const headers = { 'x-shopify-api-version': apiVersion, 'x-request-id': context.requestId() };
+    const note = { ...baseNote(shop, kind), route: `${request.method.toUpperCase()} /admin/api/{version}/${resource}`, apiVersion };
+    books.notes.set(request, note);
+    const token = request.headers['x-shopify-access-token'];
+    const access = typeof token === 'string' ? context.oauth.ledger.access(token) : 'unknown';
+    if (typeof access === 'string' || access.shop !== shop || !runtime.installed) {
+      runtime.count(kind);
+      return withHeaders(restError(401, INVALID_TOKEN), headers);
+    }
+    books.calls.set(request, { runtime, resource, note, headers, scopes: access.scopes });
+    return true;
   };
-  const token = request.headers['x-shopify-access-token'];
-  const access = typeof token === 'string' ? context.oauth.ledger.access(token) : 'unknown';
-  if (typeof access === 'string' || access.shop !== shop || !runtime.installed) {
-    runtime.count(kind);
-    return done({ reply: restError(401, INVALID_TOKEN) });
-  }
+}
+
+function serveAdminApi(context: ShopifyApiContext, books: ApiBooks, call: AdminCall, request: RecordedRequest): FakeReply {
+  const { runtime, resource, scopes } = call;
+  const done = (partial: Partial<ApiNote> & { readonly reply: FakeReply }): FakeReply => {
+    const { reply, ...rest } = partial;
+    books.notes.set(request, { ...call.note, ...rest });
+    return withHeaders(reply, call.headers);
+  };
   const nowMs = context.now();
-  const ordersWindowDays = access.scopes.includes('read_all_orders') ? undefined : context.ordersWindowDays;
-  const resolve = { state: runtime.state, scopes: access.scopes, nowMs, ordersWindowDays };
-  if (graphql) {
-    if (request.method.toUpperCase() !== 'POST') return done({ reply: notFound() });
+  const ordersWindowDays = scopes.includes('read_all_orders') ? undefined : context.ordersWindowDays;
+  const resolve = { state: runtime.state, scopes, nowMs, ordersWindowDays };
+  if (kindOf(resource) === 'graphql') {
+    if (request.method.toUpperCase() !== 'POST') return done({ reply: shopifyNotFound() });
     const served = serveGraphql({ resolve, bucket: runtime.points, maxQueryCost: context.maxQueryCost, throttledStatus: context.throttledStatus }, request);
     runtime.count('graphql', { throttled: served.throttled, points: served.actualCost ?? 0 });
     return done({ reply: served.answer, requestedCost: served.requestedCost, actualCost: served.actualCost, throttled: served.throttled });
@@ -133,6 +188,6 @@ function serveAdminApi(context: ShopifyApiContext, runtime: ShopRuntime, request
     return done({ reply: restError(429, REST_THROTTLED, { ...callLimit, 'retry-after': retryAfterText(take.retryAfterSeconds) }), rateLimited: true });
   }
   runtime.count('rest');
-  const apiBase = `${context.baseUrl()}/${shop}/admin/api/${apiVersion}`;
+  const apiBase = `${context.baseUrl()}/${runtime.domain}/admin/api/${call.note.apiVersion}`;
   return done({ reply: withHeaders(serveRest({ ...resolve, apiBase }, resource, request), callLimit) });
 }

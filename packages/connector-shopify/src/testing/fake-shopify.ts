@@ -1,7 +1,7 @@
-import { createFakeHttpServer, type FakeReply, type RecordedRequest } from './core-test-kit.js';
-import { serveShopify, type ShopifyApiContext } from './fake-shopify-api.js';
+import { registerShop, type ShopifyApiContext } from './fake-shopify-api.js';
 import { shopHandle, type FakeShopifyShop } from './fake-shopify-shop.js';
 import type { FakeShopify, FakeShopifyOptions, ShopifyRequestRecord } from './fake-shopify-types.js';
+import { startShopifyVendor } from './fake-shopify-vendor.js';
 import { FaultPlan } from './faults.js';
 import { DEFAULT_SHOPIFY_MAX_QUERY_COST } from './graphql-api.js';
 import { ShopifyIds } from './ids.js';
@@ -48,15 +48,6 @@ class Consent {
   }
 }
 
-function parsedBody(request: RecordedRequest): unknown {
-  if (request.body.length === 0) return undefined;
-  try {
-    return request.json();
-  } catch {
-    return undefined;
-  }
-}
-
 async function visitAuthorizeUrl(authorizeUrl: string): Promise<string> {
   const response = await fetch(authorizeUrl, { redirect: 'manual' });
   const location = response.headers.get('location');
@@ -66,7 +57,8 @@ async function visitAuthorizeUrl(authorizeUrl: string): Promise<string> {
 }
 
 /**
- * Starts a fake Shopify (real HTTP on 127.0.0.1, a free port) with any number of shops, each
+ * Starts a fake Shopify (real HTTP on 127.0.0.1, a free port; core's `createFakeVendor` with
+ * Shopify's routes, token check, error bodies, buckets and faults) with any number of shops, each
  * under its own path prefix: `${url}/{domain}` is the shop's origin, so
  * `SHOPIFY_SHOP_URL=${url}/{shop}` points a connector at it. It serves OAuth (authorize with
  * Shopify's signed callback, the token endpoint: code exchange, expiring offline tokens with
@@ -85,9 +77,10 @@ async function visitAuthorizeUrl(authorizeUrl: string): Promise<string> {
 export async function startFakeShopify(options: FakeShopifyOptions = {}): Promise<FakeShopify> {
   const core = createCore(options);
   const { ids, faults, handles, secrets, requests } = core;
-  const server = await createFakeHttpServer({ fallback: recordingHandler(core.api, requests) });
+  const { vendor, books } = await startShopifyVendor(core.api, requests);
+  const server = vendor.server;
   core.baseUrl.value = server.url;
-  const addShop = shopAdder(core, options);
+  const addShop = shopAdder(core, options, (runtime) => registerShop(vendor, core.api, runtime, books));
   for (const entry of options.shops ?? [DEFAULT_SHOPIFY_SHOP]) {
     if (typeof entry === 'string') addShop(entry);
     else addShop(entry.domain, entry);
@@ -117,8 +110,8 @@ export async function startFakeShopify(options: FakeShopifyOptions = {}): Promis
     }),
     faults: {
       set: (next) => faults.set(next),
-      failNext: (...replies) => faults.failNext(replies),
-      failNextTokenRequest: (...replies) => faults.failNextToken(replies),
+      failNext: (...replies) => void vendor.fail('/{shop}/admin/api/*', replies),
+      failNextTokenRequest: (...replies) => void vendor.fail('POST /{shop}/admin/oauth/access_token', replies),
       dropTokenAnswers: (count = 1) => faults.dropTokenAnswers(count),
     },
     addShop,
@@ -197,18 +190,8 @@ function createCore(options: FakeShopifyOptions): Core {
   return { seed, now, rateClock, ids, ledger, faults, consent, secrets, runtimes, handles: new Map(), limits, baseUrl, api, requests: [] };
 }
 
-/** The request handler of the HTTP server: serves, then logs what it answered. */
-function recordingHandler(api: ShopifyApiContext, requests: ShopifyRequestRecord[]): (request: RecordedRequest) => FakeReply {
-  return (request) => {
-    const { reply, ...outcome } = serveShopify(api, request);
-    const status = 'fault' in reply ? reply.fault : (reply.status ?? 200);
-    requests.push({ ...outcome, method: request.method, path: request.path, query: Object.fromEntries(request.query), body: parsedBody(request), status, request });
-    return reply;
-  };
-}
-
-/** `addShop`: a shop's data, ids and seeds derive from the fake's seed and its domain, not from the order shops are added in. */
-function shopAdder(core: Core, options: FakeShopifyOptions): FakeShopify['addShop'] {
+/** `addShop`: its routes on the fake vendor; a shop's data, ids and seeds derive from the fake's seed and its domain, not from the order shops are added in. */
+function shopAdder(core: Core, options: FakeShopifyOptions, serve: (runtime: ShopRuntime) => void): FakeShopify['addShop'] {
   return (domain, shopOptions = {}) => {
     if (!SHOP_DOMAIN.test(domain)) throw new RangeError(`fake shopify: a shop domain is lower-case {handle}.myshopify.com, got ${domain}`);
     if (core.runtimes.has(domain)) throw new Error(`fake shopify: shop ${domain} already exists`);
@@ -226,6 +209,7 @@ function shopAdder(core: Core, options: FakeShopifyOptions): FakeShopify['addSho
     };
     const runtime = new ShopRuntime(new ShopState({ now: core.now, ids: shopIds }, info), core.rateClock, core.limits);
     core.runtimes.set(domain, runtime);
+    serve(runtime);
     const seedRandom = (own: number | undefined, call: number): (() => number) => seededRandom(own ?? mixSeed(shopSeed, 2, call));
     const url = `${core.baseUrl.value}/${domain}`;
     const handle = shopHandle({ runtime, ledger: core.ledger, ids: shopIds, now: core.now, url, webhookApiVersion: options.webhookApiVersion ?? '2025-10', seedRandom });

@@ -23,7 +23,7 @@ export interface ShopifyFaults {
 /** Which injected fault answered (or slowed) a request. */
 export type ShopifyFaultKind = 'internal_error' | 'bad_gateway' | 'unavailable' | 'reset' | 'slow' | 'scripted' | 'dropped';
 
-export type FaultDecision = { readonly kind: Exclude<ShopifyFaultKind, 'slow' | 'dropped'>; readonly reply: FakeReply } | { readonly kind: 'none'; readonly delayMs: number };
+export type FaultDecision = { readonly kind: Exclude<ShopifyFaultKind, 'slow' | 'dropped' | 'scripted'>; readonly reply: FakeReply } | { readonly kind: 'none'; readonly delayMs: number };
 
 interface Rates {
   readonly rate500: number;
@@ -45,9 +45,10 @@ const badGateway = (): FakeReply => ({ status: 502, headers: { 'content-type': '
 const unavailable = (): FakeReply => ({ status: 503, json: { errors: 'Service Unavailable' } });
 
 /**
- * Decides per Admin API request whether a fault answers it: scripted replies first, in order,
- * then the seeded random faults. Token requests have their own script: replies to answer instead,
- * and answers to drop after the request was processed (the tokens issued, the client never told).
+ * Decides per Admin API request whether a seeded random fault answers it, and per token request
+ * whether its answer is dropped after the request was processed (the tokens issued, the client
+ * never told). (Scripted replies, `failNext` and `failNextTokenRequest`, are core's fake-vendor
+ * fault queue, answered before this plan is asked.)
  * @example
  * const plan = new FaultPlan(seededRandom(7));
  * plan.set({ rate503: 0.1, rateReset: 0.05 });
@@ -55,8 +56,6 @@ const unavailable = (): FakeReply => ({ status: 503, json: { errors: 'Service Un
  */
 export class FaultPlan {
   readonly #random: () => number;
-  readonly #scripted: FakeReply[] = [];
-  readonly #tokenScripted: FakeReply[] = [];
   #tokenDrops = 0;
   #rates: Rates | undefined;
 
@@ -82,31 +81,19 @@ export class FaultPlan {
     this.#rates = rates;
   }
 
-  failNext(replies: readonly FakeReply[]): void {
-    this.#scripted.push(...replies);
-  }
-
-  failNextToken(replies: readonly FakeReply[]): void {
-    this.#tokenScripted.push(...replies);
-  }
-
   dropTokenAnswers(count: number): void {
     if (!(Number.isInteger(count) && count >= 1)) throw new RangeError('fake shopify: dropTokenAnswers count is a positive integer');
     this.#tokenDrops += count;
   }
 
-  /** For a token request: a scripted reply instead of serving it, or whether to drop the answer of serving it. */
-  decideToken(): { readonly reply: FakeReply } | { readonly drop: boolean } {
-    const scripted = this.#tokenScripted.shift();
-    if (scripted !== undefined) return { reply: scripted };
-    if (this.#tokenDrops === 0) return { drop: false };
+  /** For a token request: whether to drop the answer of serving it. */
+  dropTokenAnswer(): boolean {
+    if (this.#tokenDrops === 0) return false;
     this.#tokenDrops -= 1;
-    return { drop: true };
+    return true;
   }
 
   decide(): FaultDecision {
-    const scripted = this.#scripted.shift();
-    if (scripted !== undefined) return { kind: 'scripted', reply: scripted };
     const rates = this.#rates;
     if (rates === undefined) return { kind: 'none', delayMs: 0 };
     // Two draws per request whatever the outcome, so one rate never shifts another's sequence.

@@ -1,4 +1,5 @@
-import { createHmac, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
+import { webhookSender } from './core-test-kit.js';
 import type { ShopifyWebhookEvent } from './webhook-events.js';
 
 /** The delivery headers, as Shopify's JS library names them (`ShopifyHeader`). */
@@ -23,7 +24,12 @@ export const DEFAULT_SHOPIFY_DELIVERY_TIMEOUT_MS = 5_000;
  * signShopifyWebhook('{"foo": "bar"}', 'test_secret_key'); // 'B23tXN681gZ0qIWNRrgtzBE9XSDo5yaUu6wfmhu3a7g='
  */
 export function signShopifyWebhook(rawBody: string | Uint8Array, secret: string): string {
-  return createHmac('sha256', secret).update(rawBody).digest('base64');
+  return shopifySender(secret).sign(rawBody);
+}
+
+/** Core's fake-vendor webhook sender, signing as Shopify does: base64 HMAC-SHA256 of the raw body. */
+function shopifySender(secret: string, headers: Readonly<Record<string, string>> = {}) {
+  return webhookSender({ secret, header: SHOPIFY_WEBHOOK_HEADERS.hmac, encoding: 'base64', headers });
 }
 
 /** One delivery; the options after `webhookId` make deliveries a correct receiver must refuse. */
@@ -55,10 +61,10 @@ export interface ShopifyDeliveryResult {
   readonly sent: { readonly body: string; readonly headers: Readonly<Record<string, string>> };
 }
 
+/** Shopify's delivery headers besides the signature, less those the options leave out. */
 function deliveryHeaders(options: ShopifyDeliveryOptions, webhookId: string): Record<string, string> {
   const { event } = options;
-  const values: Record<ShopifyWebhookHeader, string | null> = {
-    hmac: options.signature === undefined ? signShopifyWebhook(event.body, options.signWith ?? options.secret) : options.signature,
+  const values: Record<Exclude<ShopifyWebhookHeader, 'hmac'>, string> = {
     topic: event.topic,
     shopDomain: event.shopDomain,
     webhookId,
@@ -67,30 +73,29 @@ function deliveryHeaders(options: ShopifyDeliveryOptions, webhookId: string): Re
     triggeredAt: event.triggeredAt,
   };
   const headers: Record<string, string> = { 'Content-Type': 'application/json' };
-  for (const [name, value] of Object.entries(values) as [ShopifyWebhookHeader, string | null][]) {
-    if (value !== null && !(options.omitHeaders ?? []).includes(name)) headers[SHOPIFY_WEBHOOK_HEADERS[name]] = value;
+  for (const [name, value] of Object.entries(values) as [ShopifyWebhookHeader, string][]) {
+    if (!(options.omitHeaders ?? []).includes(name)) headers[SHOPIFY_WEBHOOK_HEADERS[name]] = value;
   }
   return headers;
 }
 
 /**
- * POSTs a webhook the way Shopify does: the body's raw bytes signed in `X-Shopify-Hmac-Sha256`,
- * with the topic, shop domain, webhook id (per delivery), event id (per event), API version and
- * trigger time. Resolves the receiver's answer (any status); rejects when it cannot be reached.
+ * POSTs a webhook the way Shopify does (core's fake-vendor webhook sender, signing as Shopify
+ * signs): the body's raw bytes signed in `X-Shopify-Hmac-Sha256`, with the topic, shop domain,
+ * webhook id (per delivery), event id (per event), API version and trigger time. Resolves the
+ * receiver's answer (any status); rejects when it cannot be reached.
  * @example
  * const result = await deliverShopifyWebhook({ url: 'http://127.0.0.1:8080/webhooks/shopify', secret, event });
  * await deliverShopifyWebhook({ url, secret, event, webhookId: result.webhookId }); // the same delivery, again
  */
 export async function deliverShopifyWebhook(options: ShopifyDeliveryOptions): Promise<ShopifyDeliveryResult> {
   const webhookId = options.webhookId ?? randomUUID();
-  const headers = deliveryHeaders(options, webhookId);
-  const body = options.rewriteBody === undefined ? options.event.body : options.rewriteBody(options.event.body);
-  const response = await fetch(options.url, {
-    method: 'POST',
-    headers,
-    body,
-    redirect: 'manual',
-    signal: AbortSignal.timeout(options.timeoutMs ?? DEFAULT_SHOPIFY_DELIVERY_TIMEOUT_MS),
+  const omitted = (options.omitHeaders ?? []).includes('hmac');
+  const result = await shopifySender(options.secret, deliveryHeaders(options, webhookId)).send(options.url, options.event.body, {
+    timeoutMs: options.timeoutMs ?? DEFAULT_SHOPIFY_DELIVERY_TIMEOUT_MS,
+    ...(omitted ? { signature: null } : options.signature === undefined ? {} : { signature: options.signature }),
+    ...(options.signWith === undefined ? {} : { secret: options.signWith }),
+    ...(options.rewriteBody === undefined ? {} : { tamper: options.rewriteBody }),
   });
-  return { status: response.status, body: await response.text(), webhookId, sent: { body, headers } };
+  return { status: result.status, body: result.body, webhookId, sent: { body: result.sent.body, headers: result.sent.headers } };
 }

@@ -1,6 +1,7 @@
-import { createFakeHttpServer, type FakeHttpServer, type FakeReply, type RecordedRequest } from './core-test-kit.js';
+import type { FakeHttpServer, FakeReply, RecordedRequest } from './core-test-kit.js';
 import { CursorBook } from './cursors.js';
-import { DEFAULT_SQUARE_VERSION, serveSquare, type SquareApiContext } from './fake-square-api.js';
+import { DEFAULT_SQUARE_VERSION, type SquareApiContext } from './fake-square-api.js';
+import { startSquareVendor } from './fake-square-vendor.js';
 import { merchantHandle, type FakeSquareMerchant } from './fake-square-merchant.js';
 import { FaultPlan, type SquareFaultKind, type SquareFaults } from './faults.js';
 import { MerchantState, type SquareMerchantInput } from './merchant-state.js';
@@ -65,7 +66,7 @@ export interface SquareRequestRecord {
 export interface FakeSquareFaults {
   /** Random faults on every `/v2` request from now on (seeded); undefined turns them off. */
   set(faults: SquareFaults | undefined): void;
-  /** The next `/v2` requests get these replies, in order, before anything else (e.g. `{ fault: 'reset' }`). */
+  /** The next `/v2` requests get these replies, in order, before anything else (e.g. `{ fault: 'reset' }`); core's fake-vendor fault queue. */
   failNext(...replies: FakeReply[]): void;
   /** Every cursor handed out so far stops working (INVALID_CURSOR); returns how many. */
   expireCursors(): number;
@@ -114,15 +115,6 @@ export interface FakeSquare {
   clearRequests(): void;
   /** Stops listening and drops open connections. */
   close(): Promise<void>;
-}
-
-function parsedBody(request: RecordedRequest): unknown {
-  if (request.body.length === 0) return undefined;
-  try {
-    return request.json();
-  } catch {
-    return undefined;
-  }
 }
 
 /** The fake's state and the pieces built on it, before the HTTP server. */
@@ -184,17 +176,6 @@ class Consent {
   }
 }
 
-/** The request handler of the HTTP server: serves, then logs what it answered. */
-function recordingHandler(api: SquareApiContext, requests: SquareRequestRecord[]): (request: RecordedRequest) => FakeReply {
-  return (request) => {
-    const outcome = serveSquare(api, request);
-    const status = 'fault' in outcome.reply ? outcome.reply.fault : (outcome.reply.status ?? 200);
-    const { method, path } = request;
-    requests.push({ method, path, query: Object.fromEntries(request.query), body: parsedBody(request), route: outcome.route, merchantId: outcome.merchantId, status, fault: outcome.fault, request });
-    return outcome.reply;
-  };
-}
-
 async function visitAuthorizeUrl(authorizeUrl: string): Promise<string> {
   const response = await fetch(authorizeUrl, { redirect: 'manual' });
   const location = response.headers.get('location');
@@ -204,7 +185,8 @@ async function visitAuthorizeUrl(authorizeUrl: string): Promise<string> {
 }
 
 /**
- * Starts a fake Square (real HTTP on 127.0.0.1, a free port) serving what connectd's Square
+ * Starts a fake Square (real HTTP on 127.0.0.1, a free port; core's `createFakeVendor` with Square's
+ * routes, token check, error bodies and faults) serving what connectd's Square
  * connector uses: OAuth (authorize, token with the code and PKCE flows, revoke) and, under `/v2`,
  * ListLocations, ListCatalog, SearchCatalogObjects, BatchRetrieveInventoryCounts, SearchOrders,
  * RetrieveOrder and ListPayments — with Square's error bodies, cursors (in the query or the body,
@@ -243,9 +225,10 @@ export async function startFakeSquare(options: FakeSquareOptions = {}): Promise<
   };
   const squareVersion = options.squareVersion ?? DEFAULT_SQUARE_VERSION;
   const { cursors, faults, revocations } = core;
-  const api: SquareApiContext = { oauth, faults, cursors, merchant: (id) => core.merchantStates.get(id), now, squareVersion, recordRevocation: (r) => revocations.push(r) };
+  const api: SquareApiContext = { oauth, cursors, merchant: (id) => core.merchantStates.get(id), now, squareVersion, recordRevocation: (r) => revocations.push(r) };
   const requests: SquareRequestRecord[] = [];
-  const server = await createFakeHttpServer({ fallback: recordingHandler(api, requests) });
+  const vendor = await startSquareVendor({ api, faults, requests });
+  const server = vendor.server;
   const signatureKey = options.signatureKey ?? DEFAULT_SQUARE_SIGNATURE_KEY;
 
   return {
@@ -267,7 +250,7 @@ export async function startFakeSquare(options: FakeSquareOptions = {}): Promise<
     revocations,
     faults: {
       set: (next) => faults.set(next),
-      failNext: (...replies) => faults.failNext(replies),
+      failNext: (...replies) => void vendor.fail('/v2/*', replies),
       expireCursors: () => cursors.expireAll(),
       setCursorTtlMs: (ms) => cursors.setTtlMs(ms),
     },

@@ -30,7 +30,7 @@ export type SquareFaultKind = 'rate_limited' | 'internal_error' | 'unavailable' 
 
 /** The plan's decision for one request: a fault reply before anything else, or how to serve it. */
 export type FaultDecision =
-  | { readonly kind: Exclude<SquareFaultKind, 'cursors_expired'>; readonly reply: FakeReply }
+  | { readonly kind: Exclude<SquareFaultKind, 'cursors_expired' | 'scripted'>; readonly reply: FakeReply }
   | { readonly kind: 'none'; readonly delayMs: number; readonly expireCursors: boolean };
 
 interface Rates {
@@ -59,9 +59,9 @@ const internalError = (): FakeReply => squareError('API_ERROR', 'INTERNAL_SERVER
 const unavailable = (): FakeReply => squareError('API_ERROR', 'SERVICE_UNAVAILABLE', 'Square is unavailable (injected by the fake)');
 
 /**
- * Decides per `/v2` request whether a fault answers it. Scripted replies (`failNext`) come first,
- * in order; then the random faults, drawn from the seeded source so a run with the same seed and
- * the same requests meets the same faults.
+ * Decides per `/v2` request whether a random fault answers it, drawn from the seeded source so a
+ * run with the same seed and the same requests meets the same faults. (Scripted replies,
+ * `failNext`, are core's fake-vendor fault queue, answered before this plan is asked.)
  * @example
  * const plan = new FaultPlan(seededRandom(7));
  * plan.set({ rate429: 0.1, rate500: 0.05, rateReset: 0.05 });
@@ -69,7 +69,6 @@ const unavailable = (): FakeReply => squareError('API_ERROR', 'SERVICE_UNAVAILAB
  */
 export class FaultPlan {
   readonly #random: () => number;
-  readonly #scripted: FakeReply[] = [];
   #rates: Rates | undefined;
 
   constructor(random: () => number) {
@@ -96,14 +95,7 @@ export class FaultPlan {
     this.#rates = rates;
   }
 
-  /** The next `/v2` requests get these replies, in order, before anything else happens. */
-  failNext(replies: readonly FakeReply[]): void {
-    this.#scripted.push(...replies);
-  }
-
   decide(): FaultDecision {
-    const scripted = this.#scripted.shift();
-    if (scripted !== undefined) return { kind: 'scripted', reply: scripted };
     const rates = this.#rates;
     if (rates === undefined) return { kind: 'none', delayMs: 0, expireCursors: false };
     // Three draws per request whatever the outcome, so one fault's rate never shifts another's sequence.

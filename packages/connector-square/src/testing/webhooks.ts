@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto';
+import { webhookSender } from './core-test-kit.js';
 import type { SquareEvent } from './types.js';
 
 /** The header Square signs webhooks in: base64 HMAC-SHA256 over notification URL + raw body. */
@@ -20,7 +20,7 @@ export type SquareRetryReason = 'http_timeout' | 'http_error' | 'ssl_error' | 'o
  * // 'GF4YkrJgGBDZ9NIYbNXBnMzqb2HoL4RW/S6vkZ9/2N4='
  */
 export function signSquarePayload(notificationUrl: string, body: string, signatureKey: string): string {
-  return createHmac('sha256', signatureKey).update(notificationUrl + body, 'utf8').digest('base64');
+  return squareSender(signatureKey, 'sha256').sign(body, { url: notificationUrl });
 }
 
 /**
@@ -29,7 +29,13 @@ export function signSquarePayload(notificationUrl: string, body: string, signatu
  * signSquarePayloadSha1('https://example.com/hooks', '{}', 'key'); // 28 base64 characters
  */
 export function signSquarePayloadSha1(notificationUrl: string, body: string, signatureKey: string): string {
-  return createHmac('sha1', signatureKey).update(notificationUrl + body, 'utf8').digest('base64');
+  return squareSender(signatureKey, 'sha1').sign(body, { url: notificationUrl });
+}
+
+/** Core's fake-vendor webhook sender, signing as Square does: base64 HMAC over the notification URL + body. */
+function squareSender(signatureKey: string, algorithm: 'sha256' | 'sha1', headers: Readonly<Record<string, string>> = {}) {
+  const header = algorithm === 'sha256' ? SQUARE_SIGNATURE_HEADER : SQUARE_LEGACY_SIGNATURE_HEADER;
+  return webhookSender({ secret: signatureKey, header, algorithm, encoding: 'base64', signedPayload: 'url_body', headers });
 }
 
 /** One delivery. The last four options make deliveries a correct receiver must refuse. */
@@ -68,12 +74,9 @@ export interface SquareDeliveryResult {
   readonly sent: { readonly body: string; readonly headers: Readonly<Record<string, string>> };
 }
 
-function deliveryHeaders(options: SquareDeliveryOptions, signedBody: string): Record<string, string> {
-  const notificationUrl = options.notificationUrl ?? options.url;
-  const key = options.signWithKey ?? options.signatureKey;
-  const signedOver = options.signBodyOnly === true ? '' : notificationUrl;
+/** Square's delivery headers besides the signature: environment, first delivery time, retry details, the legacy signature. */
+function deliveryHeaders(options: SquareDeliveryOptions, signedOver: string, signedBody: string, key: string): Record<string, string> {
   const headers: Record<string, string> = {
-    'content-type': 'application/json',
     'square-environment': options.environment ?? 'Production',
     'square-initial-delivery-timestamp': options.initialDeliveryAt ?? new Date().toISOString(),
   };
@@ -81,33 +84,30 @@ function deliveryHeaders(options: SquareDeliveryOptions, signedBody: string): Re
     headers['square-retry-number'] = String(options.retry.number);
     headers['square-retry-reason'] = options.retry.reason;
   }
-  const signature = options.signature === undefined ? signSquarePayload(signedOver, signedBody, key) : options.signature;
-  if (signature !== null) headers[SQUARE_SIGNATURE_HEADER] = signature;
   if (options.legacySignature === true) headers[SQUARE_LEGACY_SIGNATURE_HEADER] = signSquarePayloadSha1(signedOver, signedBody, key);
   return headers;
 }
 
 /**
- * POSTs an event the way Square does: the JSON body as raw bytes, signed over the notification
- * URL + body in `x-square-hmacsha256-signature`, with Square's delivery headers. Resolves the
- * receiver's answer (any status) and what was sent; rejects when the receiver cannot be reached.
+ * POSTs an event the way Square does (core's fake-vendor webhook sender, signing as Square signs):
+ * the JSON body as raw bytes, signed over the notification URL + body in
+ * `x-square-hmacsha256-signature`, with Square's delivery headers. Resolves the receiver's answer
+ * (any status) and what was sent; rejects when the receiver cannot be reached.
  * @example
  * const result = await deliverSquareEvent({ url: 'http://127.0.0.1:8080/webhooks/square', signatureKey, event });
  * result.status; // 200 when the receiver accepted it
  */
 export async function deliverSquareEvent(options: SquareDeliveryOptions): Promise<SquareDeliveryResult> {
   const signedBody = typeof options.event === 'string' ? options.event : JSON.stringify(options.event);
-  const headers = deliveryHeaders(options, signedBody);
+  const key = options.signWithKey ?? options.signatureKey;
+  const signedOver = options.signBodyOnly === true ? '' : (options.notificationUrl ?? options.url);
   const { reserialize } = options;
-  let body = signedBody;
-  if (reserialize === true) body = JSON.stringify(JSON.parse(signedBody), null, 2);
-  else if (typeof reserialize === 'function') body = reserialize(signedBody);
-  const response = await fetch(options.url, {
-    method: 'POST',
-    headers,
-    body,
-    redirect: 'manual',
-    signal: AbortSignal.timeout(options.timeoutMs ?? DEFAULT_SQUARE_DELIVERY_TIMEOUT_MS),
+  const tamper = reserialize === true ? (raw: string) => JSON.stringify(JSON.parse(raw), null, 2) : typeof reserialize === 'function' ? reserialize : undefined;
+  const result = await squareSender(key, 'sha256', deliveryHeaders(options, signedOver, signedBody, key)).send(options.url, signedBody, {
+    signedUrl: signedOver,
+    timeoutMs: options.timeoutMs ?? DEFAULT_SQUARE_DELIVERY_TIMEOUT_MS,
+    ...(tamper === undefined ? {} : { tamper }),
+    ...(options.signature === undefined ? {} : { signature: options.signature }),
   });
-  return { status: response.status, body: await response.text(), sent: { body, headers } };
+  return { status: result.status, body: result.body, sent: { body: result.sent.body, headers: result.sent.headers } };
 }

@@ -1,7 +1,6 @@
-import type { FakeAnswer, FakeReply } from './core-test-kit.js';
+import type { FakeAnswer, FakeReply, FakeVendor, RecordedRequest } from './core-test-kit.js';
 import type { StorqState } from './fake-storq-state.js';
-import type { FaultPlan, StorqFaultKind } from './faults.js';
-import { decodeCursor, pageOf, parseLimit, type SortKey } from './pagination.js';
+import { LIST_PAGING, ORDERS_PAGING } from './pagination.js';
 import { storqError, storqJson } from './replies.js';
 import type { StorqMode } from './types.js';
 import { checkOrderInput, checkProductInput, parseJsonObject } from './validation.js';
@@ -9,62 +8,19 @@ import { checkOrderInput, checkProductInput, parseJsonObject } from './validatio
 /** Where the fake serves the API; `baseUrl` is `url + STORQ_API_PATH`. */
 export const STORQ_API_PATH = '/api/v1';
 
-/** The request as the API handler needs it (a subset of core's `RecordedRequest`). */
-export interface ApiRequest {
-  readonly method: string;
-  readonly path: string;
-  readonly query: URLSearchParams;
-  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
-  text(): string;
-}
-
-/** What the handler did with one request, for the request log. */
-export interface ApiOutcome {
-  readonly reply: FakeReply;
-  /** The route matched, e.g. `GET /orders/{id}/status`; null for unknown paths and requests refused before routing. */
-  readonly route: string | null;
-  readonly mode: StorqMode | null;
-  readonly fault: StorqFaultKind | null;
-}
-
 export interface StorqApiContext {
   readonly state: StorqState;
-  readonly faults: FaultPlan;
   readonly keys: Readonly<Record<StorqMode, string>>;
-  /** Absolute base URL for `Link` headers. */
-  readonly baseUrl: string;
   /** How many of the next order creations hang after creating; the handler counts it down. */
   readonly hangs: { pendingCreateThenHang: number };
 }
 
-type Routed = { readonly route: string; readonly answer: FakeAnswer } | { readonly route: 'POST /orders'; readonly hang: true };
-
-const orderStatusPath = /^\/orders\/([^/]+)\/status$/;
-
 /**
- * Serves one storq API request: injected faults first (answered before anything changes), then
- * the key check (live, test or 401), then the endpoint.
+ * The mode of the key a request carries, or storq's 401 `authentication_error`.
  * @example
- * const outcome = serveStorqApi(context, request); // outcome.reply goes back through the fake HTTP server
+ * modeOfKey(keys, request.headers.authorization); // 'live', 'test', or a 401 answer
  */
-export function serveStorqApi(context: StorqApiContext, request: ApiRequest): ApiOutcome {
-  if (request.path !== STORQ_API_PATH && !request.path.startsWith(`${STORQ_API_PATH}/`)) {
-    return { reply: storqError('not_found', 'No such route'), route: null, mode: null, fault: null };
-  }
-  const decision = context.faults.decide();
-  if (decision.kind !== 'none') return { reply: decision.reply, route: null, mode: null, fault: decision.kind };
-
-  const mode = modeOfKey(context.keys, request.headers.authorization);
-  if (typeof mode === 'object') return { reply: mode, route: null, mode: null, fault: null };
-
-  const routed = route(context, mode, request.method.toUpperCase(), request.path.slice(STORQ_API_PATH.length), request);
-  if (routed === undefined) return { reply: storqError('not_found', 'No such route'), route: null, mode, fault: null };
-  if ('hang' in routed) return { reply: { fault: 'hang' }, route: routed.route, mode, fault: 'create_then_hang' };
-  const answer = decision.delayMs > 0 ? { ...routed.answer, delayMs: decision.delayMs } : routed.answer;
-  return { reply: answer, route: routed.route, mode, fault: null };
-}
-
-function modeOfKey(keys: Readonly<Record<StorqMode, string>>, authorization: string | string[] | undefined): StorqMode | FakeAnswer {
+export function modeOfKey(keys: Readonly<Record<StorqMode, string>>, authorization: string | string[] | undefined): StorqMode | FakeAnswer {
   const refuse = (message: string): FakeAnswer => storqError('authentication_error', message, { headers: { 'www-authenticate': 'Bearer' } });
   if (typeof authorization !== 'string' || authorization === '') return refuse('No API key provided; send Authorization: Bearer <key>');
   const key = /^Bearer (.+)$/i.exec(authorization)?.[1];
@@ -73,73 +29,43 @@ function modeOfKey(keys: Readonly<Record<StorqMode, string>>, authorization: str
   return refuse('Invalid API key provided');
 }
 
-function route(context: StorqApiContext, mode: StorqMode, method: string, path: string, request: ApiRequest): Routed | undefined {
+/**
+ * Registers storq's endpoints on a fake vendor, under {@link STORQ_API_PATH}: the builder applies
+ * scripted faults, the fault plan and the key check before any of them runs, and pages the lists.
+ * @example
+ * registerStorqApi(vendor, context);
+ */
+export function registerStorqApi(vendor: FakeVendor, context: StorqApiContext): void {
   const { state } = context;
-  if (path === '/stock' && method === 'GET') {
-    const rows = filterBy(state.stock(mode), 'sku', request.query.get('sku'));
-    const page = listPage(rows, (row) => row.sku, request.query, 'string');
-    return { route: 'GET /stock', answer: 'refusal' in page ? page.refusal : storqJson({ stock: page.items, next_cursor: page.nextCursor }) };
-  }
-  if (path === '/products' && method === 'GET') {
-    const products = filterBy(state.products(mode), 'sku', request.query.get('sku'));
-    const page = listPage(products, (product) => product.sku, request.query, 'string');
-    return { route: 'GET /products', answer: 'refusal' in page ? page.refusal : storqJson({ products: page.items, next_cursor: page.nextCursor }) };
-  }
-  if (path === '/products' && method === 'POST') return { route: 'POST /products', answer: createProduct(state, mode, request) };
-  if (path === '/orders' && method === 'GET') return { route: 'GET /orders', answer: listOrders(context, mode, request.query) };
-  if (path === '/orders' && method === 'POST') return createOrder(context, mode, request);
-  const statusMatch = orderStatusPath.exec(path);
-  if (statusMatch !== null && method === 'GET') {
-    const order = state.order(mode, decodeURIComponent(statusMatch[1]!));
-    const answer =
-      order === undefined
-        ? storqError('not_found', 'No such order')
-        : storqJson({ id: order.id, status: order.status, tracking_number: order.tracking_number, shipped_at: order.shipped_at });
-    return { route: 'GET /orders/{id}/status', answer };
-  }
-  return undefined;
+  const modeOf = (request: RecordedRequest): StorqMode => modeOfKey(context.keys, request.headers.authorization) as StorqMode;
+  const at = (path: string): string => `${STORQ_API_PATH}${path}`;
+  vendor
+    .records(at('/stock'), (request) => filterBy(state.stock(modeOf(request)), 'sku', request.query.get('sku')), { ...LIST_PAGING, recordsKey: 'stock' })
+    .records(at('/products'), (request) => filterBy(state.products(modeOf(request)), 'sku', request.query.get('sku')), { ...LIST_PAGING, recordsKey: 'products' })
+    .records(at('/orders'), (request) => state.sequencedOrders(modeOf(request)).filter((entry) => matchesExternalId(entry.order.external_id, request)), ORDERS_PAGING)
+    .route('POST', at('/products'), (request) => createProduct(state, modeOf(request), request))
+    .route('POST', at('/orders'), (request) => createOrder(context, modeOf(request), request))
+    .route('GET', at('/orders/{id}/status'), (request, { params }) => orderStatus(state, modeOf(request), params['id']!))
+    // Unknown routes under the API still go through faults and the key check, as at storq.
+    .route('*', at('/*'), () => storqError('not_found', 'No such route'));
+}
+
+function matchesExternalId(externalId: string, request: RecordedRequest): boolean {
+  const wanted = request.query.get('external_id');
+  return wanted === null || externalId === wanted;
+}
+
+function orderStatus(state: StorqState, mode: StorqMode, id: string): FakeAnswer {
+  const order = state.order(mode, id);
+  if (order === undefined) return storqError('not_found', 'No such order');
+  return storqJson({ id: order.id, status: order.status, tracking_number: order.tracking_number, shipped_at: order.shipped_at });
 }
 
 function filterBy<T extends Record<K, string>, K extends string>(items: T[], field: K, value: string | null): T[] {
   return value === null ? items : items.filter((item) => item[field] === value);
 }
 
-function listPage<T>(
-  items: readonly T[],
-  keyOf: (item: T) => SortKey,
-  query: URLSearchParams,
-  keyKind: 'string' | 'number',
-): { items: T[]; nextCursor: string | null } | { refusal: FakeAnswer } {
-  const limit = parseLimit(query.get('limit'));
-  if (limit === undefined) return { refusal: storqError('invalid_request_error', 'limit must be an integer from 1 to 100', { param: 'limit' }) };
-  const cursor = query.get('cursor');
-  const after = cursor === null ? undefined : decodeCursor(cursor, keyKind);
-  if (cursor !== null && after === undefined) {
-    return { refusal: storqError('invalid_request_error', 'cursor is not one this list handed out', { param: 'cursor' }) };
-  }
-  return pageOf(items, keyOf, limit, after);
-}
-
-function listOrders(context: StorqApiContext, mode: StorqMode, query: URLSearchParams): FakeAnswer {
-  const externalId = query.get('external_id');
-  const entries = context.state.sequencedOrders(mode).filter((entry) => externalId === null || entry.order.external_id === externalId);
-  const page = listPage(entries, (entry) => entry.seq, query, 'number');
-  if ('refusal' in page) return page.refusal;
-  const headers: Record<string, string> = {};
-  if (page.nextCursor !== null) {
-    // The next page keeps every parameter of this one (limit, external_id) with the new cursor.
-    const next = new URLSearchParams(query);
-    next.set('cursor', page.nextCursor);
-    headers.link = `<${context.baseUrl}/orders?${next.toString()}>; rel="next"`;
-  }
-  return storqJson(
-    page.items.map((entry) => entry.order),
-    200,
-    headers,
-  );
-}
-
-function createProduct(state: StorqState, mode: StorqMode, request: ApiRequest): FakeAnswer {
+function createProduct(state: StorqState, mode: StorqMode, request: RecordedRequest): FakeAnswer {
   const body = parseJsonObject(request.text());
   if (body === undefined) return storqError('invalid_request_error', 'The body must be a JSON object');
   const checked = checkProductInput(body);
@@ -149,17 +75,16 @@ function createProduct(state: StorqState, mode: StorqMode, request: ApiRequest):
   return storqJson(product, 201);
 }
 
-function createOrder(context: StorqApiContext, mode: StorqMode, request: ApiRequest): Routed {
-  const answered = (answer: FakeAnswer): Routed => ({ route: 'POST /orders', answer });
+function createOrder(context: StorqApiContext, mode: StorqMode, request: RecordedRequest): FakeReply {
   const body = parseJsonObject(request.text());
-  if (body === undefined) return answered(storqError('invalid_request_error', 'The body must be a JSON object'));
+  if (body === undefined) return storqError('invalid_request_error', 'The body must be a JSON object');
   const checked = checkOrderInput(body);
-  if ('invalid' in checked) return answered(storqError('invalid_request_error', checked.invalid.message, { param: checked.invalid.param }));
+  if ('invalid' in checked) return storqError('invalid_request_error', checked.invalid.message, { param: checked.invalid.param });
   // storq does not deduplicate external_id: clients look up GET /orders?external_id= first.
   const order = context.state.addOrder(mode, checked.ok);
   if (context.hangs.pendingCreateThenHang > 0) {
     context.hangs.pendingCreateThenHang -= 1;
-    return { route: 'POST /orders', hang: true };
+    return { fault: 'hang' };
   }
-  return answered(storqJson(order, 201));
+  return storqJson(order, 201);
 }

@@ -1,7 +1,8 @@
-import { createFakeHttpServer, type FakeHttpServer, type FakeReply, type RecordedRequest } from './core-test-kit.js';
-import { serveStorqApi, STORQ_API_PATH, type StorqApiContext } from './fake-storq-api.js';
+import { createFakeVendor, type FakeHttpServer, type FakeReply, type RecordedRequest, type VendorExchange } from './core-test-kit.js';
+import { modeOfKey, registerStorqApi, STORQ_API_PATH, type StorqApiContext } from './fake-storq-api.js';
 import { StorqState, type StockSeed } from './fake-storq-state.js';
-import { FaultPlan, type StorqFaultKind, type StorqFaults } from './faults.js';
+import { FaultPlan, type FaultDecision, type StorqFaultKind, type StorqFaults } from './faults.js';
+import { storqError } from './replies.js';
 import { idMaker, seededRandom } from './random.js';
 import type { StorqEvent, StorqMode, StorqOrder, StorqOrderInput, StorqProduct, StorqStockRow } from './types.js';
 import { deliverStorqEvent, orderShippedEvent, stockUpdatedEvent, type StorqDeliveryOptions, type StorqDeliveryResult } from './webhooks.js';
@@ -90,7 +91,8 @@ function checkKey(name: string, key: string, prefix: string): string {
 }
 
 /**
- * Starts a fake storq.io (real HTTP on 127.0.0.1, a free port) serving the API connectd models
+ * Starts a fake storq.io (real HTTP on 127.0.0.1, a free port; core's `createFakeVendor` with
+ * storq's routes, key check, error bodies and paging options) serving the API connectd models
  * (see the connector README): `/stock`, `/products`, `/orders`, `/orders/{id}/status` under
  * `/api/v1`, live and test keys with separate data, cursor and Link-header pagination, storq's
  * error bodies, and no `external_id` dedupe. Tests seed data, inject faults (seeded 429 with
@@ -115,19 +117,32 @@ export async function startFakeStorq(options: FakeStorqOptions = {}): Promise<Fa
   const state = new StorqState({ now: options.now ?? Date.now, newId: idMaker(seededRandom(seed ^ 0x5f0e1d)) });
   const faults = new FaultPlan(seededRandom(seed));
   const requests: StorqRequestRecord[] = [];
-
-  const server = await createFakeHttpServer({ fallback: (request) => handle(request) });
-  const baseUrl = `${server.url}${STORQ_API_PATH}`;
   const hangs = { pendingCreateThenHang: 0 };
-  const context: StorqApiContext = { state, faults, keys, baseUrl, hangs };
+  // The plan decides once per request (in `intercept`); the `delayMs` hook and the log read that decision back.
+  const decisions = new WeakMap<RecordedRequest, FaultDecision>();
 
-  function handle(request: RecordedRequest): FakeReply {
-    const outcome = serveStorqApi(context, request);
-    const status = 'fault' in outcome.reply ? outcome.reply.fault : (outcome.reply.status ?? 200);
-    const query = Object.fromEntries(request.query);
-    requests.push({ method: request.method, path: request.path, query, route: outcome.route, mode: outcome.mode, status, fault: outcome.fault, request });
-    return outcome.reply;
-  }
+  const vendor = await createFakeVendor({
+    intercept(request) {
+      const decision = faults.decide();
+      decisions.set(request, decision);
+      return decision.kind === 'none' ? undefined : decision.reply;
+    },
+    authorize: (request) => {
+      const mode = modeOfKey(keys, request.headers.authorization);
+      return typeof mode === 'string' ? true : mode;
+    },
+    delayMs: (request) => {
+      const decision = decisions.get(request);
+      return decision?.kind === 'none' ? decision.delayMs : 0;
+    },
+    notFound: () => storqError('not_found', 'No such route'),
+    refusePaging: (problem) => storqError('invalid_request_error', problem.message, { param: problem.param }),
+    observe: (exchange) => requests.push(recordOf(exchange, keys, decisions.get(exchange.request))),
+  });
+  const server = vendor.server;
+  const baseUrl = `${server.url}${STORQ_API_PATH}`;
+  const context: StorqApiContext = { state, keys, hangs };
+  registerStorqApi(vendor, context);
 
   return {
     url: server.url,
@@ -155,7 +170,7 @@ export async function startFakeStorq(options: FakeStorqOptions = {}): Promise<Fa
     },
     deliver: (url, event, deliveryOptions) => deliverStorqEvent(url, event, webhookSecret, deliveryOptions),
     setFaults: (next) => faults.set(next),
-    failNext: (...replies) => faults.failNext(replies),
+    failNext: (...replies) => void vendor.fail('*', replies),
     createThenHang(count = 1) {
       if (!(Number.isInteger(count) && count >= 1)) throw new RangeError('fake storq: createThenHang count is a positive integer');
       hangs.pendingCreateThenHang += count;
@@ -163,4 +178,18 @@ export async function startFakeStorq(options: FakeStorqOptions = {}): Promise<Fa
     clearRequests: () => void requests.splice(0),
     close: () => server.close(),
   };
+}
+
+/** The log entry of one exchange: the endpoint served (without the API prefix), the key's mode, the fault that answered. */
+function recordOf(exchange: VendorExchange, keys: Readonly<Record<StorqMode, string>>, decision: FaultDecision | undefined): StorqRequestRecord {
+  const { request, reply, stage } = exchange;
+  const status = 'fault' in reply ? reply.fault : (reply.status ?? 200);
+  const served = stage === 'route' && exchange.route !== null && !exchange.route.endsWith('/*');
+  const route = served ? exchange.route!.replace(` ${STORQ_API_PATH}`, ' ') : null;
+  const mode = stage === 'route' ? (modeOfKey(keys, request.headers.authorization) as StorqMode) : null;
+  let fault: StorqFaultKind | null = null;
+  if (stage === 'fault') fault = 'scripted';
+  else if (stage === 'intercept' && decision !== undefined && decision.kind !== 'none') fault = decision.kind;
+  else if (route === 'POST /orders' && status === 'hang') fault = 'create_then_hang';
+  return { method: request.method, path: request.path, query: Object.fromEntries(request.query), route, mode, status, fault, request };
 }

@@ -28,7 +28,7 @@ export interface StorqFaults {
 export type StorqFaultKind = 'rate_limit' | 'server_error' | 'reset' | 'scripted' | 'create_then_hang';
 
 /** What the plan decided for one request: a fault answered before any state change, or a delay for the real answer. */
-export type FaultDecision = { readonly kind: StorqFaultKind; readonly reply: FakeReply } | { readonly kind: 'none'; readonly delayMs: number };
+export type FaultDecision = { readonly kind: Exclude<StorqFaultKind, 'scripted' | 'create_then_hang'>; readonly reply: FakeReply } | { readonly kind: 'none'; readonly delayMs: number };
 
 function checkRate(name: string, value: number | undefined): number {
   if (value === undefined) return 0;
@@ -37,9 +37,9 @@ function checkRate(name: string, value: number | undefined): number {
 }
 
 /**
- * Decides per request whether a fault answers it. Scripted replies (`failNext`) come first, in
- * order; then the random faults, drawn from the seeded source so a run with the same seed and the
- * same requests gets the same faults.
+ * Decides per request whether a random fault answers it, drawn from the seeded source so a run
+ * with the same seed and the same requests gets the same faults. (Scripted replies, `failNext`,
+ * are core's fake-vendor fault queue, answered before this plan is asked.)
  * @example
  * const plan = new FaultPlan(seededRandom(7));
  * plan.set({ rate429: 0.1, rate500: 0.1, rateReset: 0.05 });
@@ -47,7 +47,6 @@ function checkRate(name: string, value: number | undefined): number {
  */
 export class FaultPlan {
   readonly #random: () => number;
-  readonly #scripted: FakeReply[] = [];
   #faults: Required<StorqFaults> | undefined;
 
   constructor(random: () => number) {
@@ -71,14 +70,7 @@ export class FaultPlan {
     this.#faults = { rate429, rate500, rateReset, retryAfterSeconds, slowMs, rateSlow: checkRate('rateSlow', faults.rateSlow ?? 1) };
   }
 
-  /** The next API requests get these replies, in order, before any state change. */
-  failNext(replies: readonly FakeReply[]): void {
-    this.#scripted.push(...replies);
-  }
-
   decide(): FaultDecision {
-    const scripted = this.#scripted.shift();
-    if (scripted !== undefined) return { kind: 'scripted', reply: scripted };
     const faults = this.#faults;
     if (faults === undefined) return { kind: 'none', delayMs: 0 };
     // Two draws per request whatever the outcome, so one fault's rate never shifts the others' sequence.

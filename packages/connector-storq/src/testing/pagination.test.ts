@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeStorq, type FakeStorq, type StorqOrder, type StorqStockRow } from './index.js';
-import { decodeCursor, encodeCursor, pageOf, parseLimit } from './pagination.js';
+import { decodeCursor, encodeCursor, pageOf } from './core-test-kit.js';
+import { LIST_PAGING } from './pagination.js';
 
 let storq: FakeStorq;
 beforeAll(async () => {
@@ -96,11 +97,16 @@ describe('pagination helpers', () => {
     expect(decodeCursor('not-base64-json', 'string')).toBeUndefined();
   });
 
-  it('starts strictly after the cursor key even when that row is gone', () => {
-    const rows = ['a', 'c', 'd'];
-    expect(pageOf(rows, (r) => r, 2, 'b')).toEqual({ items: ['c', 'd'], nextCursor: null });
-    expect(pageOf(rows, (r) => r, 1, undefined)).toEqual({ items: ['a'], nextCursor: encodeCursor('a') });
-    expect(pageOf(rows, (r) => r, 5, 'z')).toEqual({ items: [], nextCursor: null });
-    expect([parseLimit(null), parseLimit('1'), parseLimit('100'), parseLimit('-1'), parseLimit('1e2')]).toEqual([50, 1, 100, undefined, undefined]);
+  it('starts strictly after the cursor key even when that row is gone, and takes limit 1..100, 50 by default', () => {
+    const rows = ['a', 'c', 'd'].map((sku) => ({ sku }));
+    const page = (query: string) => {
+      const answer = pageOf(rows, new URLSearchParams(query), LIST_PAGING);
+      return 'items' in answer ? { items: answer.items.map((r) => r.sku), nextCursor: answer.nextCursor, limit: answer.limit } : answer;
+    };
+    expect(page(`limit=2&cursor=${encodeCursor('b')}`)).toEqual({ items: ['c', 'd'], nextCursor: null, limit: 2 });
+    expect(page('limit=1')).toEqual({ items: ['a'], nextCursor: encodeCursor('a'), limit: 1 });
+    expect(page(`limit=5&cursor=${encodeCursor('z')}`)).toEqual({ items: [], nextCursor: null, limit: 5 });
+    expect([page(''), page('limit=100')].map((p) => ('limit' in p ? p.limit : p))).toEqual([50, 100]);
+    for (const limit of ['0', '-1', '1e2', '101']) expect(page(`limit=${limit}`)).toEqual({ param: 'limit', message: 'limit must be an integer from 1 to 100' });
   });
 });

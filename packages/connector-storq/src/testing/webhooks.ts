@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto';
+import { webhookSender } from './core-test-kit.js';
 import type { StorqEvent, StorqOrder, StorqStockRow } from './types.js';
 
 /** The header storq signs webhooks in. */
@@ -34,28 +34,27 @@ export interface StorqDeliveryResult {
  * signStorqPayload('{"type":"stock.updated"}', 'whsec_fake_storq'); // 64 hex characters
  */
 export function signStorqPayload(rawBody: string | Uint8Array, secret: string): string {
-  return createHmac('sha256', secret).update(rawBody).digest('hex');
+  return webhookSender({ secret, header: STORQ_SIGNATURE_HEADER }).sign(rawBody);
 }
 
 /**
- * POSTs an event the way storq does: the event as raw JSON, `content-type: application/json`,
- * and the signature of exactly those bytes in the signature header.
+ * POSTs an event the way storq does (core's fake-vendor webhook sender, signing as storq signs):
+ * the event as raw JSON, `content-type: application/json`, and the signature of exactly those
+ * bytes in the signature header.
  * @example
  * const result = await deliverStorqEvent('http://127.0.0.1:8080/webhooks/storq', event, 'whsec_fake_storq');
  * result.status; // 200 when the receiver accepted it
  */
 export async function deliverStorqEvent(url: string, event: StorqEvent, secret: string, options: StorqDeliveryOptions = {}): Promise<StorqDeliveryResult> {
-  const signed = JSON.stringify(event);
-  const signature = options.signature === undefined ? signStorqPayload(signed, options.secret ?? secret) : options.signature;
-  const headers: Record<string, string> = { 'content-type': 'application/json', 'user-agent': 'storq-webhooks/fake' };
-  if (signature !== null) headers[options.header ?? STORQ_SIGNATURE_HEADER] = signature;
-  const response = await fetch(url, {
-    method: 'POST',
-    headers,
-    body: options.tamper === undefined ? signed : options.tamper(signed),
-    signal: AbortSignal.timeout(options.timeoutMs ?? DEFAULT_STORQ_DELIVERY_TIMEOUT_MS),
+  const sender = webhookSender({ secret, header: STORQ_SIGNATURE_HEADER, headers: { 'user-agent': 'storq-webhooks/fake' } });
+  const { status, body } = await sender.send(url, event, {
+    timeoutMs: options.timeoutMs ?? DEFAULT_STORQ_DELIVERY_TIMEOUT_MS,
+    ...(options.header === undefined ? {} : { header: options.header }),
+    ...(options.secret === undefined ? {} : { secret: options.secret }),
+    ...(options.signature === undefined ? {} : { signature: options.signature }),
+    ...(options.tamper === undefined ? {} : { tamper: options.tamper }),
   });
-  return { status: response.status, body: await response.text() };
+  return { status, body };
 }
 
 /** A `stock.updated` event for a stock row. */

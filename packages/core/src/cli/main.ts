@@ -11,6 +11,7 @@ import { validateCommand } from './commands/validate.js';
 import { connectCommand } from './commands/connect.js';
 import { rotateKeyCommand } from './commands/rotate-key.js';
 import { actionCommand } from './commands/action.js';
+import { initCommand } from './commands/init.js';
 
 /** Options every command shares. */
 export interface GlobalOptions {
@@ -33,7 +34,7 @@ function program(ctx: CliContext, setExit: (code: number) => void): Command {
     .configureOutput({ writeOut: (s) => ctx.output.out(s.trimEnd()), writeErr: (s) => ctx.output.err(s.trimEnd()) })
     .exitOverride();
   const global = (): GlobalOptions => root.opts<GlobalOptions>();
-  const commands = [runCommand, validateCommand, migrateCommand, statusCommand, syncCommand, actionCommand, replayCommand, connectCommand, rotateKeyCommand];
+  const commands = [runCommand, validateCommand, migrateCommand, statusCommand, syncCommand, actionCommand, replayCommand, connectCommand, rotateKeyCommand, initCommand];
   for (const define of commands) {
     const command = define(ctx, global, setExit);
     command.exitOverride().configureOutput({ writeOut: (s) => ctx.output.out(s.trimEnd()), writeErr: (s) => ctx.output.err(s.trimEnd()) });

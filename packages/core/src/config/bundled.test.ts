@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import shopify from '../../../connector-shopify/src/index.js';
 import square from '../../../connector-square/src/index.js';
 import storq from '../../../connector-storq/src/index.js';
+import { recordPlugin } from '../connector/index.js';
 import { validationContext } from '../testing/validation-context.js';
 import { formatConfigIssue } from './issues.js';
 import { parseConfigFile } from './parse.js';
@@ -15,9 +16,9 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../../../..');
 
 /** Built-in ids plus the components and presets of the plugins the shipped files use. */
 const withPlugins = validationContext({ plugins: [
-    { spec: storq.meta.name, index: 0, entry: 'src/index.ts', meta: storq.meta, plugin: storq },
-    { spec: square.meta.name, index: 1, entry: 'src/index.ts', meta: square.meta, plugin: square },
-    { spec: shopify.meta.name, index: 2, entry: 'src/index.ts', meta: shopify.meta, plugin: shopify },
+    recordPlugin(storq, { entry: join(ROOT, 'packages/connector-storq/src/index.ts'), index: 0 }),
+    recordPlugin(square, { entry: join(ROOT, 'packages/connector-square/src/index.ts'), index: 1 }),
+    recordPlugin(shopify, { entry: join(ROOT, 'packages/connector-shopify/src/index.ts'), index: 2 }),
   ] });
 
 async function exampleConfigs(dir: string): Promise<string[]> {

@@ -21,3 +21,5 @@ export type { ComponentSite } from './components.js';
 export * as ConfigSchemas from './schema/index.js';
 export { CONFIG_INVALID } from '../errors/index.js';
 export type * from './types.js';
+export { definePreset } from './define-preset.js';
+export type { TypedPreset } from './define-preset.js';

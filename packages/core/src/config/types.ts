@@ -35,3 +35,18 @@ export type RateLimitConfig = Frozen<Static<typeof Schema.RateLimitSchema>>;
 export type RetryConfig = Frozen<Static<typeof Schema.RetrySchema>>;
 export type BreakerConfig = Frozen<Static<typeof Schema.BreakerSchema>>;
 export type TimeoutsConfig = Frozen<Static<typeof Schema.TimeoutsSchema>>;
+
+/**
+ * The config of a plugin preset (`definePreset`): any key of a connector block except `extends`
+ * (presets do not chain), every one optional, since the integrator's block adds the rest (URL,
+ * credentials, secrets). Nested blocks keep the file's types, key sets and required keys.
+ */
+export type PresetConfig = { readonly [K in Exclude<keyof ConnectorConfig, 'extends'>]?: ConnectorConfig[K] };
+/** A stream of a preset, for streams declared as separate constants (`satisfies PresetStream`). */
+export type PresetStream = StreamConfig;
+/** A preset's `webhooks` block, for a separately declared constant. */
+export type PresetWebhooks = WebhooksConfig;
+/** One event of a preset's `webhooks.events`. */
+export type PresetWebhookEvent = WebhookEventConfig;
+/** An action of a preset, for actions declared as separate constants (`satisfies PresetAction`). */
+export type PresetAction = ActionConfig;

@@ -40,9 +40,10 @@ function checkMeta(meta: unknown, problems: string[]): void {
     return;
   }
   const { name, version, namespace, engine, secrets } = meta;
-  if (typeof name !== 'string' || name.length === 0) problems.push('meta.name must be a non-empty string');
-  if (typeof version !== 'string' || semver.valid(version) === null) {
-    problems.push('meta.version must be a semver version such as "0.1.0"');
+  // Both are read from package.json at load; a plugin may still declare them (they must then agree).
+  if (name !== undefined && (typeof name !== 'string' || name.length === 0)) problems.push('meta.name, when given, must be a non-empty string');
+  if (version !== undefined && (typeof version !== 'string' || semver.valid(version) === null)) {
+    problems.push('meta.version, when given, must be a semver version such as "0.1.0"');
   }
   if (typeof namespace !== 'string' || !NAMESPACE_PATTERN.test(namespace)) {
     problems.push(`meta.namespace must match ${NAMESPACE_PATTERN.source} (got ${JSON.stringify(namespace) ?? 'undefined'})`);
@@ -89,6 +90,9 @@ function checkPreset(key: string, preset: unknown, problems: string[]): void {
   if (!COMPONENT_KEY_PATTERN.test(key)) problems.push(`${where}: key must match ${COMPONENT_KEY_PATTERN.source}`);
   if (!isObject(preset) || typeof preset['description'] !== 'string' || !isPlainObject(preset['config'])) {
     problems.push(`${where} must be { description: string, config: object }`);
+  } else if ('extends' in preset['config']) {
+    // Presets do not chain (PresetConfig has no `extends`); the merge would drop it silently.
+    problems.push(`${where}.config.extends: a preset cannot extend other presets; merge their keys into it`);
   }
 }
 

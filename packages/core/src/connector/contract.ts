@@ -4,17 +4,28 @@
  */
 import type { Logger } from '../log/index.js';
 
-/** Identity of a connector package, checked at load. */
+/**
+ * Identity of a connector package, checked at load. Name and version are read from the package's
+ * package.json by the loader; leave them out. When given anyway, each must equal package.json's,
+ * or the plugin fails to load (CONNECTD_ERR_PLUGIN_META_MISMATCH).
+ */
 export interface ConnectorMeta {
-  /** npm package name, e.g. "@connectd/connector-storq". */
-  readonly name: string;
-  readonly version: string;
+  /** npm package name, e.g. "@connectd/connector-storq"; default and only allowed value: package.json's `name`. */
+  readonly name?: string;
+  /** Default and only allowed value: package.json's `version`. */
+  readonly version?: string;
   /** Prefix for component ids in connectors.yaml: namespace "storq" → "storq/hmac". */
   readonly namespace: string;
   /** semver range of @connectd/core this plugin supports. */
   readonly engine: string;
   /** Extra field names to redact in logs (added to core's fixed list). */
   readonly secrets?: readonly string[];
+}
+
+/** The meta of a loaded plugin: name and version filled in from its package.json. */
+export interface LoadedPluginMeta extends ConnectorMeta {
+  readonly name: string;
+  readonly version: string;
 }
 
 /** A JSON Schema object (draft 2020-12 or 07 as ajv accepts it). */
@@ -178,7 +189,11 @@ export interface MappingFunction {
   readonly impl: (...args: never[]) => unknown;
 }
 
-/** A YAML fragment integrators can `extends:` ("storq/default"). */
+/**
+ * A YAML fragment integrators can `extends:` ("storq/default"). Declare it with `definePreset`,
+ * whose `PresetConfig` type (derived from the config types, which build on this contract, hence
+ * not named here) makes a misspelt key fail to compile. The loader checks it at run time.
+ */
 export interface ConnectorPreset {
   readonly description: string;
   readonly config: Readonly<Record<string, unknown>>;

@@ -19,14 +19,15 @@ export type NoUnknownSlots<P> = { readonly [K in Exclude<keyof P, keyof Connecto
 
 /**
  * Declares a connector plugin: `meta` plus any of the closed set of slots. The result is the
- * package's default export.
+ * package's default export. `meta` needs no name or version: the loader reads both from the
+ * package's package.json (declared anyway, they must match it).
  * @example
  * import { defineConnector } from '@connectd/core/connector';
- * import { storqSignature } from './storq-signature.js';
+ * import { acmeSignature } from './acme-signature.js';
  *
  * export default defineConnector({
- *   meta: { name: '@connectd/connector-storq', version: '0.1.0', namespace: 'storq', engine: '^0.1.0' },
- *   webhookVerifiers: { signature: storqSignature }, // used in YAML as `type: storq/signature`
+ *   meta: { namespace: 'acme', engine: '^0.1.0' },
+ *   webhookVerifiers: { signature: acmeSignature }, // used in YAML as `type: acme/signature`
  * });
  */
 export function defineConnector<const P extends ConnectorPlugin>(plugin: P & NoUnknownSlots<P>): P {

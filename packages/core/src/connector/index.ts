@@ -14,6 +14,10 @@ export { checkPluginShape, COMPONENT_KEY_PATTERN, FUNCTION_KEY_PATTERN, NAMESPAC
 export { coreVersion, loadPlugins } from './load-plugins.js';
 export type { LoadedPlugin, LoadPluginsOptions } from './load-plugins.js';
 export { isPackageName } from './resolve-plugin.js';
+export { compileComponentSchemas } from './compile-schemas.js';
+export type { SchemaProblem } from './compile-schemas.js';
+export { identifyPlugin, readPackageIdentity, recordPlugin } from './plugin-identity.js';
+export type { PackageIdentity, PluginSource } from './plugin-identity.js';
 export { createComponentRegistry, CORE_PLUGIN_NAME } from './registry.js';
 export type { ComponentRegistry, RegisteredComponent, RegisteredFunction, SlotComponent } from './registry.js';
 export { callPlugin, callPluginAsync, wrapRuntime } from './wrap-plugin-call.js';

@@ -34,8 +34,9 @@ function pluginSource(meta: Record<string, unknown>, extra = ''): string {
   return `export default { meta: ${JSON.stringify(meta)}, ${extra} };\n`;
 }
 
+/** Meta as plugins write it: name and version come from package.json (plugin-identity.test.ts). */
 function meta(namespace: string, overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  return { name: `connectd-connector-${namespace}`, version: '1.0.0', namespace, engine: '^0.1.0', ...overrides };
+  return { namespace, engine: '^0.1.0', ...overrides };
 }
 
 const verifierComponent = (type: string, schema: unknown = { type: 'object', properties: { secret: { type: 'string' } } }): string =>

@@ -1,14 +1,16 @@
 /**
  * Loads the plugins a config lists under `plugins:` (the order fastify-plugin's `registerPlugin`
- * checks in): resolve by package name, import, check the default export's shape, check the engine
- * range, compile component schemas, then check namespaces across plugins. Every failure of every
- * plugin is collected and thrown once, as CONNECTD_ERR_PLUGIN_LOAD_FAILED.
+ * checks in): resolve by package name, import, check the default export's shape, read name and
+ * version from the package's package.json, check the engine range, compile component schemas,
+ * then check namespaces across plugins. Every failure of every plugin is collected and thrown
+ * once, as CONNECTD_ERR_PLUGIN_LOAD_FAILED.
  */
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import semver from 'semver';
 import {
   INTERNAL,
+  isConnectdError,
   PLUGIN_DUPLICATE_NAMESPACE,
   PLUGIN_ENGINE_MISMATCH,
   PLUGIN_INVALID_EXPORT,
@@ -20,7 +22,8 @@ import {
 } from '../errors/index.js';
 import { checkPluginShape } from './check-plugin-shape.js';
 import { compileComponentSchemas } from './compile-schemas.js';
-import type { ConnectorMeta, ConnectorPlugin } from './contract.js';
+import type { ConnectorPlugin, LoadedPluginMeta } from './contract.js';
+import { identifyPlugin } from './plugin-identity.js';
 import { isPackageName, resolvePlugin } from './resolve-plugin.js';
 import { pluginFailure } from './wrap-plugin-call.js';
 
@@ -32,7 +35,8 @@ export interface LoadedPlugin {
   readonly index: number;
   /** The file that was imported. */
   readonly entry: string;
-  readonly meta: ConnectorMeta;
+  /** The plugin's meta with name and version from its package.json. */
+  readonly meta: LoadedPluginMeta;
   readonly plugin: ConnectorPlugin;
 }
 
@@ -113,6 +117,12 @@ async function loadOne(spec: string, index: number, options: LoadPluginsOptions)
   const problems = checkPluginShape(exported);
   if (problems.length > 0) return { errors: [PLUGIN_INVALID_EXPORT({ plugin: spec, index, problems })] };
   const plugin = exported as ConnectorPlugin;
+  let meta: LoadedPluginMeta;
+  try {
+    meta = identifyPlugin(plugin.meta, { spec, index, entry });
+  } catch (err) {
+    return { errors: [isConnectdError(err) ? err : pluginFailure(spec, 'identify', err, index)] };
+  }
 
   const errors: ConnectdError[] = [];
   if (!semver.satisfies(options.coreVersion, plugin.meta.engine, { includePrerelease: true })) {
@@ -121,7 +131,7 @@ async function loadOne(spec: string, index: number, options: LoadPluginsOptions)
   for (const problem of compileComponentSchemas(plugin)) {
     errors.push(PLUGIN_SCHEMA_INVALID({ plugin: spec, index, component: problem.component, reason: problem.reason }, { cause: problem.cause }));
   }
-  return { candidate: { spec, index, entry, meta: plugin.meta, plugin }, errors };
+  return { candidate: { spec, index, entry, meta, plugin }, errors };
 }
 
 /**

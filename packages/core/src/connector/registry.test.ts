@@ -29,8 +29,10 @@ const builtins: ConnectorSlots = {
 };
 
 let nextIndex = 0;
+/** The record the loader would make; these plugins declare name and version, standing in for package.json. */
 function loaded(plugin: ConnectorPlugin): LoadedPlugin {
-  return { spec: plugin.meta.name, index: nextIndex++, entry: `/virtual/${plugin.meta.name}/index.js`, meta: plugin.meta, plugin };
+  const meta = { ...plugin.meta, name: plugin.meta.name ?? 'virtual-plugin', version: plugin.meta.version ?? '0.0.0' };
+  return { spec: meta.name, index: nextIndex++, entry: `/virtual/${meta.name}/index.js`, meta, plugin };
 }
 
 const storq = defineConnector({

@@ -1,6 +1,6 @@
 /**
  * The component registry: type id → definition, for core's built-ins (bare ids such as `bearer`)
- * and every loaded plugin (`namespace/key`, such as `storq/signature`). Built-ins and plugins go
+ * and every loaded plugin (`namespace/key`, such as `shopify/throttled`). Built-ins and plugins go
  * through the same code, as ESLint registers core and plugin rules alike. One registry per
  * process, made by the composition root; nothing here is module-level state.
  */
@@ -9,10 +9,10 @@ import {
   COMPONENT_SLOTS,
   type ComponentCatalog,
   type ComponentSlot,
-  type ConnectorMeta,
   type ConnectorPreset,
   type ConnectorSlots,
   type JsonSchema,
+  type LoadedPluginMeta,
   type MappingFunction,
 } from './contract.js';
 import type { LoadedPlugin } from './load-plugins.js';
@@ -48,7 +48,7 @@ export interface ComponentRegistry extends ComponentCatalog {
   /** Field names plugins ask to redact (`meta.secrets` of all plugins, without repeats). */
   secretFields(): readonly string[];
   /** Meta of the loaded plugins, in `plugins:` order. */
-  plugins(): readonly ConnectorMeta[];
+  plugins(): readonly LoadedPluginMeta[];
 }
 
 interface Source {
@@ -64,10 +64,10 @@ class Registry implements ComponentRegistry {
   readonly #components = new Map<ComponentSlot, Map<string, RegisteredComponent>>(COMPONENT_SLOTS.map((s) => [s, new Map()]));
   readonly #presets = new Map<string, { preset: ConnectorPreset; plugin: string }>();
   readonly #functions = new Map<string, RegisteredFunction>();
-  readonly #metas: readonly ConnectorMeta[];
+  readonly #metas: readonly LoadedPluginMeta[];
   readonly #secretFields: readonly string[];
 
-  constructor(sources: readonly Source[], metas: readonly ConnectorMeta[]) {
+  constructor(sources: readonly Source[], metas: readonly LoadedPluginMeta[]) {
     this.#metas = metas;
     this.#secretFields = [...new Set(metas.flatMap((m) => m.secrets ?? []))];
     const clashes = new Map<string, { slot: string; id: string; plugins: string[] }>();
@@ -132,7 +132,7 @@ class Registry implements ComponentRegistry {
     return this.#secretFields;
   }
 
-  plugins(): readonly ConnectorMeta[] {
+  plugins(): readonly LoadedPluginMeta[] {
     return this.#metas;
   }
 }

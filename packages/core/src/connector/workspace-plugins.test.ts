@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { coreVersion, loadPlugins } from './load-plugins.js';
@@ -9,7 +9,9 @@ import { createComponentRegistry } from './registry.js';
 // bundled connectors.yaml loads them. Node resolves them through node_modules to their dist/.
 const repoRoot = join(import.meta.dirname, '../../../..');
 const PACKAGES = ['@connectd/connector-storq', '@connectd/connector-square', '@connectd/connector-shopify'] as const;
-const dists = ['connector-storq', 'connector-square', 'connector-shopify'].map((dir) => join(repoRoot, 'packages', dir, 'dist', 'index.js'));
+const DIRS = ['connector-storq', 'connector-square', 'connector-shopify'];
+const dists = DIRS.map((dir) => join(repoRoot, 'packages', dir, 'dist', 'index.js'));
+const manifests = DIRS.map((dir) => JSON.parse(readFileSync(join(repoRoot, 'packages', dir, 'package.json'), 'utf8')) as { version: string });
 
 beforeAll(() => {
   if (dists.every((file) => existsSync(file))) return;
@@ -27,6 +29,8 @@ describe('the workspace plugin packages', () => {
       ['@connectd/connector-square', '@connectd/connector-square', 'square'],
       ['@connectd/connector-shopify', '@connectd/connector-shopify', 'shopify'],
     ]);
+    // None declares its version: each comes from the package's own package.json.
+    expect(loaded.map((p) => p.meta.version)).toEqual(manifests.map((m) => m.version));
     expect(loaded.map((p) => p.entry)).toEqual(dists);
   });
 

@@ -28,3 +28,4 @@ export * from './codes/actions.js';
 export * from './codes/project.js';
 export * from './codes/changes.js';
 export * from './codes/flows.js';
+export * from './codes/scaffold.js';

@@ -22,9 +22,10 @@ import * as project from './codes/project.js';
 import * as outbound from './codes/outbound.js';
 import * as changes from './codes/changes.js';
 import * as flows from './codes/flows.js';
+import * as scaffold from './codes/scaffold.js';
 
 const areas = { core, config, plugin, store, daemon, auth, pagination, http, jobs, mapping, sync, webhooks, webhook_processing: webhookProcessing, vault,
-  oauth_token: oauthToken, oauth_consent: oauthConsent, oauth_refresh: oauthRefresh, connections, actions, project, outbound, changes, flows };
+  oauth_token: oauthToken, oauth_consent: oauthConsent, oauth_refresh: oauthRefresh, connections, actions, project, outbound, changes, flows, scaffold };
 
 function isFactory(value: unknown): value is ErrorFactory<Record<string, unknown>> {
   return typeof value === 'function' && typeof (value as { code?: unknown }).code === 'string';

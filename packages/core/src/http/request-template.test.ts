@@ -21,6 +21,14 @@ describe('request templates', () => {
     expect(request.body).toBeUndefined();
   });
 
+  it('refuses to address a base URL whose placeholder has no value, naming it, instead of leaving the host empty', () => {
+    const template = compileRequestTemplate('https://{account_id}.suitetalk.example', { path: '/query' });
+    for (const values of [{}, { account_id: '' }, { account_id: null }]) {
+      expect(() => template.render(values)).toThrow(expect.objectContaining({ code: 'CONNECTD_ERR_HTTP_URL_VALUE_MISSING', message: expect.stringContaining('{account_id}') }));
+    }
+    expect(template.render({ account_id: '1234567-sb1' }).url).toBe('https://1234567-sb1.suitetalk.example/query');
+  });
+
   it('renders JSON and form bodies, and GraphQL as a JSON body with variables', () => {
     const json = compileRequestTemplate('http://127.0.0.1:1', { method: 'post', path: 'orders', body: { external_id: '{id}', items: [{ sku: '{sku}' }] } });
     const rendered = json.render({ id: 'o-1', sku: 'S1' });

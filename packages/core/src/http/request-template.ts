@@ -1,4 +1,5 @@
 import type { OutgoingRequest } from '../connector/index.js';
+import { HTTP_URL_VALUE_MISSING } from '../errors/index.js';
 
 /** A request as connectors.yaml declares it (streams, actions, lookups). */
 export interface RequestTemplate {
@@ -30,9 +31,11 @@ const PLACEHOLDER = /\{\{\s*([A-Za-z_][\w.]*)\s*\}\}|\{([A-Za-z_][\w.]*)\}/g;
 /** A string with placeholders, parsed once at load. */
 export class TemplateString {
   readonly #segments: readonly Segment[];
+  readonly #source: string;
   readonly names: readonly string[];
 
   constructor(source: string) {
+    this.#source = source;
     const segments: Segment[] = [];
     let last = 0;
     for (const match of source.matchAll(PLACEHOLDER)) {
@@ -43,6 +46,19 @@ export class TemplateString {
     if (last < source.length) segments.push({ literal: source.slice(last) });
     this.#segments = segments;
     this.names = segments.flatMap((s) => ('name' in s ? [s.name] : []));
+  }
+
+  /**
+   * Fills a base URL, where an empty value would address another server (`https://.example.com`):
+   * every placeholder must have a non-empty value.
+   * @throws CONNECTD_ERR_HTTP_URL_VALUE_MISSING naming the first placeholder without a value
+   */
+  renderAddress(values: TemplateValues): string {
+    for (const name of this.names) {
+      const value = lookup(values, name);
+      if (value === undefined || value === null || value === '') throw HTTP_URL_VALUE_MISSING({ template: this.#source, name });
+    }
+    return this.render(values);
   }
 
   /** Fills the placeholders; `encode` escapes each value (path segments), missing values become ''. */
@@ -122,7 +138,7 @@ export function compileRequestTemplate(baseUrl: string, template: RequestTemplat
     idempotent: template.idempotent,
     render(values: TemplateValues): OutgoingRequest {
       const renderedPath = path.render(values, encodeURIComponent);
-      const url = new URL(absoluteUrl !== undefined ? absoluteUrl.render(values) : `${base.render(values)}${renderedPath}`);
+      const url = new URL(absoluteUrl !== undefined ? absoluteUrl.render(values) : `${base.renderAddress(values)}${renderedPath}`);
       for (const [name, value] of query) url.searchParams.set(name, value.render(values));
       const renderedHeaders: Record<string, string> = { accept: 'application/json' };
       for (const [name, value] of headers) renderedHeaders[name] = value.render(values);

@@ -1,5 +1,6 @@
 import { createFakeHttpServer, reply, type FakeHttpServer, type FakeReply, type RecordedRequest } from './fake-http-server.js';
-import { RecordCollection, type FakeRecord, type RecordKey } from './record-collection.js';
+import { encodeCursor, pageOf, pageSizeOf, type CursorKey, type PagingOptions, type PagingProblem, type RecordSource, type VendorPage } from './fake-vendor-paging.js';
+import { RecordCollection, type FakeRecord } from './record-collection.js';
 
 export type { FakeRecord } from './record-collection.js';
 
@@ -96,22 +97,47 @@ export interface FakeRecordsVendor {
   close(): Promise<void>;
 }
 
-const encodeCursor = (key: RecordKey): string => Buffer.from(JSON.stringify([key.updatedAtMs, key.id])).toString('base64url');
-
-function decodeCursor(cursor: string): RecordKey | undefined {
-  try {
-    const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (!Array.isArray(value) || typeof value[0] !== 'number' || (typeof value[1] !== 'string' && typeof value[1] !== 'number')) return undefined;
-    return { updatedAtMs: value[0], id: value[1] };
-  } catch {
-    return undefined;
-  }
+/** The collection as a paging source: keyset slices by (updated-at, id) found by binary search, from `sinceMs` on. */
+function sourceOf(collection: RecordCollection, sinceMs: number | undefined): RecordSource<FakeRecord> {
+  return {
+    slice({ after, offset, limit }) {
+      const since = sinceMs === undefined ? {} : { sinceMs };
+      if (after === undefined) {
+        const slice = collection.slice({ limit, offset, ...since });
+        return { items: slice.records, more: slice.more };
+      }
+      if (!Array.isArray(after) || after.length !== 2 || typeof after[0] !== 'number') return undefined;
+      const slice = collection.slice({ limit, after: { updatedAtMs: after[0], id: after[1] as string | number }, ...since });
+      return { items: slice.records, more: slice.more };
+    },
+  };
 }
 
-function positiveInteger(raw: string | null): number | undefined | 'invalid' {
-  if (raw === null) return undefined;
-  const value = Number(raw);
-  return Number.isInteger(value) && value >= 1 ? value : 'invalid';
+const positive = (raw: string | null): number | undefined => (raw !== null && /^\d+$/.test(raw) && Number(raw) >= 1 ? Number(raw) : undefined);
+const isProblem = (value: object): value is PagingProblem => 'param' in value;
+
+/**
+ * The paging of the collection, as core's fake-vendor paging options (which own the rules):
+ * keyset cursors over (updated-at, id), or page numbers; both bodies carry `next_cursor` and
+ * `has_more`, page-number ones `page` and `next_page` too.
+ */
+function pagingOf(
+  recordsKey: string,
+  params: Required<FakeVendorParams>,
+  sizes: { readonly pageSize: number; readonly maxPageSize: number },
+  fields: { readonly idField: string; readonly updatedAtField: string },
+): { byCursor: PagingOptions<FakeRecord>; byPage: PagingOptions<FakeRecord> } {
+  const cursorKey = (record: FakeRecord): CursorKey => [new Date(record[fields.updatedAtField] as string).getTime(), record[fields.idField] as string | number];
+  const nextCursorOf = (page: VendorPage<FakeRecord>): string | null => (page.hasMore && page.items.length > 0 ? encodeCursor(cursorKey(page.items.at(-1)!)) : null);
+  const shared = { ...sizes, cursorKey, params: { cursor: params.cursor, limit: params.limit, page: params.page, perPage: params.limit } };
+  return {
+    byCursor: { ...shared, paging: 'cursor', body: (page) => ({ [recordsKey]: page.items, next_cursor: page.nextCursor, has_more: page.hasMore }) },
+    byPage: {
+      ...shared,
+      paging: 'page',
+      body: (page) => ({ [recordsKey]: page.items, next_cursor: nextCursorOf(page), has_more: page.hasMore, page: page.page, next_page: page.hasMore ? page.page! + 1 : null }),
+    },
+  };
 }
 
 /**
@@ -141,9 +167,11 @@ export async function createFakeRecordsVendor(options: FakeRecordsVendorOptions 
   const params = { cursor: 'cursor', page: 'page', limit: 'limit', since: 'updated_since', ...options.params };
   const defaultPageSize = options.defaultPageSize ?? DEFAULT_FAKE_PAGE_SIZE;
   const maxPageSize = options.maxPageSize ?? DEFAULT_FAKE_MAX_PAGE_SIZE;
+  const idField = options.idField ?? 'id';
+  const updatedAtField = options.updatedAtField ?? 'updated_at';
   const collection = new RecordCollection({
-    idField: options.idField ?? 'id',
-    updatedAtField: options.updatedAtField ?? 'updated_at',
+    idField,
+    updatedAtField,
     now: options.now ?? Date.now,
   });
   collection.insert(options.records ?? []);
@@ -168,15 +196,15 @@ export async function createFakeRecordsVendor(options: FakeRecordsVendorOptions 
     return window.count > limit.requests ? Math.max(1, Math.ceil((window.startedAt + limit.windowMs - now) / 1000)) : undefined;
   }
 
+  const { byCursor, byPage } = pagingOf(recordsKey, params, { pageSize: defaultPageSize, maxPageSize }, { idField, updatedAtField });
+
   server.route('GET', path, (request) => {
     const q = request.query;
     const since = q.get(params.since) ?? undefined;
     const cursor = q.get(params.cursor) ?? undefined;
-    const pageRaw = positiveInteger(q.get(params.page));
-    const limitRaw = positiveInteger(q.get(params.limit));
-    const page = pageRaw === 'invalid' ? undefined : pageRaw;
-    const limit = limitRaw === 'invalid' ? undefined : Math.min(limitRaw ?? defaultPageSize, maxPageSize);
-    const query = { since, cursor, page, limit, first: cursor === undefined && (page ?? 1) <= 1 };
+    const limitRead = pageSizeOf(q.get(params.limit), byCursor as PagingOptions<unknown>, params.limit);
+    const page = cursor === undefined ? positive(q.get(params.page)) : undefined;
+    const query = { since, cursor, page, limit: typeof limitRead === 'number' ? limitRead : undefined, first: cursor === undefined && (page ?? 1) <= 1 };
 
     const fault = faults.shift();
     if (fault !== undefined) return refuse(request, query, fault);
@@ -187,20 +215,12 @@ export async function createFakeRecordsVendor(options: FakeRecordsVendorOptions 
     if (retryAfter !== undefined) return refuse(request, query, reply.retryAfter(retryAfter));
 
     const sinceMs = since === undefined ? undefined : new Date(since).getTime();
-    const after = cursor === undefined ? undefined : decodeCursor(cursor);
-    if (pageRaw === 'invalid' || limitRaw === 'invalid' || Number.isNaN(sinceMs) || (cursor !== undefined && after === undefined)) {
-      return refuse(request, query, reply.json({ error: 'bad request: page and limit are positive integers, updated_since a date, cursor from next_cursor' }, 400));
-    }
-    const slice = collection.slice({
-      limit: limit!,
-      ...(sinceMs === undefined ? {} : { sinceMs }),
-      ...(after === undefined ? {} : { after }),
-      ...(after === undefined && page !== undefined ? { offset: (page - 1) * limit! } : {}),
-    });
-    const nextCursor = slice.more && slice.last !== undefined ? encodeCursor(slice.last) : null;
-    log.push({ ...query, request, status: 200, ids: slice.records.map((r) => collection.idOf(r)), nextCursor });
-    const body: Record<string, unknown> = { [recordsKey]: slice.records, next_cursor: nextCursor, has_more: slice.more };
-    if (page !== undefined && after === undefined) Object.assign(body, { page, next_page: slice.more ? page + 1 : null });
+    if (Number.isNaN(sinceMs)) return refuse(request, query, reply.json({ error: `${params.since} must be a date`, param: params.since }, 400));
+    const options = cursor === undefined && q.get(params.page) !== null ? byPage : byCursor;
+    const served = pageOf(sourceOf(collection, sinceMs), q, options);
+    if (isProblem(served)) return refuse(request, query, reply.json({ error: served.message, param: served.param }, 400));
+    const body = options.body!(served) as Record<string, unknown>;
+    log.push({ ...query, request, status: 200, ids: served.items.map((r) => collection.idOf(r)), nextCursor: body['next_cursor'] as string | null });
     return { status: 200, json: body, ...(vendor.pageDelayMs > 0 ? { delayMs: vendor.pageDelayMs } : {}) };
   });
 

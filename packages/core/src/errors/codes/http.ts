@@ -109,3 +109,10 @@ export const HTTP_CLIENT_CLOSED = defineError<{ connection: string }>({
   fix: 'This happens during shutdown; if it happens otherwise, report it as a bug.',
   message: (d) => `HTTP client of connection ${d.connection} is closed`,
 });
+
+export const HTTP_URL_VALUE_MISSING = defineError<{ template: string; name: string }>({
+  code: 'CONNECTD_ERR_HTTP_URL_VALUE_MISSING',
+  meaning: "A `{name}` placeholder in a connector's `base_url` (or an absolute request path) has no value for this connection, so no request can be addressed.",
+  fix: 'Set it under the connector\'s `vars:` in connectors.yaml, or as the connection\'s parameter of that name (`connectd connect … --param name=value`).',
+  message: (d) => `the URL ${d.template} needs a value for {${d.name}}: set vars.${d.name} in the connector, or the connection's "${d.name}" parameter`,
+});

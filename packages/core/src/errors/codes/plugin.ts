@@ -115,3 +115,27 @@ export const PLUGIN_LOAD_FAILED = defineError<{ errors: readonly ConnectdError[]
   message: (d) =>
     `${d.errors.length} plugin error${d.errors.length === 1 ? '' : 's'}:\n${d.errors.map((e) => `  ${e.code}: ${e.message}`).join('\n')}`,
 });
+
+export const PLUGIN_PACKAGE_UNREADABLE = defineError<{ plugin: string; index: number; entry: string; reason: string }>({
+  code: 'CONNECTD_ERR_PLUGIN_PACKAGE_UNREADABLE',
+  exitCode: 2,
+  meaning: "A plugin's name and version come from its package.json, and none with a name and a semver version was found above its entry file.",
+  fix: "Reinstall the plugin; its author must ship package.json with `name` and `version` (npm always does when publishing).",
+  message: (d) => `plugins[${d.index}]: "${d.plugin}" has no readable package.json above ${d.entry}: ${d.reason}`,
+});
+
+export const PLUGIN_META_MISMATCH = defineError<{
+  plugin: string;
+  index: number;
+  field: 'name' | 'version';
+  declared: string;
+  packageValue: string;
+  manifest: string;
+}>({
+  code: 'CONNECTD_ERR_PLUGIN_META_MISMATCH',
+  exitCode: 2,
+  meaning: "A plugin's `meta` declares a name or version that differs from its package.json, which is the one source of both.",
+  fix: "Report it to the plugin's author: remove `name` and `version` from `defineConnector({ meta })` (the loader reads them from package.json).",
+  message: (d) =>
+    `plugins[${d.index}]: "${d.plugin}" declares meta.${d.field} "${d.declared}" but its package.json (${d.manifest}) says "${d.packageValue}"; remove meta.${d.field}, package.json is the source of both`,
+});

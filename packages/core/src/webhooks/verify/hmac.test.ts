@@ -89,6 +89,46 @@ describe('hmac verifier', () => {
     });
   });
 
+  describe('several header names', () => {
+    const names = ['Storq-Signature', 'storq.io-signature'];
+    const hex = sign('sha256', 'k', body, 'hex');
+
+    it('reads one name given as a string or as a one-item list the same way', () => {
+      for (const header of ['X-Signature', ['X-Signature']]) {
+        const v = verifier({ header, secret: 'k' });
+        expect(v.verify({ rawBody: body, headers: { 'x-signature': hex }, url: '' }), String(header)).toEqual({ ok: true });
+      }
+    });
+
+    it('accepts the signature under either name, whatever the case of the name', () => {
+      const v = verifier({ header: names, secret: 'k' });
+      expect(v.verify({ rawBody: body, headers: { 'storq-signature': hex }, url: '' })).toEqual({ ok: true });
+      expect(v.verify({ rawBody: body, headers: { 'storq.io-signature': hex }, url: '' })).toEqual({ ok: true });
+      expect(v.verify({ rawBody: body, headers: { 'STORQ.IO-SIGNATURE': hex.toUpperCase() }, url: '' })).toEqual({ ok: true });
+    });
+
+    it('reads only the first name present: a bad signature there is not rescued by a good one under the second', () => {
+      const v = verifier({ header: names, secret: 'k' });
+      const headers = { 'storq-signature': sign('sha256', 'other', body, 'hex'), 'storq.io-signature': hex };
+      expect(v.verify({ rawBody: body, headers, url: '' })).toEqual({ ok: false, reason: 'mismatch' });
+      // A blank first header counts as absent, as a blank single header does.
+      expect(v.verify({ rawBody: body, headers: { 'storq-signature': ' ', 'storq.io-signature': hex }, url: '' })).toEqual({ ok: true });
+    });
+
+    it('reports a delivery carrying none of the names as missing', () => {
+      const v = verifier({ header: names, secret: 'k' });
+      expect(v.verify({ rawBody: body, headers: { 'x-signature': hex }, url: '' })).toEqual({ ok: false, reason: 'missing' });
+    });
+
+    it('takes a non-empty list of non-empty names in its schema', () => {
+      const validate = createAjv('draft-07', { allErrors: true, allowUnionTypes: true }).compile(HMAC_OPTIONS_SCHEMA);
+      expect(validate({ header: names, secret: 's' })).toBe(true);
+      expect(validate({ header: [], secret: 's' })).toBe(false);
+      expect(validate({ header: ['X', ''], secret: 's' })).toBe(false);
+      expect(validate({ header: 7, secret: 's' })).toBe(false);
+    });
+  });
+
   it('strips a declared prefix ("sha256=") and requires it', () => {
     const v = verifier({ header: 'X-Hub-Signature-256', prefix: 'sha256=', secret: 'gh' });
     const hex = sign('sha256', 'gh', body, 'hex');
@@ -164,7 +204,7 @@ describe('hmac verifier', () => {
   });
 
   it('states its option rules in its schema: the URL and timestamp header its payload needs, one secret or several', () => {
-    const validate = createAjv('draft-07', { allErrors: true }).compile(HMAC_OPTIONS_SCHEMA);
+    const validate = createAjv('draft-07', { allErrors: true, allowUnionTypes: true }).compile(HMAC_OPTIONS_SCHEMA);
     expect(validate({ header: 'X', secret: 's', signed_payload: 'url_body', url })).toBe(true);
     expect(validate({ header: 'X', secret: 's', signed_payload: 'url_body' })).toBe(false);
     expect(validate({ header: 'X', secret: 's', signed_payload: 'timestamp_body' })).toBe(false);

@@ -1,13 +1,20 @@
 import { createHmac, createSecretKey, timingSafeEqual, type KeyObject } from 'node:crypto';
 import { defineWebhookVerifier, type WebhookRejectReason, type WebhookVerifierRuntime } from '../../connector/index.js';
-import { Type, words, type Static } from '../../json-schema/index.js';
-import { decodeSignatures, headerValues, type SignatureEncoding } from './signature-header.js';
+import { listOrString, Type, words, type Static } from '../../json-schema/index.js';
+import { decodeSignatures, headerValues, type HeaderBag, type SignatureEncoding } from './signature-header.js';
 import { DEFAULT_TOLERANCE_SECONDS, isWithinTolerance, parseEpochSeconds } from './timestamp.js';
 
 /** The options of `verify: { type: hmac, … }`: its schema, from which its type is derived. */
 export const HMAC_OPTIONS_SCHEMA = Type.Object(
   {
-    header: Type.String({ minLength: 1, description: 'Header carrying the signature (matched case-insensitively).' }),
+    header: listOrString(
+      { minLength: 1 },
+      {
+        minItems: 1,
+        description:
+          'Header carrying the signature (matched case-insensitively), or a list of names a vendor uses interchangeably: the first one present is read.',
+      },
+    ),
     algorithm: Type.Optional(words(['sha256', 'sha1', 'sha512'], { description: 'Default sha256.' })),
     encoding: Type.Optional(words(['hex', 'base64'], { description: 'Default hex.' })),
     prefix: Type.Optional(Type.String({ description: 'Text before the signature in the header, e.g. "sha256=".' })),
@@ -52,10 +59,28 @@ type Verdict = ReturnType<WebhookVerifierRuntime['verify']>;
 const reject = (reason: WebhookRejectReason): Verdict => ({ ok: false, reason });
 const ACCEPT: Verdict = { ok: true };
 
+/** `header` as a list of lower-cased names, in the order they are tried. */
+const signatureHeaders = (header: HmacVerifierOptions['header']): readonly string[] =>
+  (typeof header === 'string' ? [header] : header).map((name) => name.toLowerCase());
+
+/**
+ * The values of the first of `names` the delivery carries. Only the first present one is read, so
+ * a vendor that sends both names cannot make the verifier compare more candidates than one header
+ * holds.
+ */
+function firstPresent(headers: HeaderBag, names: readonly string[]): string[] {
+  for (const name of names) {
+    const values = headerValues(headers, name);
+    if (values.length > 0) return values;
+  }
+  return [];
+}
+
 /**
  * The built-in HMAC verifier (`type: hmac`): sha256, sha1 or sha512, hex or base64, over the raw
  * body, the notification URL followed by the body (Square), or a timestamp header joined with the
- * body (with a tolerance against replays). Several secrets may be configured during a rotation.
+ * body (with a tolerance against replays). Several secrets may be configured during a rotation,
+ * and several header names for vendors that document more than one (the first present is read).
  *
  * Everything that does not depend on the request (keys, the URL bytes, lower-cased header names)
  * is prepared once in `create`: verification runs on the intake's hot path. A verifier without a
@@ -63,6 +88,7 @@ const ACCEPT: Verdict = { ok: true };
  * @example
  * const runtime = hmacVerifier.create({ header: 'Storq-Signature', secret: process.env.STORQ_WEBHOOK_SECRET }, ctx);
  * runtime.verify({ rawBody, headers: request.headers, url }); // { ok: true } or { ok: false, reason: 'mismatch' }
+ * hmacVerifier.create({ header: ['Storq-Signature', 'storq.io-signature'], secret }, ctx); // either name
  */
 export const hmacVerifier = defineWebhookVerifier<HmacVerifierOptions>({
   meta: {
@@ -78,7 +104,7 @@ export const hmacVerifier = defineWebhookVerifier<HmacVerifierOptions>({
       digestBytes: DIGEST_BYTES[algorithm],
     };
     const signedPayload = options.signed_payload ?? DEFAULT_SIGNED_PAYLOAD;
-    const header = options.header.toLowerCase();
+    const headers = signatureHeaders(options.header);
     const timestampHeader = options.timestamp_header?.toLowerCase();
     const separator = options.separator ?? DEFAULT_TIMESTAMP_SEPARATOR;
     const tolerance = options.tolerance_seconds ?? DEFAULT_TOLERANCE_SECONDS;
@@ -105,13 +131,14 @@ export const hmacVerifier = defineWebhookVerifier<HmacVerifierOptions>({
       });
 
     return {
-      verify({ rawBody, headers }) {
+      verify(input) {
+        const { rawBody } = input;
         if (rawBody.length === 0) return reject('missing');
-        const values = headerValues(headers, header);
+        const values = firstPresent(input.headers, headers);
         if (values.length === 0) return reject('missing');
         let head = url;
         if (timestampHeader !== undefined && signedPayload === 'timestamp_body') {
-          const stamp = headerValues(headers, timestampHeader)[0];
+          const stamp = headerValues(input.headers, timestampHeader)[0];
           if (stamp === undefined) return reject('missing');
           const seconds = parseEpochSeconds(stamp);
           if (seconds === undefined) return reject('mismatch');
