@@ -63,7 +63,7 @@ export { loadInMemoryPlugin, IN_MEMORY_PLUGIN_NAME, IN_MEMORY_PLUGIN_VERSION } f
 export type { InMemoryLoad } from './testing/in-memory-plugin.js';
 // A fake REST vendor in a few lines: routes, paging styles, faults, signed webhooks.
 export { createFakeVendor } from './testing/fake-vendor.js';
-export type { FakeVendor, FakeVendorOptions, Listed, RecordsRouteOptions, VendorExchange, VendorFault, VendorHandler, VendorRouteContext } from './testing/fake-vendor.js';
+export type { FakeVendor, FakeVendorOptions, Listed, RecordsRouteOptions, VendorExchange, VendorRouteOptions, VendorFault, VendorHandler, VendorRouteContext } from './testing/fake-vendor.js';
 export { DEFAULT_VENDOR_MAX_PAGE_SIZE, DEFAULT_VENDOR_PAGE_SIZE, compareCursorKeys, decodeCursor, encodeCursor, pageAnswer, pageOf, pageSizeOf, servePage } from './testing/fake-vendor-paging.js';
 export type { CursorKey, PagePosition, PagingOptions, PagingParams, PagingProblem, PagingStyle, RecordSource, SourceSlice, VendorPage } from './testing/fake-vendor-paging.js';
 export { webhookSender, DEFAULT_WEBHOOK_SEND_TIMEOUT_MS } from './testing/fake-vendor-webhooks.js';

@@ -109,7 +109,7 @@ const withHeaders = (reply: FakeReply, headers: Record<string, string>): FakeRep
  * Registers one shop's endpoints on a fake vendor, under `/{domain}`: OAuth authorize and the
  * token endpoint open (they authenticate by their query and body), the Admin API (REST and
  * GraphQL) behind {@link adminTokenCheck}. A dropped token answer (see `dropTokenAnswers`) is
- * served, tokens issued or rotated, then reset.
+ * served, tokens issued or rotated, then reset. Paths name the shop as added (lower case).
  * @example
  * registerShop(vendor, context, runtime, { notes, calls: new WeakMap() });
  */
@@ -120,7 +120,10 @@ export function registerShop(vendor: FakeVendor, context: ShopifyApiContext, run
     .route(
       'GET',
       `/${shop}/admin/oauth/authorize`,
-      (request) => (note(request, 'GET /admin/oauth/authorize'), authorize(context.oauth, shop, request.query)),
+      (request) => {
+        note(request, 'GET /admin/oauth/authorize');
+        return authorize(context.oauth, shop, request.query);
+      },
       OPEN,
     )
     .route(

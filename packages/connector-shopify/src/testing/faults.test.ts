@@ -50,6 +50,23 @@ describe('fake shopify faults', () => {
     expect(shopify.requests.map((r) => r.fault)).toEqual(['scripted', 'scripted', null]);
   });
 
+  it('aims Admin API scripts at known shops only, and token scripts at token requests only', async () => {
+    const { shopify, token } = await start();
+    shopify.faults.failNext({ status: 500 });
+    shopify.faults.failNextTokenRequest({ status: 503 });
+    expect((await fetch(`${shopify.url}/nope.myshopify.com/admin/api/2025-10/locations.json`)).status).toBe(404);
+    const faulted = await fetch(`${shopify.shopUrl(SHOP)}/admin/api/2025-10/locations.json`, { headers: { 'x-shopify-access-token': token } });
+    expect([faulted.status, await faulted.text()]).toEqual([500, '']);
+    expect(await get(shopify, token)).toBe(200);
+    expect((await fetch(`${shopify.shopUrl(SHOP)}/admin/oauth/access_token`, { method: 'POST', body: '{}' })).status).toBe(503);
+    expect(shopify.requests.map((r) => [r.shop, r.kind, r.route, r.fault])).toEqual([
+      [null, 'other', null, null],
+      [SHOP, 'rest', null, 'scripted'],
+      [SHOP, 'rest', 'GET /admin/api/{version}/locations.json', null],
+      [SHOP, 'oauth', 'POST /admin/oauth/access_token', 'scripted'],
+    ]);
+  });
+
   it('slows served requests by slowMs', async () => {
     const { shopify, token } = await start();
     shopify.faults.set({ slowMs: 150 });

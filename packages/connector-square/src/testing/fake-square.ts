@@ -1,7 +1,7 @@
 import type { FakeHttpServer, FakeReply, RecordedRequest } from './core-test-kit.js';
 import { CursorBook } from './cursors.js';
 import { DEFAULT_SQUARE_VERSION, type SquareApiContext } from './fake-square-api.js';
-import { startSquareVendor } from './fake-square-vendor.js';
+import { asGiven, startSquareVendor } from './fake-square-vendor.js';
 import { merchantHandle, type FakeSquareMerchant } from './fake-square-merchant.js';
 import { FaultPlan, type SquareFaultKind, type SquareFaults } from './faults.js';
 import { MerchantState, type SquareMerchantInput } from './merchant-state.js';
@@ -185,9 +185,9 @@ async function visitAuthorizeUrl(authorizeUrl: string): Promise<string> {
 }
 
 /**
- * Starts a fake Square (real HTTP on 127.0.0.1, a free port; core's `createFakeVendor` with Square's
- * routes, token check, error bodies and faults) serving what connectd's Square
- * connector uses: OAuth (authorize, token with the code and PKCE flows, revoke) and, under `/v2`,
+ * Starts a fake Square (real HTTP on 127.0.0.1, a free port; core's `createFakeVendor` with
+ * Square's routes, token check, error bodies and faults) serving what connectd's Square connector
+ * uses: OAuth (authorize, token with the code and PKCE flows, revoke) and, under `/v2`,
  * ListLocations, ListCatalog, SearchCatalogObjects, BatchRetrieveInventoryCounts, SearchOrders,
  * RetrieveOrder and ListPayments — with Square's error bodies, cursors (in the query or the body,
  * expiring, bound to their query), `Square-Version` echo, token expiry and revocation, scopes.
@@ -250,7 +250,7 @@ export async function startFakeSquare(options: FakeSquareOptions = {}): Promise<
     revocations,
     faults: {
       set: (next) => faults.set(next),
-      failNext: (...replies) => void vendor.fail('/v2/*', replies),
+      failNext: (...replies) => void vendor.fail('/v2/*', asGiven(replies)),
       expireCursors: () => cursors.expireAll(),
       setCursorTtlMs: (ms) => cursors.setTtlMs(ms),
     },

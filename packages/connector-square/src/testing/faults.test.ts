@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { FaultPlan } from './faults.js';
-import { startFakeSquare, type FakeSquare, type SquareCatalogObject } from './index.js';
+import { DEFAULT_SQUARE_VERSION, startFakeSquare, type FakeSquare, type SquareCatalogObject } from './index.js';
 import { seededRandom } from './random.js';
 
 const started: FakeSquare[] = [];
@@ -106,6 +106,17 @@ describe('fake square faults', () => {
     expect((await get(square, token)).status).toBe('reset');
     expect((await get(square, token)).status).toBe(200);
     expect(square.requests.map((r) => r.fault)).toEqual(['scripted', 'scripted', null]);
+  });
+
+  it('keeps scripted replies for /v2: OAuth and unknown paths pass, a bodiless reply stays bodiless, Square-Version is echoed', async () => {
+    const { square, token } = await start();
+    square.faults.failNext({ status: 500 });
+    const oauth = await fetch(square.tokenUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    expect(oauth.status).toBe(401);
+    expect((await fetch(`${square.url}/v1/items`)).status).toBe(404);
+    const faulted = await fetch(`${square.url}/v2/nothing-here`, { headers: { authorization: `Bearer ${token}` } });
+    expect([faulted.status, await faulted.text(), faulted.headers.get('square-version')]).toEqual([500, '', DEFAULT_SQUARE_VERSION]);
+    expect(square.requests.map((r) => [r.route, r.fault])).toEqual([['POST /oauth2/token', null], [null, null], [null, 'scripted']]);
   });
 
   it('still answers correctly when replies are slowed down', async () => {

@@ -134,11 +134,15 @@ function faultReply(fault: VendorFault): FakeReply {
 /**
  * Starts a fake REST vendor on 127.0.0.1 (a free port, real HTTP) built on
  * {@link createFakeHttpServer}: routes and paged collections in a few lines, an authorization
- * check on every route, scripted faults per route (429 with Retry-After, 5xx, resets, hangs), and
- * a signed webhook sender. Plugin authors fake their vendor with it; storq's fake is built on it.
+ * check on every route but open ones, scripted faults per route or group of routes (429 with
+ * Retry-After, 5xx, resets, hangs), and a signed webhook sender. A request meets, in order: its
+ * route (else `notFound`), a scripted fault, `intercept`, `authorize`, `validate`, the handler;
+ * `finish` then shapes the answer and `observe` hears of it. Plugin authors fake their vendor
+ * with it; storq's, Square's and Shopify's fakes are built on it.
  * @example
  * const vendor = await createFakeVendor({ authorize: (r) => r.headers.authorization === 'Bearer t' });
  * vendor.records('/items', items, { paging: 'offset', recordsKey: 'items', hasMoreKey: 'hasMore', maxPageSize: 1000 });
+ * vendor.route('POST', '/oauth/token', (request) => issueToken(request), { authorize: false });
  * vendor.fail('GET /items', [{ status: 429, retryAfter: 1 }, { status: 503 }, { fault: 'reset' }]);
  * const hooks = vendor.webhooks({ secret: 'whsec', header: 'X-Signature', encoding: 'base64' });
  * await hooks.send(`${daemon}/webhooks/acme`, { id: 'e1', kind: 'item.changed' });

@@ -119,11 +119,10 @@ export async function startFakeNetsuite(options: FakeNetsuiteOptions = {}): Prom
   };
 
   const vendor: FakeVendor = await createFakeVendor({
-    intercept: refuseSuiteql,
+    // After the credentials, as NetSuite does: an unsigned malformed query is a 401, not a 400.
+    validate: refuseSuiteql,
     refusePaging: (problem) => badRequest(problem.message),
-    // The token endpoint authenticates by its assertion, not by a header.
     authorize: (request) => {
-      if (request.path === FAKE_TOKEN_PATH) return true;
       const verdict = check(request, vendor.url);
       authChecks.push(verdict);
       return verdict.ok || unauthorized();
@@ -137,6 +136,7 @@ export async function startFakeNetsuite(options: FakeNetsuiteOptions = {}): Prom
     overMaxPageSize: 'refuse',
     body: (page) => suiteqlBody(vendor.url, page),
   });
+  // The token endpoint authenticates by its assertion, not by a header.
   vendor.route('POST', FAKE_TOKEN_PATH, (request) => {
     if (tokens === undefined) return reply.json({ error: 'unauthorized_client' }, 400);
     const verdict = tokens.exchange(new URLSearchParams(request.text()), `${vendor.url}${FAKE_TOKEN_PATH}`);
@@ -144,7 +144,7 @@ export async function startFakeNetsuite(options: FakeNetsuiteOptions = {}): Prom
     return verdict.ok
       ? reply.json({ access_token: verdict.token, expires_in: String(FAKE_ACCESS_TOKEN_SECONDS), token_type: 'bearer' })
       : reply.json({ error: 'invalid_grant' }, 400);
-  });
+  }, { authorize: false });
 
   return { url: vendor.url, data, requests: vendor.requests, authChecks, fail: (...args) => vendor.fail(...args), close: () => vendor.close() };
 }
