@@ -133,4 +133,22 @@ describe('connectd CLI, through main(argv, ctx)', () => {
     expect(await main(['--help'], help.ctx)).toBe(0);
     expect(help.out.join('\n')).toMatch(/Usage: connectd/);
   });
+
+  it('lists every command in --help though each loads its code only when it runs, and runs them: migrate, rotate-key, init', async () => {
+    const help = capture();
+    expect(await main(['--help'], help.ctx)).toBe(0);
+    const listed = help.out.join('\n');
+    for (const name of ['run', 'validate', 'migrate', 'status', 'sync', 'action', 'replay', 'connect', 'rotate-key', 'init']) {
+      expect(listed).toMatch(new RegExp(`^\\s+${name} `, 'm'));
+    }
+    const migrate = capture(env());
+    expect(await main(['migrate'], migrate.ctx)).toBe(0);
+    expect(migrate.out).toEqual([expect.stringMatching(/^(store \(pglite at .+\) is up to date|applied \d+ migrations? to pglite at .+: )/)]);
+    const rotate = capture(env());
+    expect(await main(['rotate-key'], rotate.ctx)).toBe(2);
+    expect(rotate.err[0]).toMatch(/^error CONNECTD_ERR_VAULT_NO_KEY: /);
+    const init = capture({}, mkdtempSync(join(tmpdir(), 'connectd-cli-init-')));
+    expect(await main(['init', 'project', '--dir', 'p'], init.ctx)).toBe(0);
+    expect(init.out[0]).toBe('created p/connectors.yaml');
+  });
 });

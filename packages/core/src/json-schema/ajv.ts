@@ -1,6 +1,7 @@
 import { Ajv, type Options as AjvOptions } from 'ajv';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
+import { shareMetaSchema } from './shared-meta.js';
 
 // ajv-formats is CommonJS with `exports.default`; under NodeNext the default import is typed as the
 // module record, while at run time it is the plugin function itself. Accept both shapes, here only.
@@ -39,6 +40,12 @@ export const COMPONENT_SLOT_KEYWORD = 'x-component-slot';
  * const ajv = createAjv('draft-07', { allErrors: true });
  */
 export function createAjv(dialect: SchemaDialect, options: AjvOptions): Ajv {
+  const ajv = plainAjv(dialect, options);
+  shareMetaSchema(ajv, dialect, () => plainAjv(dialect, { allErrors: options.allErrors === true }));
+  return ajv;
+}
+
+function plainAjv(dialect: SchemaDialect, options: AjvOptions): Ajv {
   const ajv = dialect === '2020-12' ? new Ajv2020(options) : new Ajv(options);
   addFormats(ajv);
   for (const keyword of ANNOTATION_KEYWORDS) ajv.addKeyword(keyword);

@@ -2,7 +2,7 @@
  * JSONata mappings from one vendor record to entities. Each expression is compiled once, with the
  * plugin functions registered once; per evaluation only the record and a bindings object cached
  * per connection-and-lookups pair go in, because this runs for every record of every page.
- * Simple object mappings also get an exact plain-JS fast path (fast-path.ts).
+ * Mappings in the fast path's subset (fast-path.ts) also get an exact plain-JS evaluation.
  */
 import jsonata, { type Expression } from 'jsonata';
 import { MAPPING_OUTPUT_INVALID, type ConnectdError } from '../errors/index.js';
@@ -32,6 +32,12 @@ export type MappedValue = Record<string, unknown>;
 export interface CompiledMapping {
   /** The source expression; undefined for the identity mapping (no `map:`). */
   readonly expression: string | undefined;
+  /**
+   * Whether it may call `$store()`, `$product()` or `$inventory_item()`, whose answers depend on
+   * what earlier writes committed. Read from the text, so a name in a string literal also counts:
+   * it may say yes wrongly, never no.
+   */
+  readonly usesLookups: boolean;
   /**
    * Maps one record. Resolves to the entities it yields: none (the mapping returned nothing: skip
    * the record), one, or several. Rejects with a coded error: CONNECTD_ERR_MAPPING_EVALUATE,
@@ -104,17 +110,22 @@ function normalise(result: unknown, label: string): readonly MappedValue[] {
   throw MAPPING_OUTPUT_INVALID({ label, found: describe(result) });
 }
 
+/** A call of a vendor-id lookup, as written in a mapping. */
+const LOOKUP_CALL = /\$(?:store|product|inventory_item)\s*\(/;
+
 class JsonataMapping implements CompiledMapping {
   readonly expression: string;
+  readonly usesLookups: boolean;
   readonly #compiled: Expression;
   readonly #fast: FastMapping | undefined;
   readonly #label: string;
   // Bindings objects by caller object: a run reuses one MappingBindings, so this is one entry per
   // run, and the $store/$product adapters are built once per run instead of once per record.
-  readonly #bindings = new WeakMap<MappingBindings, FastScope & Record<string, unknown>>();
+  readonly #bindings = new WeakMap<MappingBindings, FastScope>();
 
   constructor(expression: string, compiled: Expression, fast: FastMapping | undefined, label: string) {
     this.expression = expression;
+    this.usesLookups = LOOKUP_CALL.test(expression);
     this.#compiled = compiled;
     this.#fast = fast;
     this.#label = label;
@@ -134,7 +145,7 @@ class JsonataMapping implements CompiledMapping {
     return normalise(result, this.#label);
   }
 
-  #bindingsFor(bindings: MappingBindings): FastScope & Record<string, unknown> {
+  #bindingsFor(bindings: MappingBindings): FastScope {
     let bound = this.#bindings.get(bindings);
     if (bound === undefined) {
       const { lookups } = bindings;
@@ -152,6 +163,7 @@ class JsonataMapping implements CompiledMapping {
 
 class IdentityMapping implements CompiledMapping {
   readonly expression: undefined = undefined;
+  readonly usesLookups = false;
   readonly #label: string;
 
   constructor(label: string) {
@@ -188,9 +200,8 @@ export function compileMapping(expression: string | undefined, options: CompileM
   }
   const functions = options.functions ?? [];
   registerFunctions(compiled, functions, label);
-  const shadowed = functions.map((f) => (f.name.startsWith('$') ? f.name.slice(1) : f.name));
   // jsonata's published AST type misses node types the fast path reads; AstNode declares them.
-  const fast = compileFastPath(compiled.ast() as unknown as AstNode, shadowed);
+  const fast = compileFastPath(compiled.ast() as unknown as AstNode, functions);
   return new JsonataMapping(expression, compiled, fast, label);
 }
 

@@ -1,167 +1,178 @@
 /**
- * A fast path for the mappings most streams use: an object constructor whose values are field
- * paths, literals, nested constructors, and `$number`, `$string`, `$store`, `$product` or
- * `$connection` over those (`{ "product": sku, "quantity": $number(qty), "store": $store(loc) }`).
- * JSONata evaluates such a mapping at about 40,000 records/s; this plain-JS evaluation of the
- * same AST does over ten times that, which the sync benchmark needs.
+ * A fast path for mappings: a plain-JS evaluation of the JSONata the bundled connectors use
+ * (object and array constructors, paths with `a.{ ... }` steps and literal indexes, `?:`, `&`,
+ * arithmetic, comparison and boolean operators, `$number`, `$string`, `$exists`, `$lowercase`,
+ * `$round` and a few more built-ins, plugin functions, and `$store` / `$product` lookups). The
+ * JSONata engine evaluates a mapping at about 40,000 records/s; this does several times that,
+ * which the sync benchmark needs.
  *
- * It is exact by construction: any value whose handling would need JSONata's finer semantics (a
- * list anywhere on a path, a cast that is not a plain decimal, a record that is not an object)
- * returns {@link BAIL} and the caller evaluates the record with JSONata itself. Expressions
- * outside the subset never get a fast path. fast-path.test.ts checks both against each other.
+ * It is exact by construction: each node is ported from jsonata.js 2.2, and wherever JSONata
+ * would throw, or a value needs semantics the port leaves out (grouping over a list, deep
+ * equality, an object cast to a string), the evaluation returns {@link BAIL} and the caller
+ * evaluates the record with JSONata itself. Expressions outside the subset never get a fast path.
+ * fast-path-conformance.test.ts holds it to JSONata's own test suite.
  */
+import type { MappingFunctionEntry } from './functions.js';
+import { compileBind, compileFunction, compileLambda, compileVariable, type Context } from './fast-path-calls.js';
+import { after, BINARY, boolize, inOrder, isThenable, negate } from './fast-path-ops.js';
+import { compilePath, hasOnly, type AstNode, type FastScope, type Value } from './fast-path-paths.js';
+import { append, BAIL, isFunction, isSequence } from './fast-path-values.js';
 
-/**
- * The AST as jsonata builds it; its published `ExprNode` type lacks some node types (`path`), so
- * the fast path declares the few fields it reads.
- */
-export interface AstNode {
-  readonly type: string;
-  readonly value?: unknown;
-  readonly steps?: readonly AstNode[];
-  readonly arguments?: readonly AstNode[];
-  readonly procedure?: AstNode;
-  readonly lhs?: unknown;
-}
+export { BAIL } from './fast-path-values.js';
+export type { AstNode, FastScope } from './fast-path-paths.js';
 
-/** "Evaluate this record with JSONata instead." */
-export const BAIL: unique symbol = Symbol('bail');
-
-/** Per-evaluation values a fast mapping reads: the bindings JSONata would get. */
-export interface FastScope {
-  readonly connection: unknown;
-  readonly store: (id: unknown) => unknown;
-  readonly product: (id: unknown) => unknown;
-}
-
-/** A compiled value: the result, undefined (left out), BAIL, or a promise of one (a lookup). */
-type Value = (input: Record<string, unknown>, scope: FastScope) => unknown;
-
-/** Evaluates a whole mapping; resolves to the object, or BAIL. */
+/** Evaluates a whole mapping: its value, BAIL, or a promise of one. */
 export type FastMapping = (record: unknown, scope: FastScope) => unknown;
 
-/** JSONata's own test for strings $number() accepts as decimals (jsonata.js `number()`). */
-const DECIMAL = /^-?[0-9]+(\.[0-9]+)?([Ee][-+]?[0-9]+)?$/;
-const FUNCTIONS = new Set(['number', 'string', 'store', 'product']);
-const UNSAFE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+/** Keys an object constructor may not set: JSONata rejects the first two (D1013); the rest are kept away from plain objects downstream. */
+const UNSAFE_KEYS = new Set(['_jsonata_lambda', '_jsonata_function', '__proto__', 'constructor', 'prototype']);
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-const isThenable = (v: unknown): v is PromiseLike<unknown> => typeof v === 'object' && v !== null && typeof (v as { then?: unknown }).then === 'function';
-
-/** Only these exact node shapes are understood; an extra key (a predicate, a focus, ...) means "not in the subset". */
-function hasOnly(node: object, keys: readonly string[]): boolean {
-  return Object.entries(node).every(([k, v]) => v === undefined || k === 'position' || keys.includes(k));
-}
-
-function $number(v: unknown): unknown {
-  if (v === undefined || typeof v === 'number') return v;
-  if (typeof v === 'string') return DECIMAL.test(v) && Number.isFinite(parseFloat(v)) ? parseFloat(v) : BAIL;
-  if (typeof v === 'boolean') return v ? 1 : 0;
-  return BAIL;
-}
-
-function $string(v: unknown): unknown {
-  if (v === undefined || typeof v === 'string') return v;
-  if (typeof v === 'number') return Number.isFinite(v) ? JSON.stringify(Number.isInteger(v) ? v : Number(v.toPrecision(15))) : BAIL;
-  if (typeof v === 'boolean' || v === null) return String(v);
-  return BAIL;
-}
-
-function compilePath(steps: readonly AstNode[]): Value | undefined {
-  const first = steps[0];
-  if (first === undefined) return undefined;
-  let start: Value;
-  let rest: readonly AstNode[];
-  if (first.type === 'variable' && (first.value === '' || first.value === 'connection') && hasOnly(first, ['type', 'value'])) {
-    start = first.value === '' ? (input) => input : (_input, scope) => scope.connection;
-    rest = steps.slice(1);
-  } else {
-    start = (input) => input;
-    rest = steps;
-  }
-  const names: string[] = [];
-  for (const step of rest) {
-    if (step.type !== 'name' || typeof step.value !== 'string' || !hasOnly(step, ['type', 'value'])) return undefined;
-    names.push(step.value);
-  }
-  return (input, scope) => {
-    let current: unknown = start(input, scope);
-    for (const name of names) {
-      if (Array.isArray(current)) return BAIL;
-      // A step into a scalar or null yields nothing, as in JSONata.
-      if (!isObject(current)) return undefined;
-      current = current[name];
-    }
-    return Array.isArray(current) ? BAIL : current;
-  };
-}
-
-function compileFunction(node: AstNode): Value | undefined {
-  const name = node.procedure?.type === 'variable' ? node.procedure.value : undefined;
-  const args = node.arguments ?? [];
-  if (typeof name !== 'string' || !FUNCTIONS.has(name) || args.length !== 1 || !hasOnly(node, ['type', 'value', 'procedure', 'arguments'])) return undefined;
-  if (node.procedure !== undefined && !hasOnly(node.procedure, ['type', 'value'])) return undefined;
-  const arg = compileValue(args[0] as AstNode);
-  if (arg === undefined) return undefined;
-  const apply = (v: unknown, scope: FastScope): unknown => {
-    if (v === BAIL) return BAIL;
-    if (name === 'number') return $number(v);
-    if (name === 'string') return $string(v);
-    // Lookups take ids only; anything else goes to JSONata, which reports it as JSONata does.
-    if (v !== undefined && v !== null && typeof v !== 'string' && typeof v !== 'number') return BAIL;
-    return name === 'store' ? scope.store(v) : scope.product(v);
-  };
-  return (input, scope) => {
-    const v = arg(input, scope);
-    return isThenable(v) ? Promise.resolve(v).then((resolved) => apply(resolved, scope)) : apply(v, scope);
-  };
-}
-
-function compileObject(node: AstNode): Value | undefined {
+/** jsonata.js `evaluateGroupExpression` for one input that is not a list: an object, keys in order. */
+function compileObject(node: AstNode, context: Context): Value | undefined {
   const pairs = node.lhs;
-  if (!Array.isArray(pairs) || !hasOnly(node, ['type', 'value', 'lhs'])) return undefined;
-  const fields: Array<[string, Value]> = [];
+  if (!Array.isArray(pairs) || node.value !== '{' || !hasOnly(node, ['type', 'value', 'lhs'])) return undefined;
+  const keys: string[] = [];
+  const values: Value[] = [];
   for (const pair of pairs as unknown[]) {
     if (!Array.isArray(pair) || pair.length !== 2) return undefined;
     const [key, value] = pair as [AstNode, AstNode];
-    if (key.type !== 'string' || typeof key.value !== 'string' || UNSAFE_KEYS.has(key.value)) return undefined;
-    if (fields.some(([k]) => k === key.value)) return undefined;
-    const compiled = compileValue(value);
+    if (key.type !== 'string' || typeof key.value !== 'string' || !hasOnly(key, ['type', 'value'])) return undefined;
+    if (UNSAFE_KEYS.has(key.value) || keys.includes(key.value)) return undefined;
+    const compiled = compileNode(value, context);
     if (compiled === undefined) return undefined;
-    fields.push([key.value, compiled]);
+    keys.push(key.value);
+    values.push(compiled);
   }
   return (input, scope) => {
+    // Over a list, an object constructor groups its items: JSONata's to do.
+    if (Array.isArray(input)) return BAIL;
+    // A plain object, where JSONata builds one with a null prototype: serialising it is much
+    // faster, and `__proto__` is refused as a key. Its lists carry no sequence flag (setField).
     const out: Record<string, unknown> = {};
-    for (let i = 0; i < fields.length; i++) {
-      const [key, value] = fields[i] as [string, Value];
-      const v = value(input, scope);
-      if (isThenable(v)) return finishAsync(out, fields, i, v, input, scope);
-      if (v === BAIL) return BAIL;
-      if (v !== undefined) out[key] = v;
+    for (let i = 0; i < values.length; i++) {
+      const v = (values[i] as Value)(input, scope);
+      if (isThenable(v)) return finishObject(out, keys, values, i, v, input, scope);
+      if (!setField(out, keys[i] as string, v)) return BAIL;
     }
     return out;
   };
 }
 
+/**
+ * Sets a field unless the value is undefined; false for BAIL or a function (JSONata represents
+ * lambdas its own way). A sequence is stored as a plain list, as compile-mapping.ts strips
+ * JSONata's (the objects it walks into are JSONata's null-prototype ones, not these): a sequence
+ * held here has two items or more, so no later step treats it differently for the flag.
+ */
+function setField(out: Record<string, unknown>, key: string, v: unknown): boolean {
+  if (v === BAIL || isFunction(v)) return false;
+  if (v !== undefined) out[key] = isSequence(v) ? v.slice() : v;
+  return true;
+}
+
 /** The rest of an object once a field's value is a promise (a lookup that went to the database). */
-async function finishAsync(
+async function finishObject(
   out: Record<string, unknown>,
-  fields: ReadonlyArray<[string, Value]>,
+  keys: readonly string[],
+  values: readonly Value[],
   from: number,
   pending: PromiseLike<unknown>,
-  input: Record<string, unknown>,
+  input: unknown,
   scope: FastScope,
 ): Promise<unknown> {
-  for (let i = from; i < fields.length; i++) {
-    const [key, value] = fields[i] as [string, Value];
-    const v = await (i === from ? pending : value(input, scope));
-    if (v === BAIL) return BAIL;
-    if (v !== undefined) out[key] = v;
+  for (let i = from; i < values.length; i++) {
+    const v = await (i === from ? pending : (values[i] as Value)(input, scope));
+    if (!setField(out, keys[i] as string, v)) return BAIL;
   }
   return out;
 }
 
-function compileValue(node: AstNode): Value | undefined {
+/** jsonata.js `evaluateUnary`, case '[': items appended (a nested constructor pushed whole). */
+function compileArray(node: AstNode, context: Context): Value | undefined {
+  if (!hasOnly(node, ['type', 'value', 'expressions'])) return undefined;
+  const items = node.expressions ?? [];
+  const values = compileAll(items, context);
+  if (values === undefined) return undefined;
+  const nested = items.map((item) => item.value === '[');
+  return (input, scope) =>
+    inOrder(values.length, (i) => (values[i] as Value)(input, scope), (results) => {
+      if (results.some(isFunction)) return BAIL;
+      let result: unknown[] = [];
+      for (let i = 0; i < results.length; i++) {
+        const value = results[i];
+        if (value === undefined) continue;
+        if (nested[i]) result.push(value);
+        else result = append(result, value);
+      }
+      return result;
+    });
+}
+
+function compileBinary(node: AstNode, context: Context): Value | undefined {
+  const op = node.value;
+  if (typeof op !== 'string' || !hasOnly(node, ['type', 'value', 'lhs', 'rhs'])) return undefined;
+  const lhs = compileNode(node.lhs as AstNode, context);
+  const rhs = node.rhs === undefined ? undefined : compileNode(node.rhs, context);
+  if (lhs === undefined || rhs === undefined) return undefined;
+  if (op === 'and' || op === 'or') {
+    return (input, scope) =>
+      after(lhs(input, scope), (l) => {
+        const left = boolize(l);
+        if (left === BAIL || left === (op === 'or')) return left;
+        return after(rhs(input, scope), boolize);
+      });
+  }
+  const apply = BINARY.get(op);
+  if (apply === undefined) return undefined;
+  return (input, scope) => after(lhs(input, scope), (l) => after(rhs(input, scope), (r) => apply(op, l, r)));
+}
+
+function compileCondition(node: AstNode, context: Context): Value | undefined {
+  if (!hasOnly(node, ['type', 'condition', 'then', 'else']) || node.condition === undefined || node.then === undefined) return undefined;
+  const condition = compileNode(node.condition, context);
+  const yes = compileNode(node.then, context);
+  const no = node.else === undefined ? () => undefined : compileNode(node.else, context);
+  if (condition === undefined || yes === undefined || no === undefined) return undefined;
+  return (input, scope) =>
+    after(condition(input, scope), (c) => {
+      const b = boolize(c);
+      return b === BAIL ? BAIL : b === true ? yes(input, scope) : no(input, scope);
+    });
+}
+
+/** `( a; b )`: each in turn in a new frame (jsonata.js `evaluateBlock`), the last one's value. */
+function compileBlock(node: AstNode, context: Context): Value | undefined {
+  if (!hasOnly(node, ['type', 'expressions'])) return undefined;
+  const bindsBefore = context.binds.count;
+  const values = compileAll(node.expressions ?? [], context);
+  if (values === undefined) return undefined;
+  // A frame nothing binds into is the same as its parent's (a lambda defined here captures either alike).
+  if (context.binds.count === bindsBefore) return (input, scope) => inOrder(values.length, (i) => (values[i] as Value)(input, scope), (results) => results[results.length - 1]);
+  return (input, scope) => {
+    const frame = Object.create(scope) as FastScope;
+    return inOrder(values.length, (i) => (values[i] as Value)(input, frame), (results) => results[results.length - 1]);
+  };
+}
+
+function compileAll(nodes: readonly AstNode[], context: Context): Value[] | undefined {
+  const values: Value[] = [];
+  for (const node of nodes) {
+    const value = compileNode(node, context);
+    if (value === undefined) return undefined;
+    values.push(value);
+  }
+  return values;
+}
+
+function compileUnary(node: AstNode, context: Context): Value | undefined {
+  if (node.value === '{') return compileObject(node, context);
+  if (node.value === '[') return compileArray(node, context);
+  if (node.value !== '-' || node.expression === undefined || !hasOnly(node, ['type', 'value', 'expression'])) return undefined;
+  const operand = compileNode(node.expression, context);
+  return operand === undefined ? undefined : (input, scope) => after(operand(input, scope), negate);
+}
+
+function compileNode(node: AstNode, context: Context): Value | undefined {
   switch (node.type) {
     case 'string':
     case 'number':
@@ -171,30 +182,50 @@ function compileValue(node: AstNode): Value | undefined {
       return () => literal;
     }
     case 'path':
-      return hasOnly(node, ['type', 'steps']) && Array.isArray(node.steps) ? compilePath(node.steps) : undefined;
+      return compilePath(node, (step) => {
+        if (step.type === 'variable') return compileVariable(step, context);
+        if (step.type === 'function') return compileFunction(step, context);
+        return step.type === 'unary' ? compileObject(step, context) : undefined;
+      });
     case 'variable':
-      return compilePath([node]);
+      return compileVariable(node, context);
     case 'function':
-      return compileFunction(node);
+      return compileFunction(node, context);
     case 'unary':
-      return node.value === '{' ? compileObject(node) : undefined;
+      return compileUnary(node, context);
+    case 'binary':
+      return compileBinary(node, context);
+    case 'condition':
+      return compileCondition(node, context);
+    case 'block':
+      return compileBlock(node, context);
+    case 'bind':
+      return compileBind(node, context);
+    case 'lambda':
+      return compileLambda(node, context);
     default:
       return undefined;
   }
 }
 
 /**
- * The fast evaluation of a mapping's AST, or undefined when the expression is outside the subset
- * (or `shadowed` names one of the functions it would inline, e.g. a plugin's `$number`).
+ * The fast evaluation of an expression's AST, or undefined when it is outside the subset. An
+ * expression that is one parenthesised expression, `( ... )`, never gets one: that is how a
+ * benchmark (or a suspicious user) asks for the JSONata engine. A list as input goes to JSONata
+ * (which wraps it), and so does a result that is a function.
  * @example
- * const fast = compileFastPath(jsonata(expr).ast(), []);
- * const result = fast === undefined ? BAIL : await fast(record, scope);
+ * const fast = compileFastPath(jsonata(expr).ast() as unknown as AstNode, registry.functions());
+ * let result = fast === undefined ? BAIL : await fast(record, bindings);
  * if (result === BAIL) result = await expression.evaluate(record, bindings);
  */
-export function compileFastPath(ast: AstNode, shadowed: readonly string[]): FastMapping | undefined {
-  if (shadowed.some((name) => FUNCTIONS.has(name) || name === 'connection')) return undefined;
-  if (ast.type !== 'unary' || ast.value !== '{') return undefined;
-  const object = compileObject(ast);
-  if (object === undefined) return undefined;
-  return (record, scope) => (isObject(record) ? object(record, scope) : BAIL);
+export function compileFastPath(ast: AstNode, functions: readonly MappingFunctionEntry[]): FastMapping | undefined {
+  if (ast.type === 'block' && ast.expressions?.length === 1) return undefined;
+  const plugins = new Map(functions.map((f) => [f.name.startsWith('$') ? f.name.slice(1) : f.name, f] as const));
+  const context: Context = { plugins, binds: { count: 0 }, compile: (node) => compileNode(node, context) };
+  const value = compileNode(ast, context);
+  if (value === undefined) return undefined;
+  const done = (r: unknown): unknown => (isFunction(r) ? BAIL : r);
+  if (context.binds.count === 0) return (record, scope) => (Array.isArray(record) ? BAIL : after(value(record, scope), done));
+  // A frame of its own, as JSONata's `evaluate` makes one: `$x := ...` never writes to the caller's bindings.
+  return (record, scope) => (Array.isArray(record) ? BAIL : after(value(record, Object.create(scope) as FastScope), done));
 }

@@ -32,6 +32,8 @@ export interface CompiledOutput {
 export interface RecordMapper {
   /** The entities it writes, in declaration order. */
   readonly entities: readonly string[];
+  /** Whether any output's mapping may look up vendor ids ({@link CompiledMapping.usesLookups}). */
+  readonly usesLookups: boolean;
   /**
    * A record is all or nothing: when any output fails for it, none of its rows is kept and the
    * record itself is the failure, so replaying its dead letter writes everything. Rejects only
@@ -69,11 +71,13 @@ const toFailure = (f: MappingFailure, record: unknown): RecordFailure => ({ reco
 /** The common case, one output whose item is the record: straight through mapRecords. */
 class SingleOutputMapper implements RecordMapper {
   readonly entities: readonly string[];
+  readonly usesLookups: boolean;
   readonly #output: CompiledOutput;
   readonly #catalog: EntityCatalog;
 
   constructor(output: CompiledOutput, catalog: EntityCatalog) {
     this.entities = [output.entity];
+    this.usesLookups = output.mapping.usesLookups;
     this.#output = output;
     this.#catalog = catalog;
   }
@@ -91,11 +95,13 @@ class SingleOutputMapper implements RecordMapper {
 /** Several outputs, or items picked out of each record. */
 class MultiOutputMapper implements RecordMapper {
   readonly entities: readonly string[];
+  readonly usesLookups: boolean;
   readonly #outputs: readonly CompiledOutput[];
   readonly #catalog: EntityCatalog;
 
   constructor(outputs: readonly CompiledOutput[], catalog: EntityCatalog) {
     this.entities = [...new Set(outputs.map((o) => o.entity))];
+    this.usesLookups = outputs.some((o) => o.mapping.usesLookups);
     this.#outputs = outputs;
     this.#catalog = catalog;
   }

@@ -1,12 +1,11 @@
 import {
   finishRun,
-  insertDeadLetters,
   lookupVendorIds,
   readCheckpoint,
+  recordSyncBatch,
   startRun,
   listVendorIds,
   succeededStreams,
-  updateRunProgress,
   writeCheckpoint,
   type Database,
 } from '../store/index.js';
@@ -20,8 +19,8 @@ function toCursor(checkpoint: StreamCheckpoint): unknown {
 }
 
 /**
- * The sync's storage over the store's repositories: a page's rows, dead letters, vendor ids, run
- * progress and checkpoint commit in one transaction.
+ * The sync's storage over the store's repositories: a page's (or a batch of pages') rows, dead
+ * letters, vendor ids, run progress and checkpoint commit in one transaction of two statements.
  * @example
  * const store = createSyncStore(db, createEntityWriter(project.catalog));
  * await runStream({ stream, connection, store, mode: 'incremental' });
@@ -53,28 +52,25 @@ export function createSyncStore(db: Database, writer: EntityWriter): SyncStore {
 
     async applyPage(page) {
       return db.transaction(async (tx) => {
-        if (page.failures.length > 0) {
-          await insertDeadLetters(
-            tx,
-            page.failures.map((failure) => ({
-              sourceKind: 'sync' as const,
-              connector: page.connector,
-              connectionId: page.connection.id,
-              stream: page.stream,
-              runId: page.runId,
-              payload: failure.record,
-              errorCode: failure.code,
-              reason: failure.reason,
-            })),
-          );
-        }
-        await updateRunProgress(tx, page.runId, page.progress);
-        await writeCheckpoint(tx, page.connection.id, page.stream, {
-          cursor: toCursor(page.checkpoint),
-          highWaterMark: page.checkpoint.highWaterMark ?? null,
+        // Progress, checkpoint and dead letters: one statement, before the rows, whose statement
+        // takes the change feed's counter, whose lock is held until commit.
+        await recordSyncBatch(tx, {
+          runId: page.runId,
+          connectionId: page.connection.id,
+          stream: page.stream,
+          progress: page.progress,
+          checkpoint: { cursor: toCursor(page.checkpoint), highWaterMark: page.checkpoint.highWaterMark ?? null },
+          deadLetters: page.failures.map((failure) => ({
+            sourceKind: 'sync' as const,
+            connector: page.connector,
+            connectionId: page.connection.id,
+            stream: page.stream,
+            runId: page.runId,
+            payload: failure.record,
+            errorCode: failure.code,
+            reason: failure.reason,
+          })),
         });
-        // The rows go last: their statement takes the change feed's counter, whose lock is held
-        // until commit, so the page's other statements do not run while holding it.
         const result = await writer.write(tx, { connector: page.connector, connection: page.connection, rows: page.rows, source: { kind: 'sync', run_id: page.runId } });
         return { inserted: result.inserted, updated: result.updated, skippedOlder: result.skippedOlder };
       });

@@ -32,14 +32,18 @@ export async function runMigrations(
   migrations: readonly Migration[],
   log: Logger,
 ): Promise<{ applied: string[] }> {
+  // Every start lands here, and almost always the schema is current: one read without the lock
+  // settles that. Only when something is pending does it take the lock and check again (another
+  // process may have applied it meanwhile).
+  const current = await readApplied(db, migrations);
+  if (current !== undefined && current.pending.length === 0) {
+    warnUnknown(current.unknown, log);
+    return { applied: [] };
+  }
   const applied = await db.withAdvisoryLock(MIGRATION_LOCK_KEY, async (tx) => {
     await tx.exec(BOOKKEEPING_SQL);
     const { pending, unknown } = await verifyApplied(tx, migrations);
-    if (unknown.length > 0) {
-      // A newer connectd migrated this database (a rolling upgrade, or a rollback). Migrations
-      // only add, so an older version keeps working; say so instead of refusing to start.
-      log.warn({ migrations: unknown }, 'database has migrations this connectd does not know; a newer version applied them');
-    }
+    warnUnknown(unknown, log);
     for (const migration of pending) {
       try {
         await tx.exec(migration.sql);
@@ -64,11 +68,23 @@ export async function runMigrations(
  * the lock. Throws like {@link runMigrations} when an applied migration changed.
  */
 export async function pendingMigrations(db: Queryable, migrations: readonly Migration[]): Promise<Migration[]> {
+  return (await readApplied(db, migrations))?.pending ?? [...migrations];
+}
+
+/** What {@link verifyApplied} finds, or undefined on a database never migrated (no bookkeeping table). */
+async function readApplied(db: Queryable, migrations: readonly Migration[]): Promise<{ pending: Migration[]; unknown: string[] } | undefined> {
   const { rows } = await db.query<{ present: boolean }>(
     `select to_regclass('connectd_engine.migrations') is not null as present`,
   );
-  if (rows[0]?.present !== true) return [...migrations];
-  return (await verifyApplied(db, migrations)).pending;
+  return rows[0]?.present === true ? verifyApplied(db, migrations) : undefined;
+}
+
+/**
+ * A newer connectd migrated this database (a rolling upgrade, or a rollback). Migrations only
+ * add, so an older version keeps working; say so instead of refusing to start.
+ */
+function warnUnknown(unknown: readonly string[], log: Logger): void {
+  if (unknown.length > 0) log.warn({ migrations: unknown }, 'database has migrations this connectd does not know; a newer version applied them');
 }
 
 async function verifyApplied(

@@ -2,8 +2,6 @@ import type { Logger } from '../log/index.js';
 import type { Database, DatabaseKind } from './database.js';
 import { pendingMigrations, runMigrations } from './migrate.js';
 import { MIGRATIONS, type Migration } from './migrations/index.js';
-import { openPgliteDatabase } from './pglite/pglite-database.js';
-import { openPgDatabase } from './postgres/pg-database.js';
 
 /** Where the embedded database lives when neither CONNECTD_DATA_DIR nor an option says otherwise. */
 export const DEFAULT_DATA_DIR = './.connectd';
@@ -57,18 +55,28 @@ export interface Store {
  */
 export async function openStore(options: OpenStoreOptions): Promise<Store> {
   const log = options.log;
-  const url = options.databaseUrl;
-  const db =
-    url !== undefined && url !== ''
-      ? await openPgDatabase({
-          databaseUrl: url,
-          log,
-          ...(options.maxConnections === undefined ? {} : { maxConnections: options.maxConnections }),
-          ...(options.connectTimeoutMs === undefined ? {} : { connectTimeoutMs: options.connectTimeoutMs }),
-        })
-      : await openPgliteDatabase({ dataDir: options.dataDir, log });
+  const db = await openDatabase(options);
   log.info({ backend: db.kind, target: db.target }, 'store open');
   return new DatabaseStore(db, options.migrations ?? MIGRATIONS, log);
+}
+
+/**
+ * Postgres or PGlite. Each engine's driver is imported only when chosen: a daemon on Postgres never
+ * loads PGlite's WebAssembly build, an embedded one never loads `pg`.
+ */
+async function openDatabase(options: OpenStoreOptions): Promise<Database> {
+  const url = options.databaseUrl;
+  if (url === undefined || url === '') {
+    const { openPgliteDatabase } = await import('./pglite/pglite-database.js');
+    return openPgliteDatabase({ dataDir: options.dataDir, log: options.log });
+  }
+  const { openPgDatabase } = await import('./postgres/pg-database.js');
+  return openPgDatabase({
+    databaseUrl: url,
+    log: options.log,
+    ...(options.maxConnections === undefined ? {} : { maxConnections: options.maxConnections }),
+    ...(options.connectTimeoutMs === undefined ? {} : { connectTimeoutMs: options.connectTimeoutMs }),
+  });
 }
 
 class DatabaseStore implements Store {

@@ -233,6 +233,39 @@ describe('runStream', () => {
     ]);
   });
 
+  it('maps a page whose records look up vendor ids only after the pages before it are written, so an id the previous page wrote is found', async () => {
+    // A slow store: each write takes a while, then records the page's vendor ids (as the real
+    // entity write maps them in its statement). Without waiting, page 2 would be mapped mid-write.
+    class SlowStore extends MemorySyncStore {
+      override async applyPage(page: PageWrite) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        const counts = await super.applyPage(page);
+        for (const row of page.rows) this.knowVendorId('product', String(row.value['vendor_id']), row.naturalKey);
+        return counts;
+      }
+    }
+    const store = new SlowStore();
+    // Every record from page 2 on names the record three before it: the same slot of the page before.
+    const records = products().map((p, i) => (i < 3 ? p : { ...p, previous: `p${String(i - 2).padStart(2, '0')}` }));
+    const stream = compile('products', {
+      request: { path: '/products', query: { limit: 3 } },
+      records: '$.products',
+      pagination: { type: 'cursor', path: '$.next_cursor', param: 'cursor' },
+      entity: 'product',
+      map: '{ "sku": sku, "vendor_id": id, "name": $exists(previous) ? $product(previous) : name }',
+    });
+    expect(stream.mapper.usesLookups).toBe(true);
+
+    await sync(stream, new FakeVendor('/products', 'products', records), store, 'full');
+
+    expect(store.pages.flatMap((p) => p.failures)).toEqual([]);
+    expect(store.pages.flatMap((p) => p.rows.map((r) => [r.naturalKey, r.value['name']]))).toEqual([
+      ['SKU-01', 'Product 01'], ['SKU-02', 'Product 02'], ['SKU-03', 'Product 03'],
+      ['SKU-04', 'SKU-01'], ['SKU-05', 'SKU-02'], ['SKU-06', 'SKU-03'],
+      ['SKU-07', 'SKU-04'], ['SKU-08', 'SKU-05'], ['SKU-09', 'SKU-06'], ['SKU-10', 'SKU-07'],
+    ]);
+  });
+
   it('rejects with the store error when applyPage fails on page 3, records the run failed with a redacted message, keeps pages 1-2 and checkpoints the request of page 3', async () => {
     const { store, vendor, storeError, error, runId } = await interruptedRun();
 

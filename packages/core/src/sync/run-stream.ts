@@ -8,7 +8,8 @@ import { pageSender } from './page-sender.js';
 import { restartingWalk } from './restarting-walk.js';
 import { partitionPlan, partitionValues, type PartitionSpec } from './partitions.js';
 import { freshRequest, startingPoint } from './starting-point.js';
-import type { PartitionCursor, StreamCheckpoint, SyncMode, SyncProgress, SyncStore, SyncSummary } from './types.js';
+import { createPageBatcher, type PageBatcher } from './run-stream-batches.js';
+import type { PageWrite, PartitionCursor, StreamCheckpoint, SyncMode, SyncProgress, SyncStore, SyncSummary, WriteCounts } from './types.js';
 
 /** A stream compiled once at load: nothing here is parsed per run or per page. */
 export interface CompiledStream {
@@ -49,11 +50,13 @@ export interface RunStreamOptions {
   readonly redact?: ((text: string) => string) | undefined;
 }
 
-/** Adds one applied page to the run's totals. */
-function addPage(totals: Totals, records: number, failed: number, counts: { inserted: number; updated: number; skippedOlder: number }): void {
-  totals.pages += 1;
-  totals.records += records;
-  totals.failed += failed;
+/** Adds one applied batch of pages to the run's totals. */
+function addPages(totals: Totals, pages: readonly PageWrite[], counts: WriteCounts): void {
+  for (const page of pages) {
+    totals.pages += page.progress.pages;
+    totals.records += page.progress.records;
+    totals.failed += page.failures.length;
+  }
   totals.inserted += counts.inserted;
   totals.updated += counts.updated;
   totals.skippedOlder += counts.skippedOlder;
@@ -73,6 +76,8 @@ interface RunContext {
   readonly totals: Totals;
   readonly previousMark: string | undefined;
   runHighWater: string | undefined;
+  /** The run's writes: pages in order, one transaction each or several to one. */
+  readonly writes: PageBatcher;
 }
 
 /**
@@ -86,7 +91,7 @@ async function walkPartition(
   next: NextPartition | undefined,
 ): Promise<boolean> {
   const { first, resumed, values } = walked;
-  const { stream, connection, store, signal } = run.options;
+  const { stream, connection, signal } = run.options;
   // A refused continuation (an expired cursor) restarts the walk from the last checkpoint.
   const walk = restartingWalk({
     first,
@@ -109,11 +114,10 @@ async function walkPartition(
   while (step.done !== true) {
     const { records, next: following } = step.value;
     if (stream.incremental !== undefined) run.runHighWater = highWater(records, stream.incremental.cursor_field, run.runHighWater);
+    // A mapping that looks up vendor ids must see every earlier page committed (a record may name
+    // an id the previous page wrote): it maps only once the writes queued before it are applied.
+    if (stream.mapper.usesLookups) await run.writes.drain();
     const { rows, failures } = await stream.mapper.map(records, { connection: connection.connection, lookups: run.lookups });
-    // The walker sends the next request only when asked: ask now, so the vendor's answer travels
-    // while this page is written. At most two pages are held; the order of writes is unchanged.
-    const nextStep = walk.next();
-    nextStep.catch(() => undefined);
     const checkpoint: StreamCheckpoint =
       following !== null
         ? { resume: following, runHighWater: run.runHighWater, highWaterMark: run.previousMark, partition: walked.cursor }
@@ -121,10 +125,10 @@ async function walkPartition(
           ? { resume: next.first(), runHighWater: run.runHighWater, highWaterMark: run.previousMark, partition: next.cursor }
           : { highWaterMark: run.previousMark };
     const page = { connector: connection.connector, connection: connection.connection, stream: stream.name, runId: run.runId };
-    const counts = await store.applyPage({ ...page, rows, failures, checkpoint, progress: { pages: 1, records: records.length } });
-    addPage(run.totals, records.length, failures.length, counts);
-    run.options.onProgress?.({ pages: run.totals.pages, records: run.totals.records, failed: run.totals.failed, elapsedMs: Date.now() - run.started });
-    step = await nextStep;
+    // Queued, not awaited: the next page is fetched and mapped while this one is written, and pages
+    // that arrive faster than they are written share a transaction (run-stream-batches.ts).
+    await run.writes.add({ ...page, rows, failures, checkpoint, progress: { pages: 1, records: records.length } });
+    step = await walk.next();
   }
   return step.value.capped;
 }
@@ -138,7 +142,9 @@ interface NextPartition {
 /**
  * Runs one stream of one connection: resumes from the checkpoint's saved request if the last run
  * was interrupted, else starts (incrementally from the high-water mark unless `full`), and applies
- * each page in one store transaction together with the checkpoint, so a page is applied exactly once.
+ * each page in a store transaction together with the checkpoint, so a page is applied exactly once.
+ * Pages that arrive while one is written share the next transaction, whose checkpoint is the last
+ * page's (`run-stream-batches.ts`).
  * A continuation the vendor refuses (an expired cursor) restarts the walk from the last checkpoint
  * (`restarting-walk.ts`). A partitioned stream (`partitions.ts`) walks once per slice of ids.
  * @example
@@ -178,6 +184,13 @@ export async function runStream(options: RunStreamOptions): Promise<SyncSummary>
     totals: { pages: 0, records: 0, failed: 0, inserted: 0, updated: 0, skippedOlder: 0 },
     previousMark: start.previousMark,
     runHighWater: start.resumeFrom === undefined ? undefined : saved?.runHighWater,
+    writes: createPageBatcher({
+      apply: (page) => store.applyPage(page),
+      applied: (pages, counts) => {
+        addPages(run.totals, pages, counts);
+        options.onProgress?.({ pages: run.totals.pages, records: run.totals.records, failed: run.totals.failed, elapsedMs: Date.now() - started });
+      },
+    }),
   };
   const cursorOf = (index: number): PartitionCursor | undefined => (partitioned === undefined ? undefined : { index, of: plan.fingerprint });
   try {
@@ -193,6 +206,7 @@ export async function runStream(options: RunStreamOptions): Promise<SyncSummary>
           : undefined;
       capped = (await walkPartition(run, { first, resumed, values, cursor: cursorOf(index) }, next)) || capped;
     }
+    await run.writes.drain();
     if (capped) log.warn('page cap reached: the run stopped before the last page (raise max_pages)');
     const highWaterMark = stream.incremental === undefined ? undefined : (run.runHighWater ?? start.previousMark);
     await store.finishRun(runId, {
@@ -205,6 +219,9 @@ export async function runStream(options: RunStreamOptions): Promise<SyncSummary>
     log.info({ pages: result.pages, records: result.records, failed: result.failed, elapsedMs: result.elapsedMs }, 'sync finished');
     return result;
   } catch (err) {
+    // Pages fetched before a failed fetch are still written, as when each was written before the
+    // next was asked for; a failed write stops the writes, and its error is this one.
+    await run.writes.drain().catch(() => undefined);
     const code = (err as { code?: string }).code;
     await store.finishRun(runId, { result: 'failed', error: redact(`${code ?? 'error'}: ${err instanceof Error ? err.message : String(err)}`) }).catch((finishErr: unknown) => {
       log.error({ err: finishErr }, 'could not record the failed run');

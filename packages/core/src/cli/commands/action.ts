@@ -1,6 +1,5 @@
 import { Command } from 'commander';
 import { ACTION_INPUT_INVALID, isConnectdError } from '../../errors/index.js';
-import { actionOnce, readSettings } from '../../daemon/index.js';
 import { EXIT_BAD_INPUT, EXIT_FAILURE, EXIT_OK } from '../exit-codes.js';
 import { configPathOf, type CommandFactory } from './shared.js';
 
@@ -20,6 +19,7 @@ export const actionCommand: CommandFactory = (ctx, global, setExit) => {
     } catch (err) {
       throw ACTION_INPUT_INVALID({ connector, action, errors: [{ path: '', message: `is not JSON (${(err as Error).message})` }] });
     }
+    const { actionOnce, readSettings } = await import('../../daemon/index.js');
     const invocation = await actionOnce({
       configPath: configPathOf(command, global, ctx),
       env: ctx.env,

@@ -1,6 +1,5 @@
 import { Command } from 'commander';
 import { CONNECTION_REQUEST_INVALID, OAUTH_SESSION_REQUEST_INVALID } from '../../errors/index.js';
-import { connectLink, readSettings } from '../../daemon/index.js';
 import { EXIT_OK } from '../exit-codes.js';
 import { configPathOf, type CommandFactory } from './shared.js';
 
@@ -34,6 +33,7 @@ export const connectCommand: CommandFactory = (ctx, global, setExit) => {
     .option('--expires-in <duration>', 'how long the link works: 90s, 30m, 2h (default 30m, at most 24h)', parseDuration);
   command.action(async (connector: string) => {
     const opts = command.opts<{ tenant: string; connection?: string; param: Record<string, string>; expiresIn?: number }>();
+    const { connectLink, readSettings } = await import('../../daemon/index.js');
     const link = await connectLink({
       configPath: configPathOf(command, global, ctx),
       env: ctx.env,

@@ -1,6 +1,6 @@
 import { relative } from 'node:path';
 import { Command } from 'commander';
-import { scaffoldConnector, scaffoldProject, type ScaffoldResult } from '../../scaffold/index.js';
+import type { ScaffoldResult } from '../../scaffold/index.js';
 import { EXIT_OK } from '../exit-codes.js';
 import type { CliContext } from '../main.js';
 import type { CommandFactory } from './shared.js';
@@ -23,7 +23,8 @@ export const initCommand: CommandFactory = (ctx, _global, setExit) => {
     .command('connector <name>')
     .description('a plugin package connectd-connector-<name>: preset, fake vendor, tests (docs/plugins.md)')
     .option('--dir <dir>', 'folder to create (default ./connectd-connector-<name>); must be new or empty')
-    .action((name: string, options: { dir?: string }) => {
+    .action(async (name: string, options: { dir?: string }) => {
+      const { scaffoldConnector } = await import('../../scaffold/index.js');
       const result = scaffoldConnector(name, { cwd: ctx.cwd, ...(options.dir === undefined ? {} : { dir: options.dir }) });
       const where = relative(ctx.cwd, result.dir) || '.';
       report(ctx, result, [`cd ${where}`, 'npm install', 'npm test            # builds dist/ and runs the preset and fake-vendor tests']);
@@ -33,7 +34,8 @@ export const initCommand: CommandFactory = (ctx, _global, setExit) => {
     .command('project')
     .description('an integrator folder: connectors.yaml with its $schema line, .env.example, README')
     .option('--dir <dir>', 'folder to create (default the working directory); must be new or empty')
-    .action((options: { dir?: string }) => {
+    .action(async (options: { dir?: string }) => {
+      const { scaffoldProject } = await import('../../scaffold/index.js');
       const result = scaffoldProject({ cwd: ctx.cwd, ...(options.dir === undefined ? {} : { dir: options.dir }) });
       const where = relative(ctx.cwd, result.dir) || '.';
       report(ctx, result, [`cd ${where}`, 'npm install', 'npx connectd validate', 'npx connectd run']);

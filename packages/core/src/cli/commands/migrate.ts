@@ -1,12 +1,11 @@
 import { Command } from 'commander';
-import { migrateOnce, readSettings } from '../../daemon/index.js';
-import { createLogger } from '../../log/index.js';
 import { EXIT_OK } from '../exit-codes.js';
 import type { CommandFactory } from './shared.js';
 
 /** `connectd migrate`: applies pending store migrations (the daemon also does this at start). */
 export const migrateCommand: CommandFactory = (ctx, _global, setExit) =>
   new Command('migrate').description('apply pending database migrations and exit').action(async () => {
+    const [{ migrateOnce, readSettings }, { createLogger }] = await Promise.all([import('../../daemon/index.js'), import('../../log/index.js')]);
     const settings = readSettings(ctx.env, ctx.cwd);
     const log = createLogger({ level: settings.logLevel === 'info' ? 'warn' : settings.logLevel });
     const { applied, store } = await migrateOnce(settings, log);

@@ -1,6 +1,4 @@
 import { Command } from 'commander';
-import { readSettings, replayOnce } from '../../daemon/index.js';
-import { parseReplaySelection } from '../../replay/index.js';
 import { EXIT_OK } from '../exit-codes.js';
 import { configPathOf, type CommandFactory } from './shared.js';
 
@@ -16,12 +14,14 @@ export const replayCommand: CommandFactory = (ctx, global, setExit) => {
     .option('--all', 'every open dead letter');
   command.action(async () => {
     const opts = command.opts<{ connector?: string; id?: string[]; all?: boolean }>();
+    const { parseReplaySelection } = await import('../../replay/index.js');
     // Checked before the store is opened: no arguments is a usage error (exit 2).
     const selection = parseReplaySelection({
       ...(opts.connector === undefined ? {} : { connector: opts.connector }),
       ...(opts.id === undefined ? {} : { ids: opts.id }),
       ...(opts.all === true ? { all: true } : {}),
     });
+    const { replayOnce, readSettings } = await import('../../daemon/index.js');
     const summary = await replayOnce({ configPath: configPathOf(command, global, ctx), env: ctx.env, settings: readSettings(ctx.env, ctx.cwd), selection });
     const k = summary.byKind;
     ctx.output.out(

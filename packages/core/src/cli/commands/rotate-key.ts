@@ -1,6 +1,4 @@
 import { Command } from 'commander';
-import { createLogger } from '../../log/index.js';
-import { readSettings, rotateKeyOnce } from '../../daemon/index.js';
 import { EXIT_FAILURE, EXIT_OK } from '../exit-codes.js';
 import type { CommandFactory } from './shared.js';
 
@@ -9,6 +7,7 @@ export const rotateKeyCommand: CommandFactory = (ctx, _global, setExit) =>
   new Command('rotate-key')
     .description('re-encrypt stored credentials under CONNECTD_SECRET_KEY (old keys in CONNECTD_SECRET_KEYS_PREVIOUS)')
     .action(async () => {
+      const [{ rotateKeyOnce, readSettings }, { createLogger }] = await Promise.all([import('../../daemon/index.js'), import('../../log/index.js')]);
       const settings = readSettings(ctx.env, ctx.cwd);
       const log = createLogger({ level: settings.logLevel === 'info' ? 'warn' : settings.logLevel });
       const report = await rotateKeyOnce(ctx.env, settings, log);

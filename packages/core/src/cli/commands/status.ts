@@ -1,5 +1,4 @@
 import { Command } from 'commander';
-import { readSettings, readStatus } from '../../daemon/index.js';
 import { formatStatus } from '../format.js';
 import { EXIT_OK } from '../exit-codes.js';
 import { configPathOf, type CommandFactory } from './shared.js';
@@ -10,6 +9,7 @@ export const statusCommand: CommandFactory = (ctx, global, setExit) => {
     .description('show connectors, connections and the store; asks the running daemon when one answers on its port (PORT, else server.port)')
     .option('--json', 'print JSON instead of a table');
   command.action(async () => {
+    const { readStatus, readSettings } = await import('../../daemon/index.js');
     const settings = readSettings(ctx.env, ctx.cwd);
     const status = await readStatus({ configPath: configPathOf(command, global, ctx), env: ctx.env, settings });
     const json = command.opts<{ json?: boolean }>().json === true;

@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { readSettings, syncOnce, type JobWait } from '../../daemon/index.js';
+import type { JobWait } from '../../jobs/index.js';
 import { EXIT_FAILURE, EXIT_OK } from '../exit-codes.js';
 import { configPathOf, type CommandFactory } from './shared.js';
 
@@ -33,6 +33,7 @@ export const syncCommand: CommandFactory = (ctx, global, setExit) => {
     const opts = command.opts<{ connection?: string; full?: boolean }>();
     const progress = ctx.output.progress;
     let lastLineAt = 0;
+    const { syncOnce, readSettings } = await import('../../daemon/index.js');
     const outcomes = await syncOnce({
       configPath: configPathOf(command, global, ctx),
       env: ctx.env,

@@ -1,7 +1,6 @@
 import { Command } from 'commander';
-import { loadProject } from '../../project/index.js';
+import type { ConfigIssue } from '../../config/index.js';
 import { formatConnectors } from '../format.js';
-import { formatConfigIssue, type ConfigIssue } from '../../config/index.js';
 import { isConnectdError } from '../../errors/index.js';
 import { EXIT_BAD_INPUT, EXIT_OK } from '../exit-codes.js';
 import { configPathOf, type CommandFactory } from './shared.js';
@@ -11,6 +10,7 @@ export const validateCommand: CommandFactory = (ctx, global, setExit) => {
   const command = new Command('validate').description('check connectors.yaml and the plugins it names; print one line per connector');
   command.action(async () => {
     const configPath = configPathOf(command, global, ctx);
+    const [{ loadProject }, { formatConfigIssue }] = await Promise.all([import('../../project/index.js'), import('../../config/index.js')]);
     try {
       const project = await loadProject(configPath, ctx.env);
       for (const line of formatConnectors(project.summaries(), project.plugins.map((p) => p.meta))) ctx.output.out(line);

@@ -1,4 +1,4 @@
-import pg from 'pg';
+import type pg from 'pg';
 import { STORE_CLOSED, STORE_UNREACHABLE } from '../../errors/index.js';
 import type { Logger } from '../../log/index.js';
 import { advisoryKeyParam } from '../advisory-key.js';
@@ -26,7 +26,9 @@ export interface PgDatabaseOptions {
  */
 export async function openPgDatabase(options: PgDatabaseOptions): Promise<Database> {
   parseDatabaseUrl(options.databaseUrl);
-  const db = new PgDatabase(options);
+  // Imported here, not at the top: store/index.ts re-exports this module's defaults, and an embedded daemon never needs `pg`.
+  const { default: driver } = await import('pg');
+  const db = new PgDatabase(options, driver.Pool);
   try {
     await db.query('select 1');
   } catch (err) {
@@ -43,10 +45,10 @@ class PgDatabase implements Database {
   #url: string;
   #closed = false;
 
-  constructor(options: PgDatabaseOptions) {
+  constructor(options: PgDatabaseOptions, Pool: typeof pg.Pool) {
     this.#url = options.databaseUrl;
     this.target = redactDatabaseUrl(options.databaseUrl);
-    this.#pool = new pg.Pool({
+    this.#pool = new Pool({
       connectionString: options.databaseUrl,
       max: options.maxConnections ?? DEFAULT_POOL_MAX_CONNECTIONS,
       connectionTimeoutMillis: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,

@@ -68,6 +68,28 @@ export const DEFAULT_DEAD_LETTER_PAGE_SIZE = 100;
  */
 export async function insertDeadLetters(tx: Queryable, rows: readonly NewDeadLetter[]): Promise<number> {
   if (rows.length === 0) return 0;
+  const { rowCount } = await tx.query(`insert into connectd_engine.dead_letters ${deadLettersFrom('$1')}`, [deadLettersParam(rows)]);
+  return rowCount;
+}
+
+/**
+ * The column list and `select` of a dead-letter insert reading the letters from the JSON parameter
+ * `param` ({@link deadLettersParam}); shared with the sync's batch statement (sync-batch.ts).
+ * @example
+ * await tx.query(`insert into connectd_engine.dead_letters ${deadLettersFrom('$1')}`, [deadLettersParam(rows)]);
+ */
+export function deadLettersFrom(param: string): string {
+  return `(source_kind, connector, connection_id, stream, run_id, payload, raw, error_code, reason)
+     select r.s, r.c, r.cn, r.st, r.r, r.p -> 'v', decode(r.x, 'hex'), r.e, r.m
+     from jsonb_to_recordset(${param}::jsonb) as r(s text, c text, cn text, st text, r bigint, p jsonb, x text, e text, m text)`;
+}
+
+/**
+ * The letters as the JSON parameter {@link deadLettersFrom} reads.
+ * @example
+ * const param = deadLettersParam([{ sourceKind: 'sync', connector: 'storq', errorCode: 'CONNECTD_ERR_MAPPING_SCHEMA', reason: 'sku missing' }]);
+ */
+export function deadLettersParam(rows: readonly NewDeadLetter[]): string {
   const records = rows.map((row) => ({
     s: row.sourceKind,
     c: row.connector,
@@ -80,13 +102,7 @@ export async function insertDeadLetters(tx: Queryable, rows: readonly NewDeadLet
     e: row.errorCode,
     m: row.reason,
   }));
-  const { rowCount } = await tx.query(
-    `insert into connectd_engine.dead_letters (source_kind, connector, connection_id, stream, run_id, payload, raw, error_code, reason)
-     select r.s, r.c, r.cn, r.st, r.r, r.p -> 'v', decode(r.x, 'hex'), r.e, r.m
-     from jsonb_to_recordset($1::jsonb) as r(s text, c text, cn text, st text, r bigint, p jsonb, x text, e text, m text)`,
-    [toJsonParam(records)],
-  );
-  return rowCount;
+  return toJsonParam(records);
 }
 
 /**

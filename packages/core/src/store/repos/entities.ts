@@ -1,6 +1,7 @@
 import type { Queryable } from '../database.js';
 import type { EntityTable } from './entity-tables.js';
 import { changeFeedSql, changeSourceParam, type ChangeSource } from './changes.js';
+import { buildUpsertSql, upsertParams } from './entity-upsert-sql.js';
 import { quoteIdentifier } from './identifiers.js';
 import { toJsonParam } from './json-param.js';
 
@@ -58,8 +59,8 @@ export interface EntityUpsert {
 }
 
 /**
- * Prepares the batched upsert of an entity table: one `insert ... select from jsonb_to_recordset`
- * per batch, keyed by (tenant_id, natural_key). An update whose vendor_updated_at is older than the
+ * Prepares the batched upsert of an entity table: one `insert ... select from unnest(...)` of typed
+ * column arrays per batch, keyed by (tenant_id, natural_key). An update whose vendor_updated_at is older than the
  * stored one is skipped (a row or an update without one always applies), so replays and
  * out-of-order pages never move a row back in time; an identical row is left untouched.
  * @throws CONNECTD_ERR_STORE_IDENTIFIER_INVALID when the table or a column name is not a plain identifier
@@ -68,37 +69,19 @@ export interface EntityUpsert {
  * await db.transaction((tx) => products.upsert(tx, [{ tenantId: 't1', naturalKey: 'SKU-1', connector: 'storq', data: { sku: 'SKU-1', price: 9.5 } }]));
  */
 export function prepareEntityUpsert(target: EntityTable, options: EntityUpsertOptions = {}): EntityUpsert {
-  const sql = buildUpsertSql(target, options.idMapKind, options.feedEntity !== undefined);
-  const fields = target.columns.map((c) => c.field);
   const feeds = options.feedEntity !== undefined;
+  const mapsIds = options.idMapKind !== undefined;
+  const params = upsertParams(feeds, mapsIds);
+  const sql = buildUpsertSql(target, params);
   return {
     target,
     async upsert(tx, rows, source = { kind: 'sync' }) {
       if (rows.length === 0) return { inserted: 0, updated: 0, unchanged: 0, skippedOlder: 0, duplicates: 0 };
       const unique = newestPerKey(rows);
-      const records = unique.map((row, index) => {
-        // Short keys: this JSON is built for every row of every page.
-        const record: Record<string, unknown> = {
-          t: row.tenantId,
-          k: row.naturalKey,
-          c: row.connector,
-          cn: row.connectionId ?? null,
-          vi: row.vendorId ?? null,
-          vu: row.vendorUpdatedAt ?? null,
-          d: row.data,
-        };
-        if (options.idMapKind !== undefined && row.vendorIdsToMap !== undefined && row.vendorIdsToMap.length > 0) record.im = row.vendorIdsToMap;
-        if (feeds) {
-          record.n = index;
-          if (row.source !== undefined) record.s = row.source;
-        }
-        for (let i = 0; i < fields.length; i++) record[`f${i}`] = row.data[fields[i] as string] ?? null;
-        return record;
-      });
-      const params: unknown[] = [toJsonParam(records)];
-      if (options.idMapKind !== undefined) params.push(options.idMapKind);
-      if (feeds) params.push(options.feedEntity, changeSourceParam(source));
-      const { rows: counts } = await tx.query<{ inserted: number; updated: number; older: number }>(sql, params);
+      const values: unknown[] = encodeRows(unique);
+      if (feeds) values.push(unique.map((row) => (row.source === undefined ? null : changeSourceParam(row.source))), options.feedEntity, changeSourceParam(source));
+      if (mapsIds) values.push(options.idMapKind, ...encodeVendorIds(unique));
+      const { rows: counts } = await tx.query<{ inserted: number; updated: number; older: number }>(sql, values);
       const { inserted = 0, updated = 0, older = 0 } = counts[0] ?? {};
       return {
         inserted,
@@ -111,6 +94,43 @@ export function prepareEntityUpsert(target: EntityTable, options: EntityUpsertOp
   };
 }
 
+/** Postgres text cannot hold NUL, and vendors send it: replaced with U+FFFD, as in JSON parameters. */
+const text = (value: string | null | undefined): string | null =>
+  value === undefined || value === null ? null : value.includes('\u0000') ? value.replaceAll('\u0000', '\uFFFD') : value;
+
+/** $1..$7 of the upsert: one array per column, and the entities as one JSON array. */
+function encodeRows(rows: readonly EntityUpsertRow[]): unknown[] {
+  const n = rows.length;
+  const columns: (string | null)[][] = [new Array(n), new Array(n), new Array(n), new Array(n), new Array(n), new Array(n)];
+  const [tenants, keys, connectors, connections, vendorIds, updatedAts] = columns as [(string | null)[], (string | null)[], (string | null)[], (string | null)[], (string | null)[], (string | null)[]];
+  const data: unknown[] = new Array(n);
+  for (let i = 0; i < n; i++) {
+    const row = rows[i]!;
+    tenants[i] = text(row.tenantId);
+    keys[i] = text(row.naturalKey);
+    connectors[i] = text(row.connector);
+    connections[i] = text(row.connectionId);
+    vendorIds[i] = text(row.vendorId);
+    updatedAts[i] = text(row.vendorUpdatedAt);
+    data[i] = row.data;
+  }
+  return [...columns, toJsonParam(data)];
+}
+
+/** The id map's four arrays: (tenant, connector, vendor id, natural key) of every id the rows name. */
+function encodeVendorIds(rows: readonly EntityUpsertRow[]): (string | null)[][] {
+  const arrays: [(string | null)[], (string | null)[], (string | null)[], (string | null)[]] = [[], [], [], []];
+  for (const row of rows) {
+    for (const id of row.vendorIdsToMap ?? []) {
+      arrays[0].push(text(row.tenantId));
+      arrays[1].push(text(row.connector));
+      arrays[2].push(text(id));
+      arrays[3].push(text(row.naturalKey));
+    }
+  }
+  return arrays;
+}
+
 /**
  * Writes one batch of entities; see {@link prepareEntityUpsert}, which callers on a hot path use
  * to build the statement once.
@@ -119,94 +139,6 @@ export function prepareEntityUpsert(target: EntityTable, options: EntityUpsertOp
  */
 export function upsertEntities(tx: Queryable, target: EntityTable, rows: readonly EntityUpsertRow[], options: EntityUpsertOptions = {}, source?: ChangeSource): Promise<UpsertResult> {
   return prepareEntityUpsert(target, options).upsert(tx, rows, source);
-}
-
-/**
- * Records vendor ids in the same statement as the upsert (one round trip per page): ids map to the
- * natural key of the input row, which is the row written or kept.
- */
-function idMapCte(): string {
-  return `,
-    mapped as (
-      insert into connectd_engine.vendor_id_map as m (tenant_id, connector, kind, vendor_id, natural_key)
-      select distinct on (r.t, r.c, v.id) r.t, r.c, $2::text, v.id, r.k
-      from input r cross join lateral jsonb_array_elements_text(coalesce(r.im, '[]'::jsonb)) as v(id)
-      order by r.t, r.c, v.id
-      on conflict (tenant_id, connector, kind, vendor_id) do update set natural_key = excluded.natural_key, updated_at = now()
-      where m.natural_key is distinct from excluded.natural_key
-    )`;
-}
-
-/**
- * The rows the upsert changed, for the feed. `after` is the input row as written; `before` and the
- * changed fields of an update read the stored row with a sub-select, which sees the table as this
- * statement's snapshot saw it (every part of a statement shares one snapshot), so the row before
- * this write; an insert reads nothing. A row whose data did not change (only its source columns
- * moved) is written but not fed. Materialized: inlined, each use of `before` below would read the
- * stored row again (four lookups per updated row instead of one).
- */
-function fedRowsCte(table: string, sourceParam: string): string {
-  return `,
-    fed_written as materialized (
-      select w.fresh, r.n, r.t, r.k, r.c, r.cn, r.d, r.s,
-             case when w.fresh then null
-                  else (select stored.data from ${table} stored where stored.tenant_id = r.t and stored.natural_key = r.k) end as before
-      from written w join input r on r.t = w.tenant_id and r.k = w.natural_key
-    ),
-    fed_rows as (
-      select row_number() over (order by f.n) as seq, f.t as tenant_id, f.k as natural_key, f.c as connector, f.cn as connection_id,
-             case when f.fresh then 'created' else 'updated' end as operation,
-             -- Unsorted (a sort per row cost ~10% of a first load): readers sort (repos/changes.ts).
-             -- The two halves of an update's list are disjoint, hence union all.
-             case when f.fresh then array(select jsonb_object_keys(f.d))
-                  else array(select e.key from jsonb_each(f.d) e where (f.before -> e.key) is distinct from e.value
-                             union all select o.key from jsonb_each(f.before) o where not (f.d ? o.key)) end as changed,
-             f.before, f.d as after, coalesce(f.s, ${sourceParam}::jsonb) as source
-      from fed_written f
-      where f.fresh or f.before is distinct from f.d
-    )`;
-}
-
-function buildUpsertSql(target: EntityTable, idMapKind?: string, feed = false): string {
-  const table = `connectd.${quoteIdentifier(target.table, 'table')}`;
-  const columns = target.columns.map((c) => quoteIdentifier(c.column, 'column'));
-  const recordTypes = target.columns.map((c, i) => `f${i} ${c.type}`);
-  const updates = columns.map((column) => `${column} = excluded.${column}`);
-  // Parameters: $1 the rows, then the id-map kind when there is one, then the feed's entity and source.
-  const feedParam = idMapKind === undefined ? 2 : 3;
-  return `
-    with input as materialized (
-      select * from jsonb_to_recordset($1::jsonb)
-        as r(t text, k text, c text, cn text, vi text, vu timestamptz, d jsonb${idMapKind === undefined ? '' : ', im jsonb'}${feed ? ', n int, s jsonb' : ''}${recordTypes.map((t) => `, ${t}`).join('')})
-    )${idMapKind === undefined ? '' : idMapCte()},
-    written as (
-      insert into ${table} as target
-        (tenant_id, natural_key, connector, connection_id, vendor_id, vendor_updated_at, data${columns.map((c) => `, ${c}`).join('')})
-      select r.t, r.k, r.c, r.cn, r.vi, r.vu, r.d${target.columns.map((_, i) => `, r.f${i}`).join('')} from input r
-      on conflict (tenant_id, natural_key) do update set
-        connector = excluded.connector, connection_id = excluded.connection_id, vendor_id = excluded.vendor_id,
-        vendor_updated_at = excluded.vendor_updated_at, data = excluded.data,${updates.map((u) => ` ${u},`).join('')}
-        updated_at = now()
-      where (target.vendor_updated_at is null or excluded.vendor_updated_at is null
-             or excluded.vendor_updated_at >= target.vendor_updated_at)
-        -- A record fetched again unchanged (a lookback window, a full run) is not rewritten, so
-        -- updated_at keeps meaning "changed at" for apps reading what changed since.
-        and (target.data, target.connector, target.connection_id, target.vendor_id, target.vendor_updated_at)
-            is distinct from (excluded.data, excluded.connector, excluded.connection_id, excluded.vendor_id, excluded.vendor_updated_at)
-      -- xmax is 0 on a freshly inserted row version and set on an updated one.
-      returning (target.xmax = 0) as fresh${feed ? ', target.tenant_id, target.natural_key' : ''}
-    )${feed ? fedRowsCte(table, `$${feedParam + 1}`) + changeFeedSql(`$${feedParam}::text`) : ''},
-    counts as (
-      select count(*) filter (where fresh) as inserted, count(*) filter (where not fresh) as updated from written
-    )
-    select counts.inserted::int, counts.updated::int,
-           -- Rows kept because the stored one is newer. Counted only when some input row was not
-           -- written, so a page of new rows (a first load) skips this second pass over the table.
-           -- The main query sees the table as it was before this statement.
-           (case when counts.inserted + counts.updated = (select count(*) from input) then 0
-                 else (select count(*) from input r join ${table} stored on stored.tenant_id = r.t and stored.natural_key = r.k
-                       where stored.vendor_updated_at > r.vu) end)::int as older
-    from counts`;
 }
 
 /**

@@ -11,6 +11,8 @@ export { deleteCheckpoint, readCheckpoint, writeCheckpoint } from './checkpoints
 export type { Checkpoint } from './checkpoints.js';
 export { INTERRUPTED_RUN_ERROR, finishRun, getRun, lastRuns, startRun, succeededStreams, updateRunProgress } from './sync-runs.js';
 export type { StartRunInput, StartedRun, SyncRun, SyncRunMode, SyncRunResult } from './sync-runs.js';
+export { recordSyncBatch } from './sync-batch.js';
+export type { SyncBatchRecord } from './sync-batch.js';
 export { DEFAULT_DEAD_LETTER_PAGE_SIZE, countDeadLetters, insertDeadLetters, listDeadLetters, markReplayed } from './dead-letters.js';
 export type { DeadLetter, DeadLetterCount, DeadLetterFilter, DeadLetterSource, NewDeadLetter } from './dead-letters.js';
 export { listVendorIds, lookupVendorIds, rememberVendorIds } from './vendor-ids.js';

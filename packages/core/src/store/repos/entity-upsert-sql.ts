@@ -1,0 +1,137 @@
+import type { EntityTable, TableColumn } from './entity-tables.js';
+import { changeFeedSql } from './changes.js';
+import { quoteIdentifier } from './identifiers.js';
+
+/**
+ * Where each parameter of the upsert goes. The rows travel as one typed array per column, zipped
+ * back into rows by `rows from (unnest(...), ...)`: measured on Postgres 15, cheaper than one JSON
+ * document of objects parsed by jsonb_to_recordset (no per-row keys to build, send and parse). Only
+ * the entities themselves stay one JSON array, and their typed columns are read from it in SQL
+ * rather than sent a second time.
+ */
+export interface UpsertParams {
+  /** $8: each row's own source as JSON text (null: the batch's), when the upsert feeds. */
+  readonly rowSources?: number;
+  /** The fed entity's name and the batch's source. */
+  readonly feedEntity?: number;
+  readonly feedSource?: number;
+  /** The id-map kind and the four arrays of (tenant, connector, vendor id, natural key) to record. */
+  readonly idMap?: number;
+}
+
+/** Parameter numbers of an upsert with or without a feed and an id map; $1..$7 are the rows. */
+export function upsertParams(feed: boolean, idMap: boolean): UpsertParams {
+  let next = 8;
+  const feedParams = feed ? { rowSources: next++, feedEntity: next++, feedSource: next++ } : {};
+  return { ...feedParams, ...(idMap ? { idMap: next } : {}) };
+}
+
+/**
+ * A typed column read from the entity: what jsonb_to_recordset made of `data[field]` (a JSON null
+ * or a missing field is SQL null; a scalar is cast from its text).
+ */
+function columnValue(column: TableColumn): string {
+  const field = `'${column.field.replaceAll("'", "''")}'`;
+  if (column.type === 'jsonb') return `nullif(r.d -> ${field}, 'null'::jsonb)`;
+  if (column.type === 'text') return `(r.d ->> ${field})`;
+  return `(r.d ->> ${field})::${column.type}`;
+}
+
+/**
+ * Records vendor ids in the same statement as the upsert (one round trip per batch): ids map to the
+ * natural key of the row that named them, which is the row written or kept.
+ */
+function idMapCte(param: number): string {
+  return `,
+    mapped as (
+      insert into connectd_engine.vendor_id_map as m (tenant_id, connector, kind, vendor_id, natural_key)
+      select distinct on (v.t, v.c, v.id) v.t, v.c, $${param}::text, v.id, v.k
+      from unnest($${param + 1}::text[], $${param + 2}::text[], $${param + 3}::text[], $${param + 4}::text[]) as v(t, c, id, k)
+      order by v.t, v.c, v.id
+      on conflict (tenant_id, connector, kind, vendor_id) do update set natural_key = excluded.natural_key, updated_at = now()
+      where m.natural_key is distinct from excluded.natural_key
+    )`;
+}
+
+/**
+ * The rows the upsert changed, for the feed. `after` is the input row as written; `before` and the
+ * changed fields of an update read the stored row with a sub-select, which sees the table as this
+ * statement's snapshot saw it (every part of a statement shares one snapshot), so the row before
+ * this write; an insert reads nothing. A row whose data did not change (only its source columns
+ * moved) is written but not fed. Materialized: inlined, each use of `before` below would read the
+ * stored row again (four lookups per updated row instead of one).
+ */
+function fedRowsCte(table: string, sourceParam: number): string {
+  return `,
+    fed_written as materialized (
+      select w.fresh, r.n, r.t, r.k, r.c, r.cn, r.d, r.s,
+             case when w.fresh then null
+                  else (select stored.data from ${table} stored where stored.tenant_id = r.t and stored.natural_key = r.k) end as before
+      from written w join input r on r.t = w.tenant_id and r.k = w.natural_key
+    ),
+    fed_rows as (
+      select row_number() over (order by f.n) as seq, f.t as tenant_id, f.k as natural_key, f.c as connector, f.cn as connection_id,
+             case when f.fresh then 'created' else 'updated' end as operation,
+             -- Unsorted (a sort per row cost ~10% of a first load): readers sort (repos/changes.ts).
+             -- The two halves of an update's list are disjoint, hence union all.
+             case when f.fresh then array(select jsonb_object_keys(f.d))
+                  else array(select e.key from jsonb_each(f.d) e where (f.before -> e.key) is distinct from e.value
+                             union all select o.key from jsonb_each(f.before) o where not (f.d ? o.key)) end as changed,
+             f.before, f.d as after, coalesce(f.s, $${sourceParam}::jsonb) as source
+      from fed_written f
+      where f.fresh or f.before is distinct from f.d
+    )`;
+}
+
+function inputCte(params: UpsertParams): string {
+  const sources = params.rowSources === undefined ? '' : `, unnest($${params.rowSources}::text[])`;
+  return `
+    with input as materialized (
+      select r.t, r.k, r.c, r.cn, r.vi, r.vu, r.d, r.n${params.rowSources === undefined ? '' : ', r.s::jsonb as s'}
+      from rows from (unnest($1::text[]), unnest($2::text[]), unnest($3::text[]), unnest($4::text[]), unnest($5::text[]),
+                      unnest($6::timestamptz[]), jsonb_array_elements($7::jsonb)${sources})
+        with ordinality as r(t, k, c, cn, vi, vu, d${sources === '' ? '' : ', s'}, n)
+    )`;
+}
+
+/**
+ * The batched upsert of one entity table, keyed by (tenant_id, natural_key); see
+ * `prepareEntityUpsert` for what it guarantees and {@link upsertParams} for its parameters.
+ * @example
+ * const sql = buildUpsertSql({ table: 'products', columns: [] }, upsertParams(true, false));
+ */
+export function buildUpsertSql(target: EntityTable, params: UpsertParams): string {
+  const table = `connectd.${quoteIdentifier(target.table, 'table')}`;
+  const columns = target.columns.map((c) => quoteIdentifier(c.column, 'column'));
+  const updates = columns.map((column) => `${column} = excluded.${column}`);
+  const feed = params.feedEntity !== undefined && params.feedSource !== undefined;
+  return `${inputCte(params)}${params.idMap === undefined ? '' : idMapCte(params.idMap)},
+    written as (
+      insert into ${table} as target
+        (tenant_id, natural_key, connector, connection_id, vendor_id, vendor_updated_at, data${columns.map((c) => `, ${c}`).join('')})
+      select r.t, r.k, r.c, r.cn, r.vi, r.vu, r.d${target.columns.map((c) => `, ${columnValue(c)}`).join('')} from input r
+      on conflict (tenant_id, natural_key) do update set
+        connector = excluded.connector, connection_id = excluded.connection_id, vendor_id = excluded.vendor_id,
+        vendor_updated_at = excluded.vendor_updated_at, data = excluded.data,${updates.map((u) => ` ${u},`).join('')}
+        updated_at = now()
+      where (target.vendor_updated_at is null or excluded.vendor_updated_at is null
+             or excluded.vendor_updated_at >= target.vendor_updated_at)
+        -- A record fetched again unchanged (a lookback window, a full run) is not rewritten, so
+        -- updated_at keeps meaning "changed at" for apps reading what changed since.
+        and (target.data, target.connector, target.connection_id, target.vendor_id, target.vendor_updated_at)
+            is distinct from (excluded.data, excluded.connector, excluded.connection_id, excluded.vendor_id, excluded.vendor_updated_at)
+      -- xmax is 0 on a freshly inserted row version and set on an updated one.
+      returning (target.xmax = 0) as fresh${feed ? ', target.tenant_id, target.natural_key' : ''}
+    )${feed ? fedRowsCte(table, params.feedSource!) + changeFeedSql(`$${params.feedEntity!}::text`) : ''},
+    counts as (
+      select count(*) filter (where fresh) as inserted, count(*) filter (where not fresh) as updated from written
+    )
+    select counts.inserted::int, counts.updated::int,
+           -- Rows kept because the stored one is newer. Counted only when some input row was not
+           -- written, so a page of new rows (a first load) skips this second pass over the table.
+           -- The main query sees the table as it was before this statement.
+           (case when counts.inserted + counts.updated = (select count(*) from input) then 0
+                 else (select count(*) from input r join ${table} stored on stored.tenant_id = r.t and stored.natural_key = r.k
+                       where stored.vendor_updated_at > r.vu) end)::int as older
+    from counts`;
+}
