@@ -17,12 +17,11 @@
 // Postgres: DATABASE_URL, else TEST_DATABASE_URL, else postgres://postgres@127.0.0.1:5432/test; a
 // fresh database is created for the run and dropped after it.
 import { fork } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
 import pino from 'pino';
+import { createFreshDatabase } from './fresh-database.mjs';
 
 const here = fileURLToPath(import.meta.url);
 const TOKEN = 'bench-vendor-token-5e8d';
@@ -53,20 +52,9 @@ async function startVendor(records) {
   return { url, forget: () => child.send('clear'), close: async () => child.disconnect() };
 }
 
-async function withAdmin(serverUrl, fn) {
-  const client = new pg.Client({ connectionString: serverUrl });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
-}
-
 async function main() {
   const records = Number(option('records', 50_000));
   const rounds = Number(option('rounds', 3));
-  const serverUrl = process.env.DATABASE_URL || process.env.TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
 
   const { openStore, upsertDeclaredConnection } = await import('../dist/store/index.js');
   const { compileStream, runStream } = await import('../dist/sync/index.js');
@@ -79,11 +67,8 @@ async function main() {
 
   const log = createLogger({ level: 'info', destination: pino.destination({ dest: '/dev/null', sync: true }) });
   const vendor = await startVendor(records);
-  const database = `connectd_bench_${randomBytes(5).toString('hex')}`;
-  await withAdmin(serverUrl, (client) => client.query(`create database ${database}`));
-  const databaseUrl = new URL(serverUrl);
-  databaseUrl.pathname = `/${database}`;
-  const store = await openStore({ databaseUrl: databaseUrl.toString(), dataDir: tmpdir(), log: log.child({ component: 'store' }) });
+  const database = await createFreshDatabase();
+  const store = await openStore({ databaseUrl: database.url, dataDir: tmpdir(), log: log.child({ component: 'store' }) });
   const tenants = ['first', 'second'];
 
   try {
@@ -158,7 +143,7 @@ async function main() {
     console.log(`  target: the feed costs <= ${100 * TARGET_COST}% of sync throughput: ${costs.every((c) => c <= TARGET_COST) ? 'met' : 'NOT met'}`);
   } finally {
     await store.close();
-    await withAdmin(serverUrl, (client) => client.query(`drop database if exists ${database} with (force)`));
+    await database.drop();
     await vendor.close();
   }
 

@@ -8,13 +8,13 @@
 // Prints events/s from the first fan-out to the last 2xx, and checks that each event arrived once
 // and each key's events in order.
 import { fork } from 'node:child_process';
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
 import pino from 'pino';
+import { createFreshDatabase } from './fresh-database.mjs';
 
 const here = fileURLToPath(import.meta.url);
 const SECRET = `whsec_${Buffer.from('the bench receiver and connectd share this key').toString('base64')}`;
@@ -69,31 +69,17 @@ async function startReceiver() {
   return { url, report, close: () => child.disconnect() };
 }
 
-async function withAdmin(serverUrl, fn) {
-  const client = new pg.Client({ connectionString: serverUrl });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
-}
-
 /** Measures delivery to a loopback receiver and prints it. */
 export async function measureOutbound() {
   const events = Number(option('events', 5_000));
-  const serverUrl = process.env.DATABASE_URL || process.env.TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
   const { openStore } = await import('../dist/store/index.js');
   const { compileDestinations, OutboundWorker, DELIVERY_CONCURRENCY } = await import('../dist/destinations/index.js');
   const { createLogger } = await import('../dist/log/index.js');
   const log = createLogger({ level: 'info', destination: pino.destination({ dest: '/dev/null', sync: true }) });
 
   const receiver = await startReceiver();
-  const database = `connectd_bench_${randomBytes(5).toString('hex')}`;
-  await withAdmin(serverUrl, (client) => client.query(`create database ${database}`));
-  const databaseUrl = new URL(serverUrl);
-  databaseUrl.pathname = `/${database}`;
-  const store = await openStore({ databaseUrl: databaseUrl.toString(), dataDir: tmpdir(), log });
+  const database = await createFreshDatabase();
+  const store = await openStore({ databaseUrl: database.url, dataDir: tmpdir(), log });
   const fmt = (n) => Math.round(n).toLocaleString('en-US');
   try {
     await store.migrate();
@@ -131,7 +117,7 @@ export async function measureOutbound() {
     }
   } finally {
     await store.close();
-    await withAdmin(serverUrl, (client) => client.query(`drop database if exists ${database} with (force)`));
+    await database.drop();
     receiver.close();
   }
 }

@@ -13,7 +13,6 @@
 // `tsc -b && node packages/core/bench/start.mjs [--runs N]`
 // Postgres: DATABASE_URL, else TEST_DATABASE_URL, else postgres://postgres@127.0.0.1:5432/test.
 import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
@@ -23,7 +22,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
+import { createFreshDatabase } from './fresh-database.mjs';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const BIN = join(ROOT, 'packages/core/bin/connectd.js');
@@ -108,23 +107,10 @@ async function repeat(runs, fn) {
   return times;
 }
 
-async function withAdmin(serverUrl, fn) {
-  const client = new pg.Client({ connectionString: serverUrl });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
-}
-
 async function main() {
   const runs = option('runs', 5);
-  const serverUrl = process.env.DATABASE_URL || process.env.TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
   const scratch = mkdtempSync(join(tmpdir(), 'connectd-bench-start-'));
-  const database = `connectd_bench_${randomBytes(5).toString('hex')}`;
-  const databaseUrl = new URL(serverUrl);
-  databaseUrl.pathname = `/${database}`;
+  let database;
   const results = [];
   try {
     results.push(['node -e \'\'', await repeat(runs, baselineOnce)]);
@@ -132,13 +118,13 @@ async function main() {
     const warm = { CONNECTD_DATA_DIR: join(scratch, 'warm') };
     await startOnce(warm);
     results.push(['embedded warm', await repeat(runs, () => startOnce(warm))]);
-    await withAdmin(serverUrl, (client) => client.query(`create database ${database}`));
-    const postgres = { DATABASE_URL: databaseUrl.toString() };
+    database = await createFreshDatabase();
+    const postgres = { DATABASE_URL: database.url };
     await startOnce(postgres);
     results.push(['postgres warm', await repeat(runs, () => startOnce(postgres))]);
   } finally {
     rmSync(scratch, { recursive: true, force: true });
-    await withAdmin(serverUrl, (client) => client.query(`drop database if exists ${database} with (force)`));
+    await database?.drop();
   }
   const baseline = median(results[0][1]);
   console.log(`connectd run to /healthz, median of ${runs} (bundled connectors.yaml, every connector idle)`);

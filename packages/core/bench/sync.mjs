@@ -24,14 +24,13 @@
 // Postgres: DATABASE_URL, else TEST_DATABASE_URL, else postgres://postgres@127.0.0.1:5432/test; a
 // fresh database is created for the run and dropped after it.
 import { fork } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { clearInterval, setInterval } from 'node:timers';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
 import pino from 'pino';
 import { ROWS_PER_STATEMENT, writeCeiling } from './sync-ceiling.mjs';
+import { createFreshDatabase } from './fresh-database.mjs';
 
 const here = fileURLToPath(import.meta.url);
 const TOKEN = 'bench-vendor-token-5e8d';
@@ -88,21 +87,10 @@ async function vendorFor(mode, records) {
   };
 }
 
-async function withAdmin(serverUrl, fn) {
-  const client = new pg.Client({ connectionString: serverUrl });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
-}
-
 async function main() {
   const records = Number(option('records', 100_000));
   const rounds = Number(option('rounds', 2));
   const vendorMode = option('vendor', 'child');
-  const serverUrl = process.env.DATABASE_URL || process.env.TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
 
   const { openStore, upsertDeclaredConnection } = await import('../dist/store/index.js');
   const { compileStream, runStream } = await import('../dist/sync/index.js');
@@ -117,11 +105,8 @@ async function main() {
   // As in the daemon: info level, here written to /dev/null.
   const log = createLogger({ level: 'info', destination: pino.destination({ dest: '/dev/null', sync: true }) });
   const vendor = await vendorFor(vendorMode, records);
-  const database = `connectd_bench_${randomBytes(5).toString('hex')}`;
-  await withAdmin(serverUrl, (client) => client.query(`create database ${database}`));
-  const databaseUrl = new URL(serverUrl);
-  databaseUrl.pathname = `/${database}`;
-  const store = await openStore({ databaseUrl: databaseUrl.toString(), dataDir: tmpdir(), log: log.child({ component: 'store' }) });
+  const database = await createFreshDatabase();
+  const store = await openStore({ databaseUrl: database.url, dataDir: tmpdir(), log: log.child({ component: 'store' }) });
 
   let peakRss = process.memoryUsage().rss;
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50);
@@ -265,7 +250,7 @@ async function main() {
   } finally {
     clearInterval(sampler);
     await store.close();
-    await withAdmin(serverUrl, (client) => client.query(`drop database if exists ${database} with (force)`));
+    await database.drop();
     await vendor.close();
   }
 }
