@@ -3,11 +3,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { createLogger, openStore, type Queryable, type Store } from '@connectd/core';
-import { createTestDatabases, storeBackends, waitFor, type StoreBackend } from '@connectd/core/testing';
+import { createTestDatabases, storeBackends, waitFor } from '@connectd/core/testing';
 import { startDaemonProcess, type DaemonProcess } from './support/daemon-process.js';
-
-const silentLog = createLogger({ level: 'silent', destination: { write: () => undefined } });
+import { freshTarget, withStore } from './support/sync-project.js';
 
 // Issue 5 acceptance: 2,000 signed, distinct webhooks are sent to a `connectd run` child that is
 // SIGKILLed once midway and started again on the same store. The sender retries what got no answer.
@@ -49,29 +47,6 @@ connectors:
   return path;
 }
 
-interface Target {
-  env: Record<string, string>;
-  open(): Promise<Store>;
-}
-
-async function freshTarget(backend: StoreBackend): Promise<Target> {
-  if (backend === 'postgres') {
-    const databaseUrl = await dbs.createPostgresDatabase();
-    return { env: { DATABASE_URL: databaseUrl }, open: () => openStore({ databaseUrl, dataDir: tmpdir(), log: silentLog }) };
-  }
-  const dataDir = await dbs.createDataDir();
-  return { env: { CONNECTD_DATA_DIR: dataDir }, open: () => openStore({ dataDir, log: silentLog }) };
-}
-
-async function withStore<T>(target: Target, fn: (db: Queryable) => Promise<T>): Promise<T> {
-  const store = await target.open();
-  try {
-    return await fn(store.db);
-  } finally {
-    await store.close();
-  }
-}
-
 /** The processed counter of one daemon, from its /metrics. */
 async function processedCount(url: string): Promise<number> {
   const text = await (await fetch(`${url}/metrics`)).text();
@@ -82,7 +57,7 @@ async function processedCount(url: string): Promise<number> {
 describe.each(storeBackends())('webhook intake and processing survive a SIGKILL on %s', (backend) => {
   it('applies every acknowledged event exactly once, and every unanswered one at most once after the retry', async () => {
     const config = writeConfig();
-    const target = await freshTarget(backend);
+    const target = await freshTarget(backend, dbs);
     const env = { ...target.env, STORQ_WEBHOOK_SECRET: SECRET, CONNECTD_JOB_LEASE_MS: String(LEASE_MS), CONNECTD_WORKER_POLL_MS: '200' };
     let daemon = await startDaemonProcess({ env, config, timeoutMs: 60_000 });
     running.push(daemon);
