@@ -1,4 +1,4 @@
-import { createFakeVendor, type FakeReply, type FakeVendor, type RecordedRequest, type VendorExchange } from './core-test-kit.js';
+import { createFakeVendor, type FakeVendor, type RecordedRequest, type VendorExchange } from './core-test-kit.js';
 import { adminPath, adminTokenCheck, baseNote, kindOf, shopifyNotFound, type ApiBooks, type ApiNote, type ShopifyApiContext } from './fake-shopify-api.js';
 import type { ShopifyRequestRecord } from './fake-shopify-types.js';
 import type { FaultDecision } from './faults.js';
@@ -48,16 +48,6 @@ export async function startShopifyVendor(api: ShopifyApiContext, requests: Shopi
     observe: (exchange) => requests.push(recordOf(exchange, noteOf(exchange, books.notes.get(exchange.request), api), decisions.get(exchange.request))),
   });
   return { vendor, books };
-}
-
-/**
- * Scripted replies as given: core's fault queue gives a bodiless reply a default JSON body, which
- * the fake's `failNext` never did, so an empty one is made explicit.
- * @example
- * vendor.fail('/{shop}/admin/api/*', asGiven([{ status: 500 }])); // answers 500 with an empty body
- */
-export function asGiven(replies: readonly FakeReply[]): FakeReply[] {
-  return replies.map((given) => ('fault' in given || given.json !== undefined || given.body !== undefined ? given : { ...given, body: '' }));
 }
 
 /** The note of an exchange: the one its stages wrote, else what its path tells (a scripted fault, a 404). */

@@ -1,7 +1,7 @@
 import { registerShop, type ShopifyApiContext } from './fake-shopify-api.js';
 import { shopHandle, type FakeShopifyShop } from './fake-shopify-shop.js';
 import type { FakeShopify, FakeShopifyOptions, ShopifyRequestRecord } from './fake-shopify-types.js';
-import { asGiven, startShopifyVendor } from './fake-shopify-vendor.js';
+import { startShopifyVendor } from './fake-shopify-vendor.js';
 import { FaultPlan } from './faults.js';
 import { DEFAULT_SHOPIFY_MAX_QUERY_COST } from './graphql-api.js';
 import { ShopifyIds } from './ids.js';
@@ -110,8 +110,8 @@ export async function startFakeShopify(options: FakeShopifyOptions = {}): Promis
     }),
     faults: {
       set: (next) => faults.set(next),
-      failNext: (...replies) => void vendor.fail('/{shop}/admin/api/*', asGiven(replies)),
-      failNextTokenRequest: (...replies) => void vendor.fail('POST /{shop}/admin/oauth/access_token', asGiven(replies)),
+      failNext: (...replies) => void vendor.fail('/{shop}/admin/api/*', replies),
+      failNextTokenRequest: (...replies) => void vendor.fail('POST /{shop}/admin/oauth/access_token', replies),
       dropTokenAnswers: (count = 1) => faults.dropTokenAnswers(count),
     },
     addShop,

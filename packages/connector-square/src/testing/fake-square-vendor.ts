@@ -54,16 +54,6 @@ export async function startSquareVendor(parts: SquareVendorParts): Promise<FakeV
   return vendor;
 }
 
-/**
- * Scripted replies as given: core's fault queue gives a bodiless reply a default JSON body, which
- * the fake's `failNext` never did, so an empty one is made explicit.
- * @example
- * vendor.fail('/v2/*', asGiven([{ status: 500 }])); // answers 500 with an empty body
- */
-export function asGiven(replies: readonly FakeReply[]): FakeReply[] {
-  return replies.map((given) => ('fault' in given || given.json !== undefined || given.body !== undefined ? given : { ...given, body: '' }));
-}
-
 function parsedBody(request: RecordedRequest): unknown {
   if (request.body.length === 0) return undefined;
   try {

@@ -1,7 +1,7 @@
 import type { FakeHttpServer, FakeReply, RecordedRequest } from './core-test-kit.js';
 import { CursorBook } from './cursors.js';
 import { DEFAULT_SQUARE_VERSION, type SquareApiContext } from './fake-square-api.js';
-import { asGiven, startSquareVendor } from './fake-square-vendor.js';
+import { startSquareVendor } from './fake-square-vendor.js';
 import { merchantHandle, type FakeSquareMerchant } from './fake-square-merchant.js';
 import { FaultPlan, type SquareFaultKind, type SquareFaults } from './faults.js';
 import { MerchantState, type SquareMerchantInput } from './merchant-state.js';
@@ -250,7 +250,7 @@ export async function startFakeSquare(options: FakeSquareOptions = {}): Promise<
     revocations,
     faults: {
       set: (next) => faults.set(next),
-      failNext: (...replies) => void vendor.fail('/v2/*', asGiven(replies)),
+      failNext: (...replies) => void vendor.fail('/v2/*', replies),
       expireCursors: () => cursors.expireAll(),
       setCursorTtlMs: (ms) => cursors.setTtlMs(ms),
     },

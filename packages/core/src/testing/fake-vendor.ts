@@ -123,12 +123,13 @@ function compilePath(path: string): { pattern: RegExp; names: string[] } {
   return { pattern: new RegExp(`^${escaped.join('/')}$`), names };
 }
 
+/** A scripted fault as given (a bodiless one stays bodiless: vendors' 5xx often are), `retryAfter` as its header. */
 function faultReply(fault: VendorFault): FakeReply {
   if ('fault' in fault) return fault;
   const { retryAfter, ...answer } = fault;
-  if (retryAfter === undefined) return answer.json === undefined && answer.body === undefined ? { ...answer, json: { error: 'injected fault' } } : answer;
+  if (retryAfter === undefined) return answer;
   const after = typeof retryAfter === 'number' ? String(retryAfter) : retryAfter.toUTCString();
-  return { json: { error: 'slow down' }, ...answer, headers: { ...answer.headers, 'retry-after': after } };
+  return { ...answer, headers: { ...answer.headers, 'retry-after': after } };
 }
 
 /**
