@@ -19,15 +19,8 @@ export interface NewOutboundEvent {
 }
 
 /** A claimed event, being delivered under a lease. */
-export interface OutboundEventRow {
+export interface OutboundEventRow extends NewOutboundEvent {
   readonly id: string;
-  readonly eventId: string;
-  readonly destination: string;
-  readonly type: string;
-  readonly orderKey: string;
-  readonly connector: string | null;
-  readonly connectionId: string | null;
-  readonly body: string;
   /** Attempts so far, this one included. */
   readonly attempts: number;
   readonly windowFrom: Date;
