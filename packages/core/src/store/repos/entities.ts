@@ -71,17 +71,21 @@ export interface EntityUpsert {
 export function prepareEntityUpsert(target: EntityTable, options: EntityUpsertOptions = {}): EntityUpsert {
   const feeds = options.feedEntity !== undefined;
   const mapsIds = options.idMapKind !== undefined;
-  const params = upsertParams(feeds, mapsIds);
-  const sql = buildUpsertSql(target, params);
+  // A batch whose rows name their own source (a webhook batch) needs the statement that reads it
+  // per row; the other shape is cheaper (entity-upsert-sql.ts, fedRowsCte).
+  const batchSql = buildUpsertSql(target, upsertParams(feeds ? 'batch' : 'none', mapsIds));
+  const perRowSql = feeds ? buildUpsertSql(target, upsertParams('rows', mapsIds)) : batchSql;
   return {
     target,
     async upsert(tx, rows, source = { kind: 'sync' }) {
       if (rows.length === 0) return { inserted: 0, updated: 0, unchanged: 0, skippedOlder: 0, duplicates: 0 };
       const unique = newestPerKey(rows);
       const values: unknown[] = encodeRows(unique);
-      if (feeds) values.push(unique.map((row) => (row.source === undefined ? null : changeSourceParam(row.source))), options.feedEntity, changeSourceParam(source));
+      const perRow = feeds && unique.some((row) => row.source !== undefined);
+      if (perRow) values.push(unique.map((row) => (row.source === undefined ? null : changeSourceParam(row.source))));
+      if (feeds) values.push(options.feedEntity, changeSourceParam(source));
       if (mapsIds) values.push(options.idMapKind, ...encodeVendorIds(unique));
-      const { rows: counts } = await tx.query<{ inserted: number; updated: number; older: number }>(sql, values);
+      const { rows: counts } = await tx.query<{ inserted: number; updated: number; older: number }>(perRow ? perRowSql : batchSql, values);
       const { inserted = 0, updated = 0, older = 0 } = counts[0] ?? {};
       return {
         inserted,

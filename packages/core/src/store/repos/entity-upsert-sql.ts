@@ -19,10 +19,17 @@ export interface UpsertParams {
   readonly idMap?: number;
 }
 
-/** Parameter numbers of an upsert with or without a feed and an id map; $1..$7 are the rows. */
-export function upsertParams(feed: boolean, idMap: boolean): UpsertParams {
+/**
+ * Which source each fed row carries: none (no feed), the batch's (a sync page: one parameter), or
+ * each row's own where it has one (a webhook batch: one array more).
+ */
+export type FeedSources = 'none' | 'batch' | 'rows';
+
+/** Parameter numbers of an upsert with the given feed and with or without an id map; $1..$7 are the rows. */
+export function upsertParams(feed: FeedSources, idMap: boolean): UpsertParams {
   let next = 8;
-  const feedParams = feed ? { rowSources: next++, feedEntity: next++, feedSource: next++ } : {};
+  const rowSources = feed === 'rows' ? { rowSources: next++ } : {};
+  const feedParams = feed === 'none' ? {} : { ...rowSources, feedEntity: next++, feedSource: next++ };
   return { ...feedParams, ...(idMap ? { idMap: next } : {}) };
 }
 
@@ -54,30 +61,36 @@ function idMapCte(param: number): string {
 }
 
 /**
- * The rows the upsert changed, for the feed. `after` is the input row as written; `before` and the
- * changed fields of an update read the stored row with a sub-select, which sees the table as this
- * statement's snapshot saw it (every part of a statement shares one snapshot), so the row before
- * this write; an insert reads nothing. A row whose data did not change (only its source columns
- * moved) is written but not fed. Materialized: inlined, each use of `before` below would read the
- * stored row again (four lookups per updated row instead of one).
+ * The rows the upsert changed, for the feed. `after` is the row as written, read from the insert's
+ * `returning`; `before` and the changed fields of an update read the stored row with a sub-select,
+ * which sees the table as this statement's snapshot saw it (every part of a statement shares one
+ * snapshot), so the row before this write; an insert reads nothing. A row whose data did not
+ * change (only its source columns moved) is written but not fed. Only a batch whose rows carry
+ * their own source joins the input again to find it: measured with `pnpm bench:changes`, that
+ * join cost a first load more than writing the feed's rows themselves. Positions within one
+ * statement follow the order rows were written in; a batch holds each key once, so the order per
+ * key is the order of the statements. Materialized: inlined, each use of `before` below would read
+ * the stored row again (four lookups per updated row instead of one).
  */
-function fedRowsCte(table: string, sourceParam: number): string {
+function fedRowsCte(table: string, params: UpsertParams): string {
+  const perRow = params.rowSources !== undefined;
+  const source = perRow ? `coalesce(r.s, $${params.feedSource!}::jsonb)` : `$${params.feedSource!}::jsonb`;
   return `,
     fed_written as materialized (
-      select w.fresh, r.n, r.t, r.k, r.c, r.cn, r.d, r.s,
+      select w.fresh, w.tenant_id as t, w.natural_key as k, w.connector as c, w.connection_id as cn, w.data as d, ${source} as s,
              case when w.fresh then null
-                  else (select stored.data from ${table} stored where stored.tenant_id = r.t and stored.natural_key = r.k) end as before
-      from written w join input r on r.t = w.tenant_id and r.k = w.natural_key
+                  else (select stored.data from ${table} stored where stored.tenant_id = w.tenant_id and stored.natural_key = w.natural_key) end as before
+      from written w${perRow ? ' join input r on r.t = w.tenant_id and r.k = w.natural_key' : ''}
     ),
     fed_rows as (
-      select row_number() over (order by f.n) as seq, f.t as tenant_id, f.k as natural_key, f.c as connector, f.cn as connection_id,
+      select row_number() over () as seq, f.t as tenant_id, f.k as natural_key, f.c as connector, f.cn as connection_id,
              case when f.fresh then 'created' else 'updated' end as operation,
              -- Unsorted (a sort per row cost ~10% of a first load): readers sort (repos/changes.ts).
              -- The two halves of an update's list are disjoint, hence union all.
              case when f.fresh then array(select jsonb_object_keys(f.d))
                   else array(select e.key from jsonb_each(f.d) e where (f.before -> e.key) is distinct from e.value
                              union all select o.key from jsonb_each(f.before) o where not (f.d ? o.key)) end as changed,
-             f.before, f.d as after, coalesce(f.s, $${sourceParam}::jsonb) as source
+             f.before, f.d as after, f.s as source
       from fed_written f
       where f.fresh or f.before is distinct from f.d
     )`;
@@ -121,8 +134,8 @@ export function buildUpsertSql(target: EntityTable, params: UpsertParams): strin
         and (target.data, target.connector, target.connection_id, target.vendor_id, target.vendor_updated_at)
             is distinct from (excluded.data, excluded.connector, excluded.connection_id, excluded.vendor_id, excluded.vendor_updated_at)
       -- xmax is 0 on a freshly inserted row version and set on an updated one.
-      returning (target.xmax = 0) as fresh${feed ? ', target.tenant_id, target.natural_key' : ''}
-    )${feed ? fedRowsCte(table, params.feedSource!) + changeFeedSql(`$${params.feedEntity!}::text`) : ''},
+      returning (target.xmax = 0) as fresh${feed ? ', target.tenant_id, target.natural_key, target.connector, target.connection_id, target.data' : ''}
+    )${feed ? fedRowsCte(table, params) + changeFeedSql(`$${params.feedEntity!}::text`) : ''},
     counts as (
       select count(*) filter (where fresh) as inserted, count(*) filter (where not fresh) as updated from written
     )
