@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { createFakeHttpServer, reply, type FakeHttpServer } from '@connectd/core/testing';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { createFakeHttpServer, createTestDatabases, reply, type FakeHttpServer } from '@connectd/core/testing';
 import { runCli, startDaemonProcess, type DaemonProcess } from './support/daemon-process.js';
 import { waitFor } from '@connectd/core/testing';
 
@@ -15,6 +15,9 @@ const ADMIN_TOKEN = 'adm1n-connections-api-test-5e2b';
 const TENANT_KEY = 'tenant-key-acme-8f3c1d77';
 const SECRET_KEY = randomBytes(32).toString('base64');
 
+// Data folders copied from an initialised cluster: initdb would cost seconds per process.
+const dbs = createTestDatabases();
+afterAll(() => dbs.dispose());
 const running: DaemonProcess[] = [];
 let vendor: FakeHttpServer | undefined;
 afterEach(async () => {
@@ -69,7 +72,7 @@ describe('connections through the admin API', () => {
       request.headers['x-api-key'] === TENANT_KEY ? reply.json({ items: [{ sku: 'SKU-1', name: 'One' }] }) : reply.json({ error: 'unauthorized' }, 401),
     );
     const config = writeConfig(vendor.url);
-    const daemon = await startDaemonProcess({ env: { CONNECTD_ADMIN_TOKEN: ADMIN_TOKEN, CONNECTD_SECRET_KEY: SECRET_KEY, CONNECTD_WORKER_POLL_MS: '100' }, config, timeoutMs: 60_000 });
+    const daemon = await startDaemonProcess({ env: { CONNECTD_DATA_DIR: await dbs.createDataDir(), CONNECTD_ADMIN_TOKEN: ADMIN_TOKEN, CONNECTD_SECRET_KEY: SECRET_KEY, CONNECTD_WORKER_POLL_MS: '100' }, config, timeoutMs: 60_000 });
     running.push(daemon);
 
     const created = await api(daemon, 'POST', '/connections', { connector: 'vendor', tenant: 'acme', config: { region: 'eu' }, secrets: { api_key: TENANT_KEY } });
@@ -117,7 +120,7 @@ describe('connections through the admin API', () => {
 
   it('prints the consent link for an OAuth connector, and refuses one that has no consent', async () => {
     const config = writeConfig('http://127.0.0.1:9');
-    const env = { CONNECTD_PUBLIC_URL: 'https://connect.example.test/', PORT: '3999', CONNECTD_DATA_DIR: mkdtempSync(join(tmpdir(), 'connectd-connect-data-')), CONNECTD_SECRET_KEY: SECRET_KEY };
+    const env = { CONNECTD_PUBLIC_URL: 'https://connect.example.test/', PORT: '3999', CONNECTD_DATA_DIR: await dbs.createDataDir(), CONNECTD_SECRET_KEY: SECRET_KEY };
     const url = await runCli(['connect', 'oauthy', '--tenant', 'acme', '--param', 'shop=acme.example', '--config', config], env);
     expect(url.code, url.stderr).toBe(0);
     expect(url.stdout.trim()).toMatch(/^https:\/\/connect\.example\.test\/oauth\/oauthy\/start\?session=[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/);

@@ -129,16 +129,23 @@ describe.each(storeBackends())('flows through connectd run on %s', (backend) => 
     await waitFor('the three storq events to be processed', async () => (await processedWebhooks(daemon)) >= 3, { timeoutMs: 30_000 });
     expect(await daemon.stop('SIGTERM')).toBe(0);
 
+    // What the store holds now, read through one open (a PGlite open costs seconds).
+    const [all, jobs, letters, cursor] = await withStore(target, async (db) => {
+      const rows = async (sql: string): Promise<Row[]> => (await db.query<Row>(sql)).rows;
+      return [
+        await rows(`select position::int as position, natural_key, changed from connectd.changes where connector = 'storq' order by position`),
+        await rows(
+          `select j.status, j.attempts, j.payload ->> 'position' as position, r.flow from connectd_engine.jobs j
+           join connectd_engine.flow_runs r on r.job_id = j.id where j.kind = 'flow' order by j.id`,
+        ),
+        await rows(`select connector, error_code, reason, payload -> 'payload' ->> 'flow' as flow from connectd_engine.dead_letters where payload ->> 'kind' = 'flow'`),
+        await rows(`select position::int as position from connectd_engine.change_cursors where consumer = 'flows'`),
+      ] as const;
+    });
     // Two changes of the kept SKU (created; then its time only), one flow job for it, one call to Square.
-    const all = await query(target, `select position::int as position, natural_key, changed from connectd.changes where connector = 'storq' order by position`);
     expect(all.map((c) => c['natural_key'])).toEqual([`default/${kept.sku}`, `default/${kept.sku}`, `default/${gone.sku}`]);
     expect(all[1]!['changed']).not.toContain('quantity');
     const changes = [all[0]!, all[2]!];
-    const jobs = await query(
-      target,
-      `select j.status, j.attempts, j.payload ->> 'position' as position, r.flow from connectd_engine.jobs j
-       join connectd_engine.flow_runs r on r.job_id = j.id where j.kind = 'flow' order by j.id`,
-    );
     expect(jobs).toEqual([
       { status: 'succeeded', attempts: 1, position: String(changes[0]!['position']), flow: 'storq_stock_to_square' },
       { status: 'dead', attempts: 1, position: String(changes[1]!['position']), flow: 'storq_stock_to_square' },
@@ -149,13 +156,11 @@ describe.each(storeBackends())('flows through connectd run on %s', (backend) => 
 
     // The refusal was sent once and is the flow's dead letter, with Square's own error.
     expect(refusedCalls()).toHaveLength(1);
-    const letters = await query(target, `select connector, error_code, reason, payload -> 'payload' ->> 'flow' as flow from connectd_engine.dead_letters where payload ->> 'kind' = 'flow'`);
     expect(letters).toHaveLength(1);
     expect(letters[0]).toMatchObject({ connector: 'square', error_code: 'CONNECTD_ERR_FLOWS_ACTION_REFUSED', flow: 'storq_stock_to_square' });
     expect(letters[0]!['reason']).toContain('INVALID_VALUE');
     expect(letters[0]!['reason']).toContain(gone.id);
     // The flows' cursor passed every change: nothing is left to act on.
-    const cursor = await query(target, `select position::int as position from connectd_engine.change_cursors where consumer = 'flows'`);
     expect(cursor[0]!['position']).toBeGreaterThanOrEqual(Number(changes[1]!['position']));
 
     // `connectd replay` runs the flow's letter again: Square is asked once more and refuses again,

@@ -204,6 +204,9 @@ describe.each(storeBackends())('outbound events to the app on %s', (backend) => 
       APP_EVENTS_SECRET: APP_SECRET,
       CONNECTD_ADMIN_TOKEN: ADMIN_TOKEN,
       CONNECTD_WORKER_POLL_MS: '100',
+      // The webhooks the killed daemon had claimed are taken again once their lease passes: 5 s
+      // instead of the default 30 s of real time (the next daemon takes seconds to start anyway).
+      CONNECTD_JOB_LEASE_MS: '5000',
       CONNECTD_TEST_OUTBOUND_CLOCK_OFFSET_FILE: clockFile,
     };
     let daemon: DaemonProcess = await startDaemonProcess({ env, config, timeoutMs: 60_000 });

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { signShopifyQuery, SHOPIFY_SDK_WEBHOOK_VECTORS, startFakeShopify, type FakeShopify, type FakeShopifyShop } from '@connectd/connector-shopify/testing';
+import type { Queryable } from '@connectd/core';
 import { createTestDatabases, storeBackends, waitFor } from '@connectd/core/testing';
 import { bundledConfig, runCli, startDaemonProcess, type DaemonProcess } from './support/daemon-process.js';
 import { freshTarget, withStore, type SyncTarget } from './support/sync-project.js';
@@ -82,7 +83,6 @@ async function processedWebhooks(daemon: DaemonProcess): Promise<number> {
 }
 
 type Row = Record<string, unknown>;
-const query = (target: SyncTarget, sql: string, params: unknown[] = []): Promise<Row[]> => withStore(target, async (db) => (await db.query<Row>(sql, params)).rows);
 
 /** What the store must hold for one shop after a sync: exactly the fake's data, mapped. */
 function expectedFrom(shop: FakeShopifyShop) {
@@ -106,8 +106,9 @@ function expectedFrom(shop: FakeShopifyShop) {
   };
 }
 
-async function landed(target: SyncTarget, connection: string) {
-  const of = async (table: string, extra = ''): Promise<Row[]> => query(target, `select natural_key${extra} from connectd.${table} where connection_id = $1 order by natural_key`, [connection]);
+/** What one connection's rows hold; `db` is a store the test opened once for every query of a check (a PGlite open costs seconds). */
+async function landed(db: Queryable, connection: string) {
+  const of = async (table: string, extra = ''): Promise<Row[]> => (await db.query<Row>(`select natural_key${extra} from connectd.${table} where connection_id = $1 order by natural_key`, [connection])).rows;
   return {
     stores: (await of('stores')).map((r) => r['natural_key']),
     products: (await of('products')).map((r) => r['natural_key']),
@@ -128,20 +129,25 @@ describe.each(storeBackends())('shopify end to end on %s', (backend) => {
     // gets no link (exit 2), and one added to a real link is refused (400: the link's shop is its
     // connect session's).
     const before = oauthCalls(fake);
-    const forged = await runCli(['connect', 'shopify', '--tenant', tenantOf(SHOPS[0]), '--param', 'shop=evil.example:443', '--config', bundledConfig], { ...env, CONNECTD_PUBLIC_URL: daemon.url });
+    // The forged one and every link this test opens, made at once: each `connectd connect` is a process start.
+    const [forged, links] = await Promise.all([
+      runCli(['connect', 'shopify', '--tenant', tenantOf(SHOPS[0]), '--param', 'shop=evil.example:443', '--config', bundledConfig], { ...env, CONNECTD_PUBLIC_URL: daemon.url }),
+      Promise.all([SHOPS[0], SHOPS[0], SHOPS[0], SHOPS[0], ...SHOPS].map((shop) => linkFor(daemon, env, shop))),
+    ]);
     expect(forged.code).toBe(2);
     expect(forged.stderr).toContain('CONNECTD_ERR_OAUTH_START_INVALID');
-    const forgedShop = await fetch(`${await linkFor(daemon, env, SHOPS[0])}&shop=evil.example%3A443`, { redirect: 'manual' });
+    const [forShop, forCallback, forOtherShop, forStale, ...forConsents] = links;
+    const forgedShop = await fetch(`${forShop}&shop=evil.example%3A443`, { redirect: 'manual' });
     expect(forgedShop.status).toBe(400);
-    const callback = await approve(daemon, fake, await linkFor(daemon, env, SHOPS[0]));
+    const callback = await approve(daemon, fake, forCallback!);
     const tampered = new URL(callback);
     tampered.searchParams.set('hmac', '0'.repeat(64));
     expect((await fetch(tampered)).status).toBe(400);
-    const otherShop = await approve(daemon, fake, await linkFor(daemon, env, SHOPS[0]));
+    const otherShop = await approve(daemon, fake, forOtherShop!);
     otherShop.searchParams.set('shop', SHOPS[1]);
     otherShop.searchParams.set('hmac', signShopifyQuery(otherShop.searchParams, fake.clientSecret));
     expect((await fetch(otherShop)).status).toBe(400);
-    const stale = await approve(daemon, fake, await linkFor(daemon, env, SHOPS[0]));
+    const stale = await approve(daemon, fake, forStale!);
     stale.searchParams.set('timestamp', String(Math.floor(Date.now() / 1000) - 3600));
     stale.searchParams.set('hmac', signShopifyQuery(stale.searchParams, fake.clientSecret));
     expect((await fetch(stale)).status).toBe(400);
@@ -150,8 +156,8 @@ describe.each(storeBackends())('shopify end to end on %s', (backend) => {
 
     // The real consents; a replayed callback is refused.
     expect((await fetch(callback)).status).toBe(400); // its state was spent by the tampered attempt
-    for (const shop of SHOPS) {
-      const ok = await approve(daemon, fake, await linkFor(daemon, env, shop));
+    for (const link of forConsents) {
+      const ok = await approve(daemon, fake, link);
       expect((await fetch(ok)).status).toBe(200);
       expect((await fetch(ok)).status).toBe(400);
     }
@@ -159,12 +165,14 @@ describe.each(storeBackends())('shopify end to end on %s', (backend) => {
     expect(connections.map((c) => [c['id'], c['status'], c['vendorAccountId']]).sort()).toEqual(SHOPS.map((s) => [connectionOf(s), 'active', s]).sort());
     expect(await daemon.stop('SIGTERM')).toBe(0);
 
-    // Both shops synced exactly, each into its own connection's rows.
-    for (const shop of SHOPS) {
-      const sync = await runCli(['sync', 'shopify', '--connection', connectionOf(shop), '--config', bundledConfig], env);
-      expect(sync.code, sync.stderr + sync.stdout).toBe(0);
-    }
-    for (const shop of SHOPS) expect(await landed(target, connectionOf(shop))).toEqual(expectedFrom(fake.shop(shop)));
+    // Both shops synced exactly, each into its own connection's rows. Postgres takes both syncs at
+    // once; PGlite's folder is one process's at a time.
+    const syncShop = (shop: string) => runCli(['sync', 'shopify', '--connection', connectionOf(shop), '--config', bundledConfig], env);
+    const syncs = backend === 'postgres' ? await Promise.all(SHOPS.map(syncShop)) : [await syncShop(SHOPS[0]), await syncShop(SHOPS[1])];
+    for (const sync of syncs) expect(sync.code, sync.stderr + sync.stdout).toBe(0);
+    await withStore(target, async (db) => {
+      for (const shop of SHOPS) expect(await landed(db, connectionOf(shop))).toEqual(expectedFrom(fake.shop(shop)));
+    });
     expect(fake.counters()).toMatchObject({ throttled: 0, rest429: 0 });
 
     // Webhooks reach the right shop; a bad HMAC is refused and stores nothing.
@@ -183,11 +191,12 @@ describe.each(storeBackends())('shopify end to end on %s', (backend) => {
     await waitFor('the redaction to be processed', async () => (await processedWebhooks(daemon)) >= 3, { timeoutMs: 30_000 });
     expect(await daemon.stop('SIGTERM')).toBe(0);
 
-    const acmeNow = await landed(target, connectionOf(SHOPS[0]));
-    expect(acmeNow).toEqual(expectedFrom(acme));
-    expect(await landed(target, connectionOf(SHOPS[1]))).toEqual({ stores: [], products: [], levels: [], orders: [], transactions: [] });
-    const [tokens] = await query(target, `select count(*)::int as n from connectd_engine.credentials where connection_id = $1`, [connectionOf(SHOPS[1])]);
-    expect(tokens!['n']).toBe(0);
+    await withStore(target, async (db) => {
+      expect(await landed(db, connectionOf(SHOPS[0]))).toEqual(expectedFrom(acme));
+      expect(await landed(db, connectionOf(SHOPS[1]))).toEqual({ stores: [], products: [], levels: [], orders: [], transactions: [] });
+      const { rows: [tokens] } = await db.query<Row>(`select count(*)::int as n from connectd_engine.credentials where connection_id = $1`, [connectionOf(SHOPS[1])]);
+      expect(tokens!['n']).toBe(0);
+    });
   }, 240_000);
 });
 

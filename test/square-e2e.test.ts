@@ -108,14 +108,18 @@ function expectedFrom(merchant: FakeSquareMerchant) {
   };
 }
 
-async function landed(target: SyncTarget) {
-  return {
-    stores: (await query(target, `select natural_key from connectd.stores order by natural_key`)).map((r) => r['natural_key']),
-    products: (await query(target, `select natural_key, active from connectd.products order by natural_key, active`)).map((r) => [r['natural_key'], r['active']] as const),
-    levels: (await query(target, `select natural_key, quantity::float8 as q from connectd.inventory_levels order by natural_key`)).map((r) => [r['natural_key'], r['q']] as const),
-    orders: (await query(target, `select natural_key, status from connectd.orders order by natural_key`)).map((r) => [r['natural_key'], r['status']] as const),
-    transactions: (await query(target, `select natural_key from connectd.transactions order by natural_key`)).map((r) => r['natural_key']),
-  };
+/** What the store holds, read through one open (a PGlite open costs seconds). */
+function landed(target: SyncTarget) {
+  return withStore(target, async (db) => {
+    const rows = async (sql: string): Promise<Row[]> => (await db.query<Row>(sql)).rows;
+    return {
+      stores: (await rows(`select natural_key from connectd.stores order by natural_key`)).map((r) => r['natural_key']),
+      products: (await rows(`select natural_key, active from connectd.products order by natural_key, active`)).map((r) => [r['natural_key'], r['active']] as const),
+      levels: (await rows(`select natural_key, quantity::float8 as q from connectd.inventory_levels order by natural_key`)).map((r) => [r['natural_key'], r['q']] as const),
+      orders: (await rows(`select natural_key, status from connectd.orders order by natural_key`)).map((r) => [r['natural_key'], r['status']] as const),
+      transactions: (await rows(`select natural_key from connectd.transactions order by natural_key`)).map((r) => r['natural_key']),
+    };
+  });
 }
 
 describe.each(storeBackends())('square end to end on %s', (backend) => {

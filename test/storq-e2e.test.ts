@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { startFakeStorq, type FakeStorq } from '@connectd/connector-storq/testing';
+import type { Queryable } from '@connectd/core';
 import { createTestDatabases, storeBackends } from '@connectd/core/testing';
 import { bundledConfig, repoRoot, runCli, startDaemonProcess, type DaemonProcess } from './support/daemon-process.js';
 import { freshTarget, withStore, type SyncTarget } from './support/sync-project.js';
@@ -38,12 +39,11 @@ function storqEnv(fake: FakeStorq, target: SyncTarget, extra: Record<string, str
   };
 }
 
-const levels = (target: SyncTarget): Promise<Array<[string, number]>> =>
-  withStore(target, async (db) =>
-    (await db.query<{ natural_key: string; quantity: string }>(`select natural_key, quantity::text as quantity from connectd.inventory_levels order by natural_key`)).rows.map(
-      (r): [string, number] => [r.natural_key, Number(r.quantity)],
-    ),
+const levelsIn = async (db: Queryable): Promise<Array<[string, number]>> =>
+  (await db.query<{ natural_key: string; quantity: string }>(`select natural_key, quantity::text as quantity from connectd.inventory_levels order by natural_key`)).rows.map(
+    (r): [string, number] => [r.natural_key, Number(r.quantity)],
   );
+const levels = (target: SyncTarget): Promise<Array<[string, number]>> => withStore(target, levelsIn);
 
 const source = (fake: FakeStorq): Array<[string, number]> => fake.stock().map((r): [string, number] => [`default/${r.sku}`, r.quantity]);
 
@@ -96,11 +96,14 @@ describe.each(storeBackends())('storq end to end on %s', (backend) => {
     await waitFor('both webhooks to be processed', async () => (await processed(daemon)) >= 2, { timeoutMs: 30_000 });
     expect(await daemon.stop('SIGTERM')).toBe(0);
 
-    const after = new Map(await levels(target));
+    // Both reads through one open of the store (a PGlite open costs a second or more).
+    const { after, orders } = await withStore(target, async (db) => ({
+      after: new Map(await levelsIn(db)),
+      orders: (await db.query<{ external_id: string; status: string; tracking_number: string; shipped: boolean }>(`select external_id, status, tracking_number, shipped_at is not null as shipped from connectd.orders`)).rows,
+    }));
     expect(after.get('default/SKU-0003')).toBe(41);
     // The forged update changed nothing: the row still has the synced quantity.
     expect(after.get('default/SKU-0002')).toBe(14);
-    const orders = await withStore(target, async (db) => (await db.query<{ external_id: string; status: string; tracking_number: string; shipped: boolean }>(`select external_id, status, tracking_number, shipped_at is not null as shipped from connectd.orders`)).rows);
     expect(orders).toEqual([{ external_id: 'A-1001', status: 'shipped', tracking_number: '1Z999AA10123456784', shipped: true }]);
   }, 180_000);
 

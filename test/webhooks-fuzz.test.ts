@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startDaemonProcess, type DaemonProcess } from './support/daemon-process.js';
-import { fuzzCases, fuzzSummary as summary, fuzzViolations as violations, runFuzz } from '@connectd/core/testing';
+import { createTestDatabases, fuzzCases, fuzzSummary as summary, fuzzViolations as violations, runFuzz } from '@connectd/core/testing';
 
 const SECRET = 'fuzz-daemon-secret-73b';
 const FUZZ_REQUESTS = 10_000;
@@ -23,15 +23,18 @@ connectors:
 
 describe('connectd run under webhook fuzzing (child process)', () => {
   let daemon: DaemonProcess | undefined;
+  // A data folder copied from an initialised cluster: initdb would cost seconds.
+  const dbs = createTestDatabases();
   afterAll(async () => {
     await daemon?.stop('SIGKILL');
+    await dbs.dispose();
   });
 
   it(`answers ${FUZZ_REQUESTS} malformed webhook requests with 4xx, never 5xx, and stays healthy`, async () => {
     const dir = mkdtempSync(join(tmpdir(), 'connectd-fuzz-'));
     const config = join(dir, 'connectors.yaml');
     writeFileSync(config, FUZZ_CONFIG);
-    daemon = await startDaemonProcess({ config, env: { FUZZ_WEBHOOK_SECRET: SECRET } });
+    daemon = await startDaemonProcess({ config, env: { FUZZ_WEBHOOK_SECRET: SECRET, CONNECTD_DATA_DIR: await dbs.createDataDir() } });
     const { hostname, port } = new URL(daemon.url);
 
     const cases = fuzzCases({ host: hostname, port: Number(port), connector: 'storq', secret: SECRET }, FUZZ_REQUESTS, 7);

@@ -2,9 +2,10 @@ import { createHmac } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { createLogger, openStore } from '@connectd/core';
-import { startDaemonProcess, tempDataDir, type DaemonProcess } from './support/daemon-process.js';
+import { createTestDatabases } from '@connectd/core/testing';
+import { startDaemonProcess, type DaemonProcess } from './support/daemon-process.js';
 
 const SECRET = 'intake-daemon-secret-41c';
 const CONFIG = `version: 1
@@ -23,6 +24,9 @@ connectors:
         stock.updated: { entity: inventory_level }
 `;
 
+// Data folders copied from an initialised cluster: initdb would cost seconds per daemon.
+const dbs = createTestDatabases();
+afterAll(() => dbs.dispose());
 const running: DaemonProcess[] = [];
 afterEach(async () => {
   await Promise.all(running.splice(0).map((d) => d.stop('SIGKILL')));
@@ -56,7 +60,7 @@ function deliver(url: string, body: string, connector = 'storq'): Promise<number
 describe('webhook intake in connectd run (child process)', () => {
   it('commits every acknowledged delivery before its 2xx: a SIGKILL loses none, and redelivery is a duplicate', async () => {
     const config = configFile();
-    const dataDir = tempDataDir();
+    const dataDir = await dbs.createDataDir();
     const daemon = await start(config, dataDir);
     const total = 300;
     const acknowledged = new Set<number>();
@@ -92,7 +96,7 @@ describe('webhook intake in connectd run (child process)', () => {
   }, 120_000);
 
   it('fails closed for a connector whose secret is empty, and exposes intake metrics', async () => {
-    const daemon = await start(configFile(), tempDataDir());
+    const daemon = await start(configFile(), await dbs.createDataDir());
     const body = event(1);
     expect(await deliver(daemon.url, body, 'closed')).toBe(401);
     expect(await deliver(daemon.url, body, 'nope')).toBe(404);
