@@ -17,6 +17,7 @@ import {
   jsonHeaders,
   routeTable,
   securityEnv,
+  securityStores,
   send,
   sessionLink,
   signedDelivery,
@@ -24,12 +25,12 @@ import {
   startSecurityDaemon,
   stopAndCount,
   stopCleanly,
+  stopCountAndRead,
   tokenId,
   vendorCallback,
   type Cleanup,
   type SecuritySetup,
 } from './support/security-daemon.js';
-import { withStore } from './support/sync-project.js';
 
 // Issue 13, item 4: a security suite through `connectd run` children, on every store backend.
 // Each group attacks one daemon on a fresh store and then asserts three things: every attempt was
@@ -41,7 +42,11 @@ import { withStore } from './support/sync-project.js';
 // connector, a session on another tenant's connection); the groups here go beyond them.
 
 const dbs = createTestDatabases();
-afterAll(() => dbs.dispose());
+const stores = securityStores(dbs);
+afterAll(async () => {
+  stores.dispose();
+  await dbs.dispose();
+});
 const cleanup: Cleanup = [];
 afterEach(async () => {
   await Promise.all(cleanup.splice(0).map((undo) => undo()));
@@ -61,7 +66,7 @@ describe.each(storeBackends())('security of a running daemon on %s', (backend) =
   // more than the session (400: the request itself is malformed). Refused links redirect nowhere,
   // reach no vendor, and leave the session as it was.
   it('refuses forged, tampered, replayed and misdirected connect sessions: no redirect, the vendor sees nothing, nothing stored', async () => {
-    const setup = await startSecurityDaemon(backend, dbs, cleanup);
+    const setup = await startSecurityDaemon(backend, stores, cleanup);
     const sessionKey = sessionKeyFrom(parseKeyRing({ CONNECTD_SECRET_KEY: SECRET_KEY })!);
     const refused = async (path: string, status: number, code: string): Promise<void> => expectPage(await send(setup, 'GET', path), status, code);
 
@@ -124,7 +129,10 @@ describe.each(storeBackends())('security of a running daemon on %s', (backend) =
     expectPage(await send(setup, 'GET', `${aCallback.pathname}${aCallback.search}`), 400, 'CONNECTD_ERR_OAUTH_STATE_USED');
     expect(setup.fakes.oauth.count('authorization_code')).toBe(1);
 
-    const counts = await stopAndCount(setup);
+    const [counts, rows] = await stopCountAndRead(setup, async (db) => ({
+      connections: (await db.query<{ id: string; tenant_id: string }>(`select id, tenant_id from connectd_engine.connections where connector = 'acme'`)).rows,
+      sessions: (await db.query<{ tenant_id: string; used: boolean }>(`select tenant_id, used_at is not null as used from connectd_engine.connect_sessions order by tenant_id`)).rows,
+    }));
     expect(counts).toEqual({
       // B's connection, its tenant and its two tokens, and the two sessions made (both used); no state left.
       'connectd_engine.connections': 1,
@@ -132,10 +140,6 @@ describe.each(storeBackends())('security of a running daemon on %s', (backend) =
       'connectd_engine.credentials': 2,
       'connectd_engine.connect_sessions': 2,
     });
-    const rows = await withStore(setup.target, async (db) => ({
-      connections: (await db.query<{ id: string; tenant_id: string }>(`select id, tenant_id from connectd_engine.connections where connector = 'acme'`)).rows,
-      sessions: (await db.query<{ tenant_id: string; used: boolean }>(`select tenant_id, used_at is not null as used from connectd_engine.connect_sessions order by tenant_id`)).rows,
-    }));
     expect(rows).toEqual({
       connections: [{ id: 'acme-tenant-b', tenant_id: 'tenant-b' }],
       sessions: [
@@ -150,7 +154,7 @@ describe.each(storeBackends())('security of a running daemon on %s', (backend) =
   // then neither start (409 page, the session left unused) nor finish a consent it started
   // earlier (409 page, before the code is exchanged): the connection and tokens stay B's.
   it("never lets a session for tenant A create or replace tenant B's connection, even one made for the same id before B connected", async () => {
-    const setup = await startSecurityDaemon(backend, dbs, cleanup);
+    const setup = await startSecurityDaemon(backend, stores, cleanup);
     const aFirst = await sessionLink(setup, { tenant: 'tenant-a', connection: 'shared' });
     const aSecond = await sessionLink(setup, { tenant: 'tenant-a', connection: 'shared' });
     const forB = await sessionLink(setup, { tenant: 'tenant-b', connection: 'shared' });
@@ -173,14 +177,13 @@ describe.each(storeBackends())('security of a running daemon on %s', (backend) =
     const shared = await api(setup, 'GET', '/connections/shared');
     expect([shared.status, shared.json.tenant, shared.json.status]).toEqual([200, 'tenant-b', 'active']);
 
-    const counts = await stopAndCount(setup);
+    const [counts, sessions] = await stopCountAndRead(setup, async (db) => (await db.query<{ tenant_id: string; used: boolean }>(`select tenant_id, used_at is not null as used from connectd_engine.connect_sessions order by tenant_id, used desc`)).rows);
     expect(counts).toEqual({
       'connectd_engine.connections': 1,
       'connectd_engine.tenants': 1,
       'connectd_engine.credentials': 2,
       'connectd_engine.connect_sessions': 3,
     });
-    const sessions = await withStore(setup.target, async (db) => (await db.query<{ tenant_id: string; used: boolean }>(`select tenant_id, used_at is not null as used from connectd_engine.connect_sessions order by tenant_id, used desc`)).rows);
     expect(sessions).toEqual([
       { tenant_id: 'tenant-a', used: true },
       { tenant_id: 'tenant-a', used: false },
@@ -194,7 +197,7 @@ describe.each(storeBackends())('security of a running daemon on %s', (backend) =
   // callback without a valid state is 400 (the request is malformed), a vendor error on a real
   // state is 403 for access_denied (the user refused), and no other path redirects at all (404).
   it('redirects only to the configured authorize and success URLs, whatever the start, the callback or the Host header carry', async () => {
-    const setup = await startSecurityDaemon(backend, dbs, cleanup, { CONNECTD_OAUTH_SUCCESS_URL: SUCCESS_URL, CONNECTD_PUBLIC_URL: 'https://connect.example.test' });
+    const setup = await startSecurityDaemon(backend, stores, cleanup, { CONNECTD_OAUTH_SUCCESS_URL: SUCCESS_URL, CONNECTD_PUBLIC_URL: 'https://connect.example.test' });
 
     // A consent whose start carries a spoofed Host and forwarding headers, and whose callback
     // carries every parameter an open redirect would use: the vendor gets the configured redirect
@@ -270,7 +273,7 @@ describe.each(storeBackends())('security of a running daemon on %s', (backend) =
   // in one is refused with 400 when it is given (the request is malformed), before anything is
   // stored or sent; a printable value that would reshape a URL is encoded where it lands.
   it('refuses control characters in connection values and session params before anything is stored or sent; what reaches the vendor is well formed', async () => {
-    const setup = await startSecurityDaemon(backend, dbs, cleanup);
+    const setup = await startSecurityDaemon(backend, stores, cleanup);
     const { fakes } = setup;
     const ping = async (connection: string): Promise<number> => (await api(setup, 'POST', `/actions/hdr/ping?connection=${connection}`, {})).status;
 
@@ -341,7 +344,7 @@ describe.each(storeBackends())('security of a running daemon on %s', (backend) =
   // overflow the stack of an action's input validation: 500); a body a route does not read (GET,
   // a refused webhook method) changes nothing; what a route reads and dislikes is its own 400.
   it('answers oversized, deeply nested and many-keyed bodies on every route of the route table with a 4xx, and keeps serving', async () => {
-    const setup = await startSecurityDaemon(backend, dbs, cleanup);
+    const setup = await startSecurityDaemon(backend, stores, cleanup);
     const { fakes } = setup;
     // A connection for the action route, and another one to disable and enable.
     for (const tenant of ['bodies', 'toggle']) {
@@ -407,6 +410,18 @@ describe.each(storeBackends())('security of a running daemon on %s', (backend) =
       'POST /api/connections/:id/disable': [{ path: '/api/connections/hdr-toggle/disable', headers: jsonHeaders, statuses: readsJson(200, 200) }],
       'POST /api/connections/:id/enable': [{ path: '/api/connections/hdr-toggle/enable', headers: jsonHeaders, statuses: readsJson(200, 200) }],
       'DELETE /api/connections/:id': [{ path: '/api/connections/hdr-nope', headers: jsonHeaders, statuses: readsJson(404, 404) }],
+      // The operations page: without a session its pages ask for the login (401), its assets are
+      // public, and its forms read the body (JSON here, so the daemon's limits apply) before
+      // answering that the session is missing.
+      'GET /': [{ path: '/', headers: json, statuses: every(302) }],
+      'GET /ui': [{ path: '/ui', headers: json, statuses: every(401) }],
+      'GET /ui/fragment': [{ path: '/ui/fragment', headers: json, statuses: every(401) }],
+      'GET /ui/app.js': [{ path: '/ui/app.js', headers: json, statuses: every(200) }],
+      'GET /ui/app.css': [{ path: '/ui/app.css', headers: json, statuses: every(200) }],
+      'POST /ui/login': [{ path: '/ui/login', headers: json, statuses: readsJson(401, 401) }],
+      'POST /ui/logout': [{ path: '/ui/logout', headers: json, statuses: readsJson(401, 401) }],
+      'POST /ui/replay': [{ path: '/ui/replay', headers: json, statuses: readsJson(401, 401) }],
+      'POST /ui/reconnect': [{ path: '/ui/reconnect', headers: json, statuses: readsJson(401, 401) }],
     };
     expect(Object.keys(probes).sort()).toEqual(routeTable(setup.daemon));
     // And paths no route serves, which fastify still parses a body for before its 404.
@@ -458,7 +473,7 @@ describe.each(storeBackends())('security of a running daemon on %s', (backend) =
   // through one timingSafeEqual of two digests). With no token configured the API is closed: 403
   // (the daemon forbids it, whatever the request carries).
   it('refuses admin routes with a missing, empty, wrong, prefix or padded bearer, and is closed without a configured token', async () => {
-    const setup = await startSecurityDaemon(backend, dbs, cleanup);
+    const setup = await startSecurityDaemon(backend, stores, cleanup);
     const victim = await api(setup, 'POST', '/connections', { connector: 'hdr', tenant: 'victim', config: { region: 'eu' }, secrets: { api_key: 'k-victim' } });
     expect(victim.status).toBe(201);
 
@@ -559,7 +574,7 @@ describe.each(storeBackends())('security of a running daemon on %s', (backend) =
   // and a name past the router's limit 414. A signed delivery and a valid session prove the
   // refusals are about the name: the same request at the right name is accepted.
   it('refuses path traversal in connector names and ids: unknown names, no other route reached, nothing stored', async () => {
-    const setup = await startSecurityDaemon(backend, dbs, cleanup);
+    const setup = await startSecurityDaemon(backend, stores, cleanup);
     const link = await sessionLink(setup, { tenant: 'walker' });
     const delivery = signedDelivery({ id: 'evt-traversal-1', type: IGNORED_EVENT_TYPE, sku: 'S1' });
 

@@ -1,11 +1,12 @@
 import { createHmac, randomBytes } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import type { IncomingHttpHeaders } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'vitest';
+import { createLogger, openStore, type Queryable } from '@connectd/core';
 import { createFakeHttpServer, reply, startFakeOAuthProvider, type createTestDatabases, type FakeHttpServer, type FakeOAuthProvider, type storeBackends } from '@connectd/core/testing';
-import { startDaemonProcess, type DaemonProcess } from './daemon-process.js';
+import { bundledConfig, runCli, startDaemonProcess, type DaemonProcess } from './daemon-process.js';
 import { sendRaw, type RawAnswer, type RawRequestOptions } from './raw-http.js';
 import { freshTarget, withStore, type SyncTarget } from './sync-project.js';
 
@@ -27,6 +28,44 @@ export const bearer: Readonly<Record<string, string>> = { authorization: `Bearer
 export const jsonHeaders: Readonly<Record<string, string>> = { ...bearer, 'content-type': 'application/json' };
 
 type Backend = ReturnType<typeof storeBackends>[number];
+type TestDatabases = ReturnType<typeof createTestDatabases>;
+
+/** Where each test's daemon keeps its data: a fresh store per test, already migrated. */
+export interface SecurityStores {
+  fresh(backend: Backend): Promise<SyncTarget>;
+  /** Removes the folders it copied (the databases are `dbs`'s). Call in `afterAll`. */
+  dispose(): void;
+}
+
+/**
+ * Fresh stores for the suite's daemons. PGlite: one folder is migrated once (by `connectd migrate`,
+ * the daemon's own build) and copied for each test, so a daemon skips the migrations at start (a
+ * second or more each on PGlite); what the suite promises is about requests, not a first start.
+ * Postgres: a fresh database (migrations cost a tenth of a second there).
+ */
+export function securityStores(dbs: TestDatabases): SecurityStores {
+  let migrated: Promise<string> | undefined;
+  const copies: string[] = [];
+  const migrate = async (): Promise<string> => {
+    const dataDir = await dbs.createDataDir();
+    const run = await runCli(['migrate', '--config', bundledConfig], { CONNECTD_DATA_DIR: dataDir });
+    expect(run.code, run.stderr).toBe(0);
+    return dataDir;
+  };
+  return {
+    async fresh(backend) {
+      if (backend !== 'pglite') return freshTarget(backend, dbs);
+      const template = await (migrated ??= migrate());
+      const dataDir = mkdtempSync(join(tmpdir(), 'connectd-security-data-'));
+      copies.push(dataDir);
+      cpSync(template, dataDir, { recursive: true });
+      return { backend, env: { CONNECTD_DATA_DIR: dataDir }, open: () => openStore({ dataDir, log: createLogger({ level: 'silent', destination: { write: () => undefined } }) }) };
+    },
+    dispose() {
+      for (const dir of copies.splice(0)) rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
 
 /** What a test must undo: daemons to kill, fakes to close. */
 export type Cleanup = Array<() => Promise<unknown>>;
@@ -102,14 +141,14 @@ export function securityEnv(target: SyncTarget, extra: Record<string, string> = 
 }
 
 /** Starts the fakes and a daemon on a fresh store of `backend`; `cleanup` gets what to undo. */
-export async function startSecurityDaemon(backend: Backend, dbs: ReturnType<typeof createTestDatabases>, cleanup: Cleanup, extraEnv: Record<string, string> = {}): Promise<SecuritySetup> {
+export async function startSecurityDaemon(backend: Backend, stores: SecurityStores, cleanup: Cleanup, extraEnv: Record<string, string> = {}): Promise<SecuritySetup> {
   const oauth = await startFakeOAuthProvider({ clientSecret: CLIENT_SECRET, requirePkce: true });
   cleanup.push(() => oauth.close());
   const vendor = await createFakeHttpServer({ fallback: () => reply.json({ ok: true }) });
   cleanup.push(() => vendor.close());
   const fakes = { oauth, vendor };
   const config = writeConfig(fakes);
-  const target = await freshTarget(backend, dbs);
+  const target = await stores.fresh(backend);
   const env = securityEnv(target, extraEnv);
   const daemon = await startDaemonProcess({ env, config, timeoutMs: 60_000 });
   cleanup.push(() => daemon.stop('SIGKILL'));
@@ -146,13 +185,15 @@ export function routeTable(daemon: DaemonProcess): string[] {
 
 /**
  * The daemon redirects only to the vendor's configured authorize URL (a consent start) or the
- * configured success URL (a finished consent); the one other Location it sends is the job of a
- * 202 action. Never a URL built from what a request carried.
+ * configured success URL (a finished consent); the other Locations it sends are the job of a
+ * 202 action and `/ui` from `/`. Never a URL built from what a request carried.
  */
 export function expectOnlyConfiguredRedirects(setup: SecuritySetup): void {
   const success = new URL(SUCCESS_URL);
   for (const { request, status, location } of setup.locations) {
     if (status === 202 && /^\/api\/jobs\/\d+$/.test(location)) continue;
+    // `GET /` sends the browser to the operations page, a fixed path of the daemon's own.
+    if (status === 302 && request.endsWith(' /') && location === '/ui') continue;
     const url = new URL(location);
     const target = `${url.origin}${url.pathname}`;
     const allowed = target === setup.fakes.oauth.authorizeUrl || (target === `${success.origin}${success.pathname}` && url.searchParams.get('from') === 'connectd');
@@ -175,31 +216,38 @@ export async function stopCleanly(setup: SecuritySetup): Promise<void> {
  * the tables that hold something more are in the answer.
  */
 export async function stopAndCount(setup: SecuritySetup): Promise<Record<string, number>> {
+  return (await stopCountAndRead(setup, async () => undefined))[0];
+}
+
+/** {@link stopAndCount}, then `read` on the same open of the store (a PGlite open costs a second or more). */
+export async function stopCountAndRead<T>(setup: SecuritySetup, read: (db: Queryable) => Promise<T>): Promise<[Record<string, number>, T]> {
   await expectServing(setup);
   expectOnlyConfiguredRedirects(setup);
   await stopCleanly(setup);
-  return countRows(setup.target);
+  return withStore(setup.target, async (db) => [await countRowsIn(db), await read(db)]);
 }
 
 /** The rows of every engine and entity table beyond {@link BASELINE} (the store must be closed by every daemon). */
 export function countRows(target: SyncTarget): Promise<Record<string, number>> {
-  return withStore(target, async (db) => {
-    const { rows: tables } = await db.query<{ name: string }>(
-      `select table_schema || '.' || table_name as name from information_schema.tables
-        where table_schema in ('connectd_engine', 'connectd') and table_type = 'BASE TABLE' order by 1`,
-    );
-    expect(tables.length).toBeGreaterThan(10);
-    const counts: Record<string, number> = {};
-    for (const { name } of tables) {
-      // Bookkeeping is the store's own, not something a request wrote: migrations, and the change
-      // feed's counter row and its consumers' cursors (written by a daemon whatever it is sent).
-      if (/migration|change_counter|change_cursors/.test(name)) continue;
-      const { rows } = await db.query<{ n: string }>(`select count(*)::text as n from ${name}`);
-      const n = Number(rows[0]!.n) - (BASELINE[name] ?? 0);
-      if (n !== 0) counts[name] = n;
-    }
-    return counts;
-  });
+  return withStore(target, countRowsIn);
+}
+
+async function countRowsIn(db: Queryable): Promise<Record<string, number>> {
+  const { rows: tables } = await db.query<{ name: string }>(
+    `select table_schema || '.' || table_name as name from information_schema.tables
+      where table_schema in ('connectd_engine', 'connectd') and table_type = 'BASE TABLE' order by 1`,
+  );
+  expect(tables.length).toBeGreaterThan(10);
+  const counts: Record<string, number> = {};
+  for (const { name } of tables) {
+    // Bookkeeping is the store's own, not something a request wrote: migrations, and the change
+    // feed's counter row and its consumers' cursors (written by a daemon whatever it is sent).
+    if (/migration|change_counter|change_cursors/.test(name)) continue;
+    const { rows } = await db.query<{ n: string }>(`select count(*)::text as n from ${name}`);
+    const n = Number(rows[0]!.n) - (BASELINE[name] ?? 0);
+    if (n !== 0) counts[name] = n;
+  }
+  return counts;
 }
 
 /** A connect session's link from the admin API, on the daemon's real address (path and query). */

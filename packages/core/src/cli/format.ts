@@ -1,6 +1,6 @@
 /** How the CLI shows the project and its status to people (JSON output shows the models as they are). */
 import type { ConnectorSummary } from '../project/index.js';
-import type { StatusReport, StreamStatus } from '../status/index.js';
+import type { ConfigReport, StatusReport, StreamStatus } from '../status/index.js';
 
 /**
  * One line per connector for `connectd validate`: its state and what it declares.
@@ -38,6 +38,7 @@ export function formatStatus(status: StatusReport): string[] {
   return [
     `connectd ${status.version} (${status.source === 'daemon' ? 'from the running daemon' : 'read locally'})`,
     storeLine,
+    ...(status.config === undefined ? [] : [configLine(status.config)]),
     '',
     `${'connector'.padEnd(width)}  state   details`,
     ...rows,
@@ -47,6 +48,13 @@ export function formatStatus(status: StatusReport): string[] {
       ? ['', 'destinations:', ...(status.destinations ?? []).map((d) => `  ${d.name.padEnd(width)}  ${d.state.padEnd(8)}  ${d.pending} pending, ${d.dead} dead${d.reason ? `; ${d.reason}` : ''}`)]
       : []),
   ];
+}
+
+/** The running config's revision and the last reload: `config: a1b2c3d4e5f6 (loaded <time>); last reload refused at <time>: <errors>`. */
+function configLine(config: ConfigReport): string {
+  const last = config.lastReload;
+  const reload = last === undefined ? '' : `; last reload ${last.outcome} at ${last.at}${last.errors?.length ? `: ${last.errors.join('; ')}` : ''}`;
+  return `config: ${config.revision} (loaded ${config.loadedAt})${reload}`;
 }
 
 function formatStream(s: StreamStatus): string {

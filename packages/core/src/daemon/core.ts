@@ -1,10 +1,9 @@
 import type { DestinationStream } from 'pino';
 import type { Registry } from 'prom-client';
-import { resolveVault, type VaultSetup } from '../auth/index.js';
+import type { VaultSetup } from '../auth/index.js';
 import { createConnectionDirectory, type ConnectionStore, type WebhookConnectionDirectory } from '../connections/index.js';
 import { createComponent } from '../connector/index.js';
-import { createHttpMetrics } from '../http/index.js';
-import { createLogger, SecretValues, type Logger } from '../log/index.js';
+import type { Logger, SecretValues } from '../log/index.js';
 import { createOAuthServices, oauthClientSettings, type OAuthConnector, type OAuthServices } from '../oauth/index.js';
 import {
   createConnectionStore,
@@ -17,10 +16,10 @@ import {
 } from '../persist/index.js';
 import { loadProject, type Project } from '../project/index.js';
 import { DeadLetterReplayer, type ReplayStore } from '../replay/index.js';
-import { createJobRepository, openStore, type Store } from '../store/index.js';
+import { createJobRepository, type Store } from '../store/index.js';
+import { openBase, type Base } from './base.js';
 import { Engine, type EngineOptions } from './engine.js';
-import { withBreakerEvents } from './outbound.js';
-import { withServerConfig, type DaemonSettings } from './settings.js';
+import type { DaemonSettings } from './settings.js';
 
 /** What `connectd run` and the one-off commands build alike. */
 export interface Core {
@@ -56,22 +55,6 @@ export interface CoreOptions {
   readonly onProgress?: EngineOptions['onProgress'];
 }
 
-/** Secret values known before the config is read: they must never reach a log line. */
-function knownSecrets(settings: DaemonSettings, env: Readonly<Record<string, string | undefined>>): SecretValues {
-  const secrets = new SecretValues();
-  secrets.add(settings.adminToken);
-  secrets.add(env['CONNECTD_SECRET_KEY']?.trim());
-  for (const key of (env['CONNECTD_SECRET_KEYS_PREVIOUS'] ?? '').split(',')) secrets.add(key.trim() || undefined);
-  if (settings.databaseUrl !== undefined) {
-    try {
-      secrets.add(decodeURIComponent(new URL(settings.databaseUrl).password));
-    } catch {
-      // An unparsable URL fails later in openStore with its own coded error.
-    }
-  }
-  return secrets;
-}
-
 /** The oauth2 connectors of the project, each with its plugin's callback check created through the registry. */
 function oauthConnectors(project: Project, log: Logger, signal: AbortSignal): OAuthConnector[] {
   return project.activeConnectors().flatMap((name) => {
@@ -102,45 +85,44 @@ function replayerOf(
   });
 }
 
+/** What one loaded config builds over the base: OAuth services, connections and the engine. */
+export interface EngineParts {
+  readonly project: Project;
+  readonly oauth: OAuthServices;
+  readonly engine: Engine;
+  readonly writer: EntityWriter;
+  readonly connections: ConnectionStore;
+  readonly directory: WebhookConnectionDirectory;
+  /** Replays dead letters with this config; `onRequeued` wakes whoever processes the queue. */
+  replayer(onRequeued?: (what: 'webhook' | 'job') => void): DeadLetterReplayer;
+  /** Stops the engine (running jobs get `deadlineMs`), aborts vendor calls, closes the OAuth services. */
+  stop(deadlineMs: number): Promise<void>;
+}
+
 /**
- * Loads the project, opens and migrates the store, and builds the vault, the OAuth services and
- * the engine with its connections over persist/'s adapters. Everything is closed by `close()`,
- * and on failure before it returns.
+ * Builds one config's engine parts over an open base: the tables of its entities, its OAuth
+ * services, and the engine with its connections started (runtimes built, nothing scheduled). On
+ * failure everything built so far is stopped and the base is left as it was.
  * @example
- * const core = await openCore({ configPath, env, settings, logLevel: 'warn' });
- * try { await core.engine.syncNow(runtime, 'stock', 'incremental'); } finally { await core.close(10_000); }
+ * const parts = await openEngineParts(base, project);
+ * try { ... } finally { await parts.stop(10_000); }
  */
-export async function openCore(options: CoreOptions): Promise<Core> {
-  const secrets = knownSecrets(options.settings, options.env);
-  const project = await loadProject(options.configPath, options.env);
-  const settings = withServerConfig(options.settings, project.config.server, options.env);
-  for (const value of project.secretValues) secrets.add(value);
-  const log = createLogger({
-    level: options.logLevel,
-    secrets,
-    secretFields: project.registry.secretFields(),
-    ...(options.logDestination === undefined ? {} : { destination: options.logDestination }),
-  });
-  const vault = resolveVault(options.env, { embeddedDataDir: settings.databaseUrl === undefined ? settings.dataDir : undefined }, log);
-  const store = await openStore({ databaseUrl: settings.databaseUrl, dataDir: settings.dataDir, log: log.child({ component: 'store' }) });
+export async function openEngineParts(base: Base, project: Project, onProgress?: EngineOptions['onProgress']): Promise<EngineParts> {
+  const { store, log, vault, settings } = base;
   const shutdown = new AbortController();
   let oauth: OAuthServices | undefined;
   let engine: Engine | undefined;
   try {
-    const { applied } = await store.migrate();
-    if (applied.length > 0) log.info({ applied }, 'applied migrations');
     await ensureEntityTables(store.db, project.catalog);
-    const redact = (text: string): string => secrets.scrub(text);
-    const httpMetrics = options.registry === undefined ? undefined : withBreakerEvents(createHttpMetrics(options.registry), store.db, log);
     oauth = createOAuthServices({
       connectors: oauthConnectors(project, log, shutdown.signal),
       db: store.db,
       vault,
       log,
       publicUrl: settings.publicUrl,
-      registry: options.registry,
-      httpMetrics,
-      redact,
+      registry: base.registry,
+      httpMetrics: base.httpMetrics,
+      redact: base.redact,
     });
     const writer = createEntityWriter(project.catalog);
     const connections = createConnectionStore(store.db);
@@ -155,43 +137,68 @@ export async function openCore(options: CoreOptions): Promise<Core> {
       syncStore: createSyncStore(store.db, writer),
       leaseMs: settings.jobLeaseMs,
       pollIntervalMs: settings.workerPollMs,
-      metrics: httpMetrics,
-      redact,
+      metrics: base.httpMetrics,
+      redact: base.redact,
       sharedHttp: sharedHttpStateOf(store.db),
-      onProgress: options.onProgress,
+      onProgress,
       onStreamSucceeded: async (run) => void (await waiting.retryLookupMisses(run.connector, run.connection)),
       oauth,
       vault: vault?.vault,
-      onSecret: (value) => secrets.add(value),
+      onSecret: (value) => base.secrets.add(value),
     });
     const services = oauth;
     const running = engine;
     return {
       project,
-      settings,
-      log,
-      secrets,
-      store,
-      vault,
       oauth: services,
       engine: running,
       writer,
       connections,
       directory,
-      redact,
       replayer: (onRequeued) => replayerOf(project, createReplayStore(store.db, writer), directory, log, onRequeued),
-      async close(deadlineMs) {
+      async stop(deadlineMs) {
         await running.stop(deadlineMs);
         shutdown.abort();
         await services.close();
-        await store.close();
       },
     };
   } catch (err) {
     await engine?.stop(0).catch(() => undefined);
     shutdown.abort();
     await oauth?.close().catch(() => undefined);
-    await store.close().catch(() => undefined);
     throw err;
   }
+}
+
+/**
+ * Loads the project, opens and migrates the store, and builds the vault, the OAuth services and
+ * the engine with its connections over persist/'s adapters. Everything is closed by `close()`,
+ * and on failure before it returns.
+ * @example
+ * const core = await openCore({ configPath, env, settings, logLevel: 'warn' });
+ * try { await core.engine.syncNow(runtime, 'stock', 'incremental'); } finally { await core.close(10_000); }
+ */
+export async function openCore(options: CoreOptions): Promise<Core> {
+  const project = await loadProject(options.configPath, options.env);
+  const base = await openBase(options, project);
+  let parts: EngineParts;
+  try {
+    parts = await openEngineParts(base, project, options.onProgress);
+  } catch (err) {
+    await base.close().catch(() => undefined);
+    throw err;
+  }
+  return {
+    ...parts,
+    settings: base.settings,
+    log: base.log,
+    secrets: base.secrets,
+    store: base.store,
+    vault: base.vault,
+    redact: base.redact,
+    async close(deadlineMs) {
+      await parts.stop(deadlineMs);
+      await base.close();
+    },
+  };
 }

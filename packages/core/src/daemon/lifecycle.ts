@@ -46,3 +46,48 @@ export function stopOnSignal(target: Stoppable, log: Logger, deadlineMs: number)
     process.on('SIGINT', onSignal);
   });
 }
+
+/** Something whose config can be reloaded; `reload()` never rejects. */
+export interface Reloadable {
+  reload(): Promise<unknown>;
+}
+
+/** A SIGHUP listener installed before the daemon exists; see {@link reloadOnHangup}. */
+export interface HangupListener {
+  /** From now on each SIGHUP reloads `target`; one received before runs now. */
+  attach(target: Reloadable): void;
+  /** Removes the listener (SIGHUP takes its default course again). */
+  detach(): void;
+}
+
+/**
+ * Makes SIGHUP reload the daemon's config instead of ending the process (its default). Installed
+ * as `connectd run` starts, so a SIGHUP during the start is kept and runs a reload once the
+ * daemon is attached.
+ * @example
+ * const hangup = reloadOnHangup();
+ * const daemon = await startDaemon(options);
+ * hangup.attach(daemon);
+ */
+export function reloadOnHangup(): HangupListener {
+  let target: Reloadable | undefined;
+  let pending = false;
+  const onHangup = (): void => {
+    if (target === undefined) pending = true;
+    else void target.reload();
+  };
+  process.on('SIGHUP', onHangup);
+  return {
+    attach(next) {
+      target = next;
+      if (pending) {
+        pending = false;
+        void next.reload();
+      }
+    },
+    detach() {
+      target = undefined;
+      process.off('SIGHUP', onHangup);
+    },
+  };
+}

@@ -102,8 +102,10 @@ function settingsOf(settings: ReadonlyMap<string, OAuthClientSettings>, connecto
 /** `connectd_oauth_token_refreshes_total` on the daemon's registry, as the token providers report. */
 function refreshMetrics(registry: Registry | undefined): OAuthTokenMetrics | undefined {
   if (registry === undefined) return undefined;
-  const refreshes = new Counter({
-    name: 'connectd_oauth_token_refreshes_total',
+  // A daemon that reloads its config creates its OAuth services again on the same registry.
+  const name = 'connectd_oauth_token_refreshes_total';
+  const refreshes = (registry.getSingleMetric(name) as Counter<'connector' | 'outcome'> | undefined) ?? new Counter({
+    name,
     help: 'OAuth token refreshes by connector and outcome (refreshed, reused, failed, needs_reauth, migrated, migration_refused)',
     labelNames: ['connector', 'outcome'],
     registers: [registry],

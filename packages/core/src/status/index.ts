@@ -4,7 +4,7 @@
  * Formatting it for people is the CLI's.
  */
 export { buildStatus } from './report.js';
-export type { ConnectionReport, DestinationStatus, EngineView, StatusReport } from './report.js';
+export type { ConfigReport, ConnectionReport, DestinationStatus, EngineView, ReloadReport, StatusReport } from './report.js';
 export { streamStatuses } from './streams.js';
 export type { StreamStatus } from './streams.js';
 export type { StatusStore } from './ports.js';

@@ -32,6 +32,24 @@ export interface StatusReport {
   readonly streams: readonly StreamStatus[];
   /** The app's endpoints (`destinations:`): active, idle (a variable is missing) or disabled (410), with their queue. */
   readonly destinations?: readonly DestinationStatus[];
+  /** The config the running daemon runs and its last reload; only the daemon reports it. */
+  readonly config?: ConfigReport;
+}
+
+/** The outcome of one config reload: swapped in, refused (the old config keeps running), or the same text. */
+export interface ReloadReport {
+  readonly at: string;
+  readonly outcome: 'applied' | 'refused' | 'unchanged';
+  /** Why it was refused, one line per problem as `connectd validate` prints them, scrubbed of secrets. */
+  readonly errors?: readonly string[];
+}
+
+/** The running daemon's config: its file, its revision (first 12 hex digits of the text's sha256), when it was loaded, and the last reload. */
+export interface ConfigReport {
+  readonly path: string;
+  readonly revision: string;
+  readonly loadedAt: string;
+  readonly lastReload?: ReloadReport;
 }
 
 /** One destination of outbound events (the shape destinations/ reports). */

@@ -55,3 +55,25 @@ export const DAEMON_SHUTDOWN_TIMEOUT = defineError<{ deadlineMs: number }>({
   fix: 'Nothing is lost (work is durable in the store); raise the deadline if this happens often.',
   message: (d) => `in-flight work did not finish within ${d.deadlineMs} ms; stopping anyway`,
 });
+
+export const DAEMON_RELOAD_REFUSED = defineError<{ configPath: string; count: number }>({
+  code: 'CONNECTD_ERR_DAEMON_RELOAD_REFUSED',
+  meaning: 'The running daemon read its changed connectors.yaml and refused it: the file has errors, or what it declares could not be built. The config it ran before keeps running.',
+  fix: 'Correct the errors logged with it (`connectd validate` prints the same), then save the file again or send SIGHUP.',
+  message: (d) => `the changed ${d.configPath} was refused (${d.count} error${d.count === 1 ? '' : 's'}); the previous config keeps running`,
+});
+
+export const DAEMON_RELOAD_NEEDS_RESTART = defineError<{ keys: string[] }>({
+  code: 'CONNECTD_ERR_DAEMON_RELOAD_NEEDS_RESTART',
+  meaning: 'A reloaded connectors.yaml changed settings the running daemon cannot change without a restart (its address, its public URL, webhook paths and body limits); the rest of the change was applied.',
+  fix: 'Restart the daemon to apply these keys; until then it keeps their old values.',
+  message: (d) => `${d.keys.join(', ')} changed: these apply after a restart; the daemon keeps their old values until then`,
+});
+
+export const DAEMON_UI_REFUSED = defineError<{ reason: string }>({
+  code: 'CONNECTD_ERR_DAEMON_UI_REFUSED',
+  httpStatus: 403,
+  meaning: 'A button of the operations page (/ui) was refused: the form carried no valid CSRF token for the session, or came from another origin.',
+  fix: 'Reload /ui and press the button again; a form posted from another site is refused on purpose.',
+  message: (d) => `the operations page refused the request: ${d.reason}`,
+});

@@ -16,6 +16,8 @@ export type { SyncBatchRecord } from './sync-batch.js';
 export { DEFAULT_DEAD_LETTER_PAGE_SIZE, countDeadLetters, insertDeadLetters, listDeadLetters, markReplayed } from './dead-letters.js';
 export type { DeadLetter, DeadLetterCount, DeadLetterFilter, DeadLetterSource, NewDeadLetter } from './dead-letters.js';
 export { listVendorIds, lookupVendorIds, rememberVendorIds } from './vendor-ids.js';
+export { countInboxBacklog, countSyncedRecords, lastStreamSuccesses } from './operations.js';
+export type { StreamSuccess } from './operations.js';
 export type { VendorIdRow } from './vendor-ids.js';
 export { deleteConnection, getConnection, listConnections, saveConnection, setConnectionStatus, upsertDeclaredConnection } from './connections.js';
 export type { ConnectionRecord, ConnectionStatus, ConnectionWrite, DeclaredConnection } from './connections.js';

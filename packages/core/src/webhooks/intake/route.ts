@@ -83,7 +83,13 @@ function jsonProblem(err: unknown): string {
 export function registerWebhookIntake(app: FastifyInstance, deps: WebhookIntakeDeps): void {
   const globalLimit = deps.bodyLimitBytes ?? DEFAULT_WEBHOOK_BODY_LIMIT_BYTES;
   const connectors = prepareConnectors(deps.connectors, globalLimit);
-  const idle = deps.idleConnectors ?? new Set<string>();
+  // A daemon that reloads its config hands in getters: the connectors are read per request and
+  // prepared again when they are a new map. Routes and body limits stay as registered.
+  let prepared = { from: deps.connectors, connectors };
+  const current = (): Map<string, PreparedConnector> => {
+    if (deps.connectors !== prepared.from) prepared = { from: deps.connectors, connectors: prepareConnectors(deps.connectors, globalLimit) };
+    return prepared.connectors;
+  };
   const { log, metrics } = deps;
   const committer = new GroupCommitter<InboxRow, InboxOutcome>((rows) => deps.inbox.insert(rows), deps.groupCommit);
   const maxLimit = Math.max(globalLimit, ...[...connectors.values()].map((c) => c.bodyLimitBytes));
@@ -94,7 +100,7 @@ export function registerWebhookIntake(app: FastifyInstance, deps: WebhookIntakeD
 
   const connectorOf = (request: FastifyRequest): PreparedConnector | undefined => {
     const fixed = (request.routeOptions.config as { webhookConnector?: string }).webhookConnector;
-    return connectors.get(fixed ?? (request.params as { connector?: string }).connector ?? '');
+    return current().get(fixed ?? (request.params as { connector?: string }).connector ?? '');
   };
   const labelOf = (request: FastifyRequest): string => connectorOf(request)?.name ?? UNKNOWN_CONNECTOR_LABEL;
 
@@ -105,7 +111,7 @@ export function registerWebhookIntake(app: FastifyInstance, deps: WebhookIntakeD
       const name = String((request.params as { connector?: string }).connector ?? '').slice(0, MAX_ECHOED_NAME_CHARS);
       metrics.received(UNKNOWN_CONNECTOR_LABEL);
       metrics.rejected(UNKNOWN_CONNECTOR_LABEL, 'unknown_connector');
-      if (idle.has(name)) log.debug({ connector: name }, 'webhook for an idle connector refused');
+      if (deps.idleConnectors?.has(name) === true) log.debug({ connector: name }, 'webhook for an idle connector refused');
       return refuseUnread(request, reply, WEBHOOK_UNKNOWN_CONNECTOR({ connector: name }));
     }
     metrics.received(connector.name);

@@ -87,9 +87,12 @@ export const UNKNOWN_CONNECTOR_LABEL = '_unknown';
 
 /** What `registerWebhookIntake` needs; the daemon builds it. */
 export interface WebhookIntakeDeps {
-  /** Active connectors with webhooks, by YAML key. */
+  /**
+   * Active connectors with webhooks, by YAML key. Read on every request (a getter may hand in a
+   * reloaded config's map); extra `path`s and body limits are the ones registered.
+   */
   readonly connectors: ReadonlyMap<string, WebhookIntakeConnector>;
-  /** Connectors that are configured but idle (missing env): answered 404 like unknown ones, logged differently. */
+  /** Connectors that are configured but idle (missing env): answered 404 like unknown ones, logged differently. Read on every request. */
   readonly idleConnectors?: ReadonlySet<string>;
   readonly inbox: InboxWriter;
   readonly log: Logger;
