@@ -93,6 +93,24 @@ describe('ConnectionLifecycle', () => {
     expect(forgotten).toContain('vendor-acme');
   });
 
+  it('keeps a connection that needs re-consent but schedules none of its streams until it is active again', async () => {
+    const store = memoryConnectionStore();
+    const { lifecycle, ids, scheduled } = lifecycleOf(await project(YAML), store);
+    await lifecycle.start();
+    store.put({ id: 'vendor-acme', connector: 'vendor', tenantId: 'acme', config: { token: 't-1' } });
+    await lifecycle.reconcile();
+    expect(scheduled.filter((s) => s.endsWith('vendor-acme'))).toEqual(['-vendor-acme', '+vendor-acme']);
+
+    await store.setStatus('vendor-acme', 'needs_reauth', 'the token endpoint refused the refresh token');
+    await lifecycle.reconcile();
+    expect(ids()).toEqual(['declared', 'vendor-acme']);
+    expect(scheduled.filter((s) => s.endsWith('vendor-acme'))).toEqual(['-vendor-acme', '+vendor-acme', '-vendor-acme']);
+
+    await store.setStatus('vendor-acme', 'active', null);
+    await lifecycle.reconcile();
+    expect(scheduled.filter((s) => s.endsWith('vendor-acme'))).toEqual(['-vendor-acme', '+vendor-acme', '-vendor-acme', '-vendor-acme', '+vendor-acme']);
+  });
+
   it('does nothing for a connection it has seen unchanged, and rebuilds one whose row changed', async () => {
     const store = memoryConnectionStore();
     const { lifecycle, runtimes: set } = lifecycleOf(await project(YAML), store);

@@ -95,7 +95,12 @@ export class ConnectionLifecycle {
     // A declared connection's settings come from connectors.yaml (they may hold secrets the store never sees).
     const connection = this.#declared.get(record.id)?.connection ?? { id: record.id, tenant: record.tenantId, config: { ...record.config } };
     this.#deps.unschedule(record.id);
-    await this.#build(record.connector, connection, secrets);
+    // A connection waiting for re-consent keeps its runtime (status, a manual sync that says why),
+    // but its streams stay unscheduled: every tick would only fail again and leave a dead letter.
+    // The reconnect attaches it again, active, and that schedules them.
+    const waitsForConsent = record.status === 'needs_reauth';
+    if (waitsForConsent) this.#deps.log.info({ connector: record.connector, connection: record.id }, 'connection needs re-consent: its schedules wait for the reconnect');
+    await this.#build(record.connector, connection, secrets, !waitsForConsent);
   }
 
   /** Stops running a connection here: its runtime, schedules and token provider go. */
@@ -126,12 +131,12 @@ export class ConnectionLifecycle {
   }
 
   /** Runs a connection, or reports it unavailable with the coded reason its runtime could not be made. */
-  async #build(connector: string, connection: ConnectionInfo, secrets: Readonly<Record<string, string>>): Promise<void> {
+  async #build(connector: string, connection: ConnectionInfo, secrets: Readonly<Record<string, string>>, scheduled = true): Promise<void> {
     const { project, runtimes, runtimeDeps, log } = this.#deps;
     try {
       const runtime = createConnectionRuntime(project, connector, connection, runtimeDeps, secrets);
       await runtimes.put(runtime);
-      this.#deps.schedule(runtime);
+      if (scheduled) this.#deps.schedule(runtime);
     } catch (err) {
       if (!isConnectdError(err)) throw err;
       log.error({ err, code: err.code, connector, connection: connection.id }, 'connection cannot be set up; it stays idle');

@@ -21,22 +21,14 @@ import { openBase, type Base } from './base.js';
 import { Engine, type EngineOptions } from './engine.js';
 import type { DaemonSettings } from './settings.js';
 
-/** What `connectd run` and the one-off commands build alike. */
-export interface Core {
-  readonly project: Project;
+/** What the one-off commands build: one config's engine parts over the base, closed together. */
+export interface Core extends Omit<EngineParts, 'stop'> {
   /** The settings as they apply: the environment's, with the config's `server` block where it is silent. */
   readonly settings: DaemonSettings;
   readonly log: Logger;
   readonly secrets: SecretValues;
   readonly store: Store;
   readonly vault: VaultSetup | undefined;
-  readonly oauth: OAuthServices;
-  readonly engine: Engine;
-  readonly writer: EntityWriter;
-  readonly connections: ConnectionStore;
-  readonly directory: WebhookConnectionDirectory;
-  /** Replays dead letters with the current config; `onRequeued` wakes whoever processes the queue. */
-  replayer(onRequeued?: (what: 'webhook' | 'job') => void): DeadLetterReplayer;
   /** Scrubs every known secret value from a text. */
   redact(text: string): string;
   close(deadlineMs: number): Promise<void>;

@@ -57,36 +57,38 @@ async function level(db: Queryable): Promise<number> {
 }
 
 describe.each(storeBackends())('shared rate budgets on %s', (backend) => {
+  // The rates below are slow (a unit per 100 s or 10 s) so that the real time the statements take,
+  // seconds on a loaded machine, refills too little to change an answer; `age` stands in for time.
   it('takes up to the burst, then answers how long until the cost is refilled at the rate', async () => {
     const { db } = await dbs.fresh(backend, { migrate: true });
-    for (let i = 0; i < 10; i++) expect(await takeRateBudget(db, KEY, declared(5, 10))).toMatchObject({ granted: true, mode: 'paced', cost: 1 });
-    const short = await takeRateBudget(db, KEY, declared(5, 10));
+    for (let i = 0; i < 10; i++) expect(await takeRateBudget(db, KEY, declared(0.01, 10))).toMatchObject({ granted: true, mode: 'paced', cost: 1 });
+    const short = await takeRateBudget(db, KEY, declared(0.01, 10));
     expect(short.granted).toBe(false);
-    // One unit at 5/s is 200 ms, less what refilled since the bucket was emptied.
+    // One unit at 0.01/s is 100 s, less what refilled since the bucket was emptied.
     expect(short.tokens).toBeGreaterThanOrEqual(0);
     expect(short.tokens).toBeLessThan(1);
-    expect(short.waitMs).toBeCloseTo(((1 - short.tokens) / 5) * 1000, 6);
-    await age(db, 1000);
-    expect(await takeRateBudget(db, KEY, declared(5, 10, { cost: 5 }))).toMatchObject({ granted: true, cost: 5 });
-    // Five units refilled in the second, and what refilled while the statements ran.
+    expect(short.waitMs).toBeCloseTo(((1 - short.tokens) / 0.01) * 1000, 6);
+    await age(db, 500_000);
+    expect(await takeRateBudget(db, KEY, declared(0.01, 10, { cost: 5 }))).toMatchObject({ granted: true, cost: 5 });
+    // Five units refilled in the 500 s, and what refilled while the statements ran.
     expect(await level(db)).toBeGreaterThanOrEqual(0);
     expect(await level(db)).toBeLessThan(1);
     // Refills never pass the capacity, however long the budget was idle.
-    await age(db, 3_600_000);
-    expect(await takeRateBudget(db, KEY, declared(5, 10))).toMatchObject({ granted: true });
+    await age(db, 360_000_000);
+    expect(await takeRateBudget(db, KEY, declared(0.01, 10))).toMatchObject({ granted: true });
     expect(await level(db)).toBeCloseTo(9, 3);
   });
 
   it('leases what is there once the minimum is, in whole units, and otherwise waits for the minimum only', async () => {
     const { db } = await dbs.fresh(backend, { migrate: true });
-    expect(await takeRateBudget(db, KEY, declared(100, 30, { cost: 25, minCost: 13 }))).toMatchObject({ granted: true, cost: 25 });
+    expect(await takeRateBudget(db, KEY, declared(0.1, 30, { cost: 25, minCost: 13 }))).toMatchObject({ granted: true, cost: 25 });
     // 5 and a little refill left: fewer than the minimum of 13.
-    const short = await takeRateBudget(db, KEY, declared(100, 30, { cost: 25, minCost: 13 }));
+    const short = await takeRateBudget(db, KEY, declared(0.1, 30, { cost: 25, minCost: 13 }));
     expect(short).toMatchObject({ granted: false, cost: 13 });
-    expect(short.waitMs).toBeCloseTo(((13 - short.tokens) / 100) * 1000, 6);
-    await age(db, 100);
+    expect(short.waitMs).toBeCloseTo(((13 - short.tokens) / 0.1) * 1000, 6);
+    await age(db, 100_000);
     // About 15 there now: the lease takes the whole units there, not the 25 wanted.
-    const partial = await takeRateBudget(db, KEY, declared(100, 30, { cost: 25, minCost: 13 }));
+    const partial = await takeRateBudget(db, KEY, declared(0.1, 30, { cost: 25, minCost: 13 }));
     expect(partial.granted).toBe(true);
     expect(partial.cost).toBeGreaterThanOrEqual(15);
     expect(partial.cost).toBeLessThan(25);
@@ -94,7 +96,7 @@ describe.each(storeBackends())('shared rate budgets on %s', (backend) => {
     expect(partial.tokens).toBeGreaterThanOrEqual(0);
     expect(partial.tokens).toBeLessThan(1);
     // Leases are no flights: nothing counts as in flight for the next grant.
-    expect((await takeRateBudget(db, KEY, declared(100, 30, { cost: 1 }))).inFlightBefore).toBe(0);
+    expect((await takeRateBudget(db, KEY, declared(0.1, 30, { cost: 1 }))).inFlightBefore).toBe(0);
   });
 
   it('grants nothing to anyone while a hold the vendor asked for lasts, and says how long it still lasts', async () => {
@@ -121,15 +123,15 @@ describe.each(storeBackends())('shared rate budgets on %s', (backend) => {
 
   it('takes a cost above the capacity as a full bucket, and follows a changed declaration', async () => {
     const { db } = await dbs.fresh(backend, { migrate: true });
-    const big = await takeRateBudget(db, KEY, declared(10, 20, { cost: 50 }));
+    const big = await takeRateBudget(db, KEY, declared(0.01, 20, { cost: 50 }));
     expect(big).toMatchObject({ granted: true, cost: 20 });
-    const again = await takeRateBudget(db, KEY, declared(10, 20, { cost: 50 }));
+    const again = await takeRateBudget(db, KEY, declared(0.01, 20, { cost: 50 }));
     expect(again.granted).toBe(false);
-    expect(again.waitMs).toBeCloseTo(((20 - again.tokens) / 10) * 1000, 6);
-    expect(again.waitMs).toBeLessThanOrEqual(2000);
+    expect(again.waitMs).toBeCloseTo(((20 - again.tokens) / 0.01) * 1000, 6);
+    expect(again.waitMs).toBeLessThanOrEqual(2_000_000);
     // A smaller declared burst caps the level at once.
-    await age(db, 60_000);
-    expect(await takeRateBudget(db, KEY, declared(10, 4))).toMatchObject({ granted: true });
+    await age(db, 3_600_000);
+    expect(await takeRateBudget(db, KEY, declared(0.01, 4))).toMatchObject({ granted: true });
     expect(await level(db)).toBeCloseTo(3, 3);
   });
 
