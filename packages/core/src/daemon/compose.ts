@@ -7,7 +7,7 @@ import { DAEMON_LISTEN_FAILED, DAEMON_RELOAD_NEEDS_RESTART } from '../errors/ind
 import type { Logger } from '../log/index.js';
 import { loadProject, type Project } from '../project/index.js';
 import { createRetentionMetrics, type RetentionPassReport } from '../retention/index.js';
-import type { ConfigReport, ReloadReport } from '../status/index.js';
+import type { ConfigReport, ReloadReport, StatusReport } from '../status/index.js';
 import { createJobRepository } from '../store/index.js';
 import { createProcessingMetrics } from '../webhooks/index.js';
 import { openBase, type Base } from './base.js';
@@ -74,7 +74,6 @@ async function listen(server: FastifyInstance, settings: DaemonSettings): Promis
  */
 async function applyConfig(base: Base, live: LiveGeneration<Generation>, options: GenerationOptions & { readonly configPath: string }): Promise<void> {
   const next = await loadProject(options.configPath, options.env);
-  base.addSecretsOf(next);
   const restartOnly = restartOnlyChanges(live.current.project, next);
   const generation = await buildGeneration(base, next, options);
   const old = live.swap(generation);
@@ -102,12 +101,13 @@ async function applyConfig(base: Base, live: LiveGeneration<Generation>, options
  */
 function httpServer(base: Base, live: LiveGeneration<Generation>, metrics: DaemonMetrics, config: () => ConfigReport, sampler?: OpsSampler): FastifyInstance {
   const { log, store, settings } = base;
+  const status = async (): Promise<StatusReport> => ({ ...(await live.current.status()), config: config() });
   return buildHttpServer({
     log: log.child({ component: 'http' }),
     metrics,
     adminToken: settings.adminToken,
     isReady: () => store.isReady(),
-    status: async () => ({ ...(await live.current.status()), config: config() }),
+    status,
     routes: [
       webhookIntakeRoutes(() => live.current.intake, {
         db: store.db,
@@ -122,7 +122,7 @@ function httpServer(base: Base, live: LiveGeneration<Generation>, metrics: Daemo
         onConnected: (connection) => live.current.engine.lifecycle.attach(connection),
         successUrl: settings.oauthSuccessUrl,
       }),
-      operationsPageRoutes(opsPageDeps({ base, current: () => live.current, status: async () => ({ ...(await live.current.status()), config: config() }), sampler })),
+      operationsPageRoutes(opsPageDeps({ base, current: () => live.current, status, sampler })),
     ],
     apiRoutes: [
       replayRoute(liveView(() => live.current.replay)),

@@ -1,6 +1,6 @@
 import { redactSecretFields } from '../log/index.js';
 import type { StatusReport } from '../status/index.js';
-import { countInboxBacklog, countSyncedRecords, lastStreamSuccesses, listDeadLetters } from '../store/index.js';
+import { countInboxBacklog, countSyncedRecords, lastRuns, listDeadLetters } from '../store/index.js';
 import type { Base } from './base.js';
 import type { Generation } from './generation.js';
 import type { OperationsPageDeps } from './http/ops-page/index.js';
@@ -51,7 +51,7 @@ export function opsPageDeps(wiring: {
       return { url: issued.url, expiresAt: issued.expiresAt };
     },
     redactPayload: (payload) => base.redact(JSON.stringify(redactSecretFields(payload, current().project.registry.secretFields()), null, 2) ?? 'null'),
-    streamSuccesses: (ids) => lastStreamSuccesses(db, ids),
+    streamSuccesses: (ids) => lastRuns(db, { connectionIds: ids, succeededOnly: true }),
     schedule: (connector, stream) => declared(connector)?.streams?.[stream]?.schedule,
     rateLimit: (connector) => declared(connector)?.rate_limit,
     samples: () => sampler?.samples() ?? [],

@@ -2,8 +2,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createTestDatabases, storeBackends } from '../testing.js';
 import { upsertDeclaredConnection } from './connections.js';
 import { insertInboxRows } from './inbox-intake.js';
-import { countInboxBacklog, countSyncedRecords, lastStreamSuccesses } from './operations.js';
-import { finishRun, startRun, updateRunProgress } from './sync-runs.js';
+import { countInboxBacklog, countSyncedRecords } from './operations.js';
+import { finishRun, lastRuns, startRun, updateRunProgress } from './sync-runs.js';
 
 const dbs = createTestDatabases();
 afterAll(() => dbs.dispose());
@@ -26,8 +26,9 @@ describe.each(storeBackends())('the operations page figures on %s', (backend) =>
     expect(await countSyncedRecords(store.db, before)).toBe(42);
     expect(await countSyncedRecords(store.db, new Date(Date.now() + 60_000))).toBe(0);
 
-    const successes = await lastStreamSuccesses(store.db, ['c1', 'c2']);
-    expect(successes).toEqual([{ connectionId: 'c1', stream: 'stock', startedAt: expect.any(Date), finishedAt: expect.any(Date) }]);
-    expect(await lastStreamSuccesses(store.db, [])).toEqual([]);
+    // The stream's last success, not its latest (failed) run.
+    const successes = await lastRuns(store.db, { connectionIds: ['c1', 'c2'], succeededOnly: true });
+    expect(successes.map((r) => [r.connectionId, r.stream, r.runId, r.result, r.finishedAt instanceof Date])).toEqual([['c1', 'stock', ok.runId, 'succeeded', true]]);
+    expect(await lastRuns(store.db, { connectionIds: [], succeededOnly: true })).toEqual([]);
   });
 });

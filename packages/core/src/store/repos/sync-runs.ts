@@ -115,19 +115,21 @@ export async function getRun(db: Queryable, runId: string): Promise<SyncRun | un
 
 /**
  * The latest run of every (connection, stream), for status; optionally of some connections only,
- * or the latest finished one (`finishedOnly`) when status shows a running run separately.
+ * the latest finished one (`finishedOnly`) when status shows a running run separately, or the
+ * latest succeeded one (`succeededOnly`: when the stream last worked).
  * @example
  * for (const run of await lastRuns(db)) console.log(run.connectionId, run.stream, run.result, run.records);
  */
 export async function lastRuns(
   db: Queryable,
-  filter: { readonly connectionIds?: readonly string[]; readonly finishedOnly?: boolean } = {},
+  filter: { readonly connectionIds?: readonly string[]; readonly finishedOnly?: boolean; readonly succeededOnly?: boolean } = {},
 ): Promise<SyncRun[]> {
   const { rows } = await db.query<RunRow>(
     `select distinct on (connection_id, stream) ${RUN_COLUMNS} from connectd_engine.sync_runs
      where ($1::text[] is null or connection_id = any($1::text[])) and ($2::boolean is not true or result <> 'running')
+       and ($3::boolean is not true or result = 'succeeded')
      order by connection_id, stream, started_at desc, id desc`,
-    [filter.connectionIds === undefined ? null : [...filter.connectionIds], filter.finishedOnly === true],
+    [filter.connectionIds === undefined ? null : [...filter.connectionIds], filter.finishedOnly === true, filter.succeededOnly === true],
   );
   return rows.map(toRun);
 }

@@ -1,11 +1,11 @@
-import type { DeadLetter, StreamSuccess } from '../../../store/index.js';
+import type { DeadLetter, SyncRun } from '../../../store/index.js';
 import type { OperationsPageDeps, OpsStatus } from './types.js';
 
 /** Everything one rendering of the panels reads, gathered once per request. */
 export interface RenderContext {
   readonly deps: OperationsPageDeps;
   readonly status: OpsStatus;
-  readonly successes: readonly StreamSuccess[];
+  readonly successes: readonly SyncRun[];
   /** Open dead letters shown in the list (oldest first, at most {@link DEAD_LETTERS_SHOWN}). */
   readonly letters: readonly DeadLetter[];
   readonly nowMs: number;

@@ -1,7 +1,7 @@
 import type { Logger } from '../../../log/index.js';
 import type { ReplaySummary } from '../../../replay/index.js';
 import type { StatusReport } from '../../../status/index.js';
-import type { DeadLetter, StreamSuccess } from '../../../store/index.js';
+import type { DeadLetter, SyncRun } from '../../../store/index.js';
 import type { ConnectionTraffic, OpsSample } from '../../ops-sampler.js';
 
 /** The status model as the page reads it (with the config block the daemon adds when it has one). */
@@ -35,7 +35,7 @@ export interface OperationsPageDeps {
   /** A stored payload as text a person may see: secret-named fields censored, known secret values scrubbed. */
   redactPayload(payload: unknown): string;
   /** The last succeeded run per stream of these connections. */
-  streamSuccesses(connectionIds: readonly string[]): Promise<readonly StreamSuccess[]>;
+  streamSuccesses(connectionIds: readonly string[]): Promise<readonly SyncRun[]>;
   /** A stream's cron, if it is scheduled. */
   schedule(connector: string, stream: string): string | undefined;
   /** A connector's declared rate limit, if any. */
