@@ -3,7 +3,16 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { createTestDatabases, parseKeyRing, sessionKeyFrom, signSessionToken, startFakeOAuthProvider, storeBackends, type FakeOAuthProvider } from '@connectd/core/testing';
+import {
+  createTestDatabases,
+  type FakeOAuthProvider,
+  oneStoreBackend,
+  storeBackends,
+  parseKeyRing,
+  sessionKeyFrom,
+  signSessionToken,
+  startFakeOAuthProvider,
+} from '@connectd/core/testing';
 import { runCli, startDaemonProcess, type DaemonProcess } from './support/daemon-process.js';
 import { freshTarget, withStore, type SyncTarget } from './support/sync-project.js';
 
@@ -103,7 +112,8 @@ function expiredTokenFor(link: URL): string {
   return signSessionToken({ id, expiresAtMs: Date.now() - 60_000 }, sessionKeyFrom(parseKeyRing({ CONNECTD_SECRET_KEY: SECRET_KEY })!));
 }
 
-describe.each(storeBackends())('connect sessions through the daemon on %s', (backend) => {
+// One engine (see oneStoreBackend): nothing here depends on which store the daemon runs on.
+describe.each(oneStoreBackend())('connect sessions through the daemon on %s', (backend) => {
   it('refuses start links without a valid session (none, tampered, expired, replayed): no redirect, the vendor sees nothing, nothing stored', async () => {
     const fake = await provider();
     const config = writeConfig(fake);
@@ -179,7 +189,11 @@ describe.each(storeBackends())('connect sessions through the daemon on %s', (bac
     expect(fake.validAccessTokens()).toEqual(expect.arrayContaining(bToken));
     expect(fake.authorizeRequests).toHaveLength(2);
   }, 120_000);
+});
 
+// Both engines: beside a daemon on the embedded store the command cannot open the store and asks
+// the daemon instead, so the two engines take different paths here.
+describe.each(storeBackends())('connectd connect on %s', (backend) => {
   it('connects through the link `connectd connect` prints, beside a running daemon and without one', async () => {
     const fake = await provider();
     const config = writeConfig(fake);

@@ -5,10 +5,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabases, storeBackends, waitFor } from '@connectd/core/testing';
+import { createTestDatabases, oneStoreBackend, waitFor } from '@connectd/core/testing';
 import { repoRoot, startDaemonProcess, type DaemonProcess } from './support/daemon-process.js';
 import { freshTarget, withStore } from './support/sync-project.js';
-import { FAKE_SUITEQL_PATH, FAKE_TBA_CREDENTIALS, FAKE_TOKEN_PATH, sampleNetsuiteData, startFakeNetsuite, type FakeNetsuite } from '../examples/third-party/connectd-connector-netsuite/src/testing/fake-netsuite.js';
+import {
+  FAKE_SUITEQL_PATH,
+  FAKE_TBA_CREDENTIALS,
+  FAKE_TOKEN_PATH,
+  sampleNetsuiteData,
+  startFakeNetsuite,
+  type FakeNetsuite,
+} from '../examples/third-party/connectd-connector-netsuite/src/testing/fake-netsuite.js';
 
 // Issue 16 acceptance: the NetSuite plugin, a package outside the workspace written only against
 // @connectd/core/connector, built with tsc, installed by path into an integrator's folder and run
@@ -79,7 +86,7 @@ async function succeededStreams(daemonUrl: string): Promise<string[]> {
   return (body.streams ?? []).filter((s) => s.connector === 'netsuite' && s.lastRun?.result === 'succeeded').map((s) => s.stream).sort();
 }
 
-describe.each(storeBackends().slice(-1))('NetSuite as an installed third-party plugin on %s', (backend) => {
+describe.each(oneStoreBackend())('NetSuite as an installed third-party plugin on %s', (backend) => {
   it('syncs locations, items, inventory and sales orders through connectd run, every request signed and verified', async () => {
     const fake = await startFakeNetsuite({ data: sampleNetsuiteData({ locations: 3, items: 12, orders: 7 }) });
     fakes.push(fake);

@@ -7,14 +7,15 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import {
   createTestDatabases,
   createVault,
+  type FakeOAuthProvider,
   keyIdOf,
+  oneStoreBackend,
   parseKeyRing,
+  type Queryable,
   saveConnection,
   saveTokenSet,
   startFakeOAuthProvider,
   storeBackends,
-  type FakeOAuthProvider,
-  type Queryable,
 } from '@connectd/core/testing';
 import { childEnv, connectdBin, repoRoot, runCli, startDaemonProcess, type DaemonProcess } from './support/daemon-process.js';
 import { waitFor } from '@connectd/core/testing';
@@ -260,7 +261,7 @@ async function connectionStatus(target: SyncTarget): Promise<{ status: string; s
 
 // The store's token SQL runs on both engines in the oauth/ suites; here one engine is enough:
 // Postgres when the run has one, else the embedded store.
-describe.each(storeBackends().slice(-1))('OAuth tokens and keys on %s', (backend) => {
+describe.each(oneStoreBackend())('OAuth tokens and keys on %s', (backend) => {
   it("lets a plugin's callback check refuse a callback before the code is exchanged, and pass one it accepts", async () => {
     const fake = await provider();
     const target = await freshTarget(backend, dbs);

@@ -1,7 +1,14 @@
 import { tmpdir } from 'node:os';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { createLogger, openStore, type Store } from '@connectd/core';
-import { createFakeMeteredVendor, createTestDatabases, maxInWindow, storeBackends, waitFor, type FakeMeteredVendor } from '@connectd/core/testing';
+import {
+  createFakeMeteredVendor,
+  createTestDatabases,
+  type FakeMeteredVendor,
+  maxInWindow,
+  serverStoreBackend,
+  waitFor,
+} from '@connectd/core/testing';
 import type { DaemonProcess } from './support/daemon-process.js';
 import { invokePing, postDelivery, signedDelivery, startDaemons, writeScaleProject } from './support/scale-out.js';
 
@@ -46,7 +53,7 @@ async function openTestStore(databaseUrl: string): Promise<Store> {
   return store;
 }
 
-describe.each(storeBackends().filter((backend) => backend === 'postgres'))('three daemons on one %s', () => {
+describe.each(serverStoreBackend())('three daemons on one %s', () => {
   it('one SIGKILLed mid-run: the budget holds in every second, no job runs twice at once, acknowledged webhooks are applied once, the cron stream is enqueued once per tick, the others finish its work', async () => {
     // The vendor's bucket has one token more than declared: slack for the network's jitter, so a
     // request granted on time is not refused for arriving a millisecond early.

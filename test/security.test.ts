@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { createTestDatabases, parseKeyRing, sessionKeyFrom, signSessionToken, storeBackends } from '@connectd/core/testing';
+import { createTestDatabases, oneStoreBackend, parseKeyRing, sessionKeyFrom, signSessionToken } from '@connectd/core/testing';
 import { runCli, startDaemonProcess } from './support/daemon-process.js';
 import type { RawAnswer } from './support/raw-http.js';
 import {
@@ -59,7 +59,8 @@ async function expectRefused(setup: SecuritySetup, method: string, path: string,
   expect([method, path, answer.status, parsed.code, answer.headers.location]).toEqual([method, path, status, code, undefined]);
 }
 
-describe.each(storeBackends())('security of a running daemon on %s', (backend) => {
+// One engine (see oneStoreBackend): nothing here depends on which store the daemon runs on.
+describe.each(oneStoreBackend())('security of a running daemon on %s', (backend) => {
   // Start links. A link is the only way into a consent, so everything wrong with one is 401 (the
   // browser is not authenticated to start this consent; the page says how links are made), except
   // a link for a connector that does not exist (404) and a well-signed link whose query carries

@@ -1,8 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { signShopifyQuery, SHOPIFY_SDK_WEBHOOK_VECTORS, startFakeShopify, type FakeShopify, type FakeShopifyShop } from '@connectd/connector-shopify/testing';
+import {
+  signShopifyQuery,
+  SHOPIFY_SDK_WEBHOOK_VECTORS,
+  startFakeShopify,
+  type FakeShopify,
+  type FakeShopifyShop,
+} from '@connectd/connector-shopify/testing';
 import type { Queryable } from '@connectd/core';
-import { createTestDatabases, storeBackends, waitFor } from '@connectd/core/testing';
+import { createTestDatabases, oneStoreBackend, serverStoreBackend, waitFor } from '@connectd/core/testing';
 import { bundledConfig, runCli, startDaemonProcess, type DaemonProcess } from './support/daemon-process.js';
 import { freshTarget, withStore, type SyncTarget } from './support/sync-project.js';
 
@@ -118,7 +124,8 @@ async function landed(db: Queryable, connection: string) {
   };
 }
 
-describe.each(storeBackends())('shopify end to end on %s', (backend) => {
+// One engine (see oneStoreBackend): nothing here depends on which store the daemon runs on.
+describe.each(oneStoreBackend())('shopify end to end on %s', (backend) => {
   it('connects two shops safely, syncs each exactly, routes webhooks to the right shop, and handles uninstall and redaction', async () => {
     const fake = await fakeShopify(12);
     const target = await freshTarget(backend, dbs);
@@ -201,7 +208,7 @@ describe.each(storeBackends())('shopify end to end on %s', (backend) => {
 });
 
 // Three processes at once need a database several processes open: Postgres.
-describe.each(storeBackends().filter((backend) => backend === 'postgres'))('shopify token refresh across processes on %s', (backend) => {
+describe.each(serverStoreBackend())('shopify token refresh across processes on %s', (backend) => {
   it('refreshes an expired token once while three processes sync the shop', async () => {
     const fake = await fakeShopify(21);
     const target = await freshTarget(backend, dbs);
@@ -221,7 +228,7 @@ describe.each(storeBackends().filter((backend) => backend === 'postgres'))('shop
   }, 180_000);
 });
 
-describe.each(storeBackends().slice(-1))('shopify webhook vector on %s', (backend) => {
+describe.each(oneStoreBackend())('shopify webhook vector on %s', (backend) => {
   it("accepts the webhook Shopify's libraries test their HMAC validation with, and refuses it when one byte changes", async () => {
     const vector = SHOPIFY_SDK_WEBHOOK_VECTORS[0]!;
     const fake = await startFakeShopify({ seed: 3, clientSecret: vector.secret, shops: [SHOPS[0]] });

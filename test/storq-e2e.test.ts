@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { startFakeStorq, type FakeStorq } from '@connectd/connector-storq/testing';
 import type { Queryable } from '@connectd/core';
-import { createTestDatabases, storeBackends } from '@connectd/core/testing';
+import { createTestDatabases, oneStoreBackend, storeBackends } from '@connectd/core/testing';
 import { bundledConfig, repoRoot, runCli, startDaemonProcess, type DaemonProcess } from './support/daemon-process.js';
 import { freshTarget, withStore, type SyncTarget } from './support/sync-project.js';
 import { waitFor } from '@connectd/core/testing';
@@ -109,7 +109,7 @@ describe.each(storeBackends())('storq end to end on %s', (backend) => {
 
 });
 
-describe.each(storeBackends().slice(-1))('storq stock sync under faults on %s', (backend) => {
+describe.each(oneStoreBackend())('storq stock sync under faults on %s', (backend) => {
   it('lands exactly the source through 10% 429 (Retry-After 1), 10% 500 and 5% connection resets', async () => {
     const fake = await fakeStorq(42);
     fake.setStock(Array.from({ length: 1_000 }, (_, i) => ({ sku: `SKU-${String(i).padStart(4, '0')}`, quantity: i % 97 })));

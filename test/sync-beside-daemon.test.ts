@@ -1,9 +1,19 @@
 import { spawn } from 'node:child_process';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { createTestDatabases, storeBackends, waitFor } from '@connectd/core/testing';
+import { createTestDatabases, serverStoreBackend, waitFor } from '@connectd/core/testing';
 import { childEnv, connectdBin, repoRoot, runCli, startDaemonProcess, type DaemonProcess } from './support/daemon-process.js';
 import { createFakeRecordsVendor, fakeProducts, type FakeRecordsVendor } from './support/fake-vendor.js';
-import { ADMIN_TOKEN, FAKESHOP_TOKEN, expectedProducts, freshTarget, landed, readProducts, syncEnv, withStore, writeSyncConfig } from './support/sync-project.js';
+import {
+  ADMIN_TOKEN,
+  FAKESHOP_TOKEN,
+  expectedProducts,
+  freshTarget,
+  landed,
+  readProducts,
+  syncEnv,
+  withStore,
+  writeSyncConfig,
+} from './support/sync-project.js';
 
 // Issue 10: `connectd sync` beside a running daemon on one Postgres must run its job or follow
 // the daemon's run of it, never fail because a daemon is up; after a killed `connectd sync`, the
@@ -28,7 +38,7 @@ async function vendorOf(records: number, pageDelayMs = 0): Promise<FakeRecordsVe
 }
 
 // Several processes on one store: Postgres only (the embedded store is one process's).
-describe.each(storeBackends().filter((backend) => backend === 'postgres'))('connectd sync beside a daemon on %s', (backend) => {
+describe.each(serverStoreBackend())('connectd sync beside a daemon on %s', (backend) => {
   it('never fails because a daemon runs the same stream: every foreground run succeeds, waiting when it must', async () => {
     // The daemon runs the stream every 2 seconds and each run takes about a second, so a
     // foreground run often finds the stream busy (before, it failed with JOBS_BUSY then).

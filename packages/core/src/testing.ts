@@ -3,7 +3,7 @@
  * @example
  * import { createTestDatabases, storeBackends } from '@connectd/core/testing';
  */
-export { createTestDatabases, storeBackends } from './store/testing.js';
+export { createTestDatabases, oneStoreBackend, serverStoreBackend, storeBackends } from './store/testing.js';
 export { createFakeHttpServer, reply } from './testing/fake-http-server.js';
 export type { FakeAnswer, FakeHandler, FakeHttpServer, FakeReply, RecordedRequest } from './testing/fake-http-server.js';
 export { createFakeRecordsVendor, fakeProducts, DEFAULT_FAKE_PAGE_SIZE, DEFAULT_FAKE_MAX_PAGE_SIZE, DEFAULT_FAKE_TOKEN } from './testing/fake-records-vendor.js';

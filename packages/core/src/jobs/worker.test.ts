@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { CONFIG_ENV_MISSING, isConnectdError } from '../errors/index.js';
 import { createLogger } from '../log/index.js';
 import { createJobRepository, listDeadLetters, openStore, upsertDeclaredConnection, type Store } from '../store/index.js';
-import { createTestDatabases, storeBackends, type StoreBackend } from '../store/testing.js';
+import { createTestDatabases, serverStoreBackend, type StoreBackend, storeBackends } from '../store/testing.js';
 import type { JobRepository } from './repository.js';
 import { Worker, type WorkerOptions } from './worker.js';
 
@@ -255,7 +255,7 @@ describe.each(storeBackends())('job worker on %s', (backend) => {
   });
 });
 
-describe.each(storeBackends().filter((backend) => backend === 'postgres'))('job workers on two pools of one %s', () => {
+describe.each(serverStoreBackend())('job workers on two pools of one %s', () => {
   it('never run two jobs of one (connection, stream) at once', async () => {
     const url = await dbs.createPostgresDatabase();
     const stores = [await openStore({ databaseUrl: url, dataDir: '.', log }), await openStore({ databaseUrl: url, dataDir: '.', log })];

@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { request as undiciRequest } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compileComponentSchemas } from '../connector/compile-schemas.js';
 import type { ComponentContext, OutgoingRequest, ReceivedPage } from '../connector/index.js';
@@ -77,12 +78,16 @@ beforeAll(async () => {
 });
 afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
-/** A stand-in for the transport: fetch, lower-cased headers, parsed JSON. */
+/**
+ * A stand-in for the transport: the HTTP client the runtime uses (undici, which refuses a declared
+ * Content-Length that does not fit the body), lower-cased headers, parsed JSON.
+ */
 async function send(request: OutgoingRequest): Promise<ReceivedPage> {
-  const res = await fetch(request.url, { method: request.method, headers: request.headers, body: request.body ?? null });
+  const method = request.method as 'GET' | 'POST';
+  const res = await undiciRequest(request.url, { method, headers: request.headers, body: request.body ?? null });
   const headers: Record<string, string> = {};
-  res.headers.forEach((value, name) => (headers[name] = value));
-  return { request, status: res.status, headers, body: await res.json() };
+  for (const [name, value] of Object.entries(res.headers)) if (typeof value === 'string') headers[name] = value;
+  return { request, status: res.statusCode, headers, body: await res.body.json() };
 }
 
 const ctx: ComponentContext = { log: createLogger({ level: 'silent' }), signal: new AbortController().signal, now: () => new Date() };

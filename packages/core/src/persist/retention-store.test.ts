@@ -1,8 +1,14 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../log/index.js';
-import { RETENTION_TABLES, retentionPolicy, runRetentionPass, type RetentionStore, type RetentionTable } from '../retention/index.js';
+import {
+  RETENTION_TABLES,
+  retentionPolicy,
+  runRetentionPass,
+  type RetentionStore,
+  type RetentionTable,
+} from '../retention/index.js';
 import { openStore, type Queryable, type Store } from '../store/index.js';
-import { createTestDatabases, storeBackends } from '../store/testing.js';
+import { createTestDatabases, serverStoreBackend, storeBackends } from '../store/testing.js';
 import { createRetentionStore } from './retention-store.js';
 
 const dbs = createTestDatabases();
@@ -233,7 +239,7 @@ describe.each(storeBackends())('retention over a year of rows on %s', (backend) 
   }, 180_000);
 });
 
-describe.each(storeBackends().filter((backend) => backend === 'postgres'))('two retention passes at once on %s', () => {
+describe.each(serverStoreBackend())('two retention passes at once on %s', () => {
   const silent = createLogger({ level: 'silent', destination: { write: () => undefined } });
 
   /** The store with a latch in front of its pass: the pass holds the lock until released. */

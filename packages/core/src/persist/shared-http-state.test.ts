@@ -15,7 +15,7 @@ import {
 } from '../http/index.js';
 import { createLogger } from '../log/index.js';
 import { openStore, readBreakerState, type Store } from '../store/index.js';
-import { createTestDatabases, storeBackends } from '../store/testing.js';
+import { createTestDatabases, serverStoreBackend, storeBackends } from '../store/testing.js';
 import { sharedHttpStateOf } from './shared-http-state.js';
 
 const silent = createLogger({ level: 'silent', destination: { write: () => undefined } });
@@ -156,7 +156,7 @@ describe.each(storeBackends())('the HTTP state of connections on %s', (backend) 
   });
 });
 
-describe.each(storeBackends().filter((b) => b === 'postgres'))('a rate budget shared by two daemons on %s', () => {
+describe.each(serverStoreBackend())('a rate budget shared by two daemons on %s', () => {
   it('never grants more than the burst plus the rate times the window, to concurrent callers on both', async () => {
     const [a, b] = await twoDaemons();
     const grants: Array<{ at: number; units: number }> = [];
@@ -241,7 +241,7 @@ describe.each(storeBackends().filter((b) => b === 'postgres'))('a rate budget sh
   });
 });
 
-describe.each(storeBackends().filter((b) => b === 'postgres'))('a breaker shared by two daemons on %s', () => {
+describe.each(serverStoreBackend())('a breaker shared by two daemons on %s', () => {
   it('opened through one daemon, refuses calls through the other without sending them', async () => {
     const [a, b] = await twoDaemons();
     const down = await vendor(() => 503);

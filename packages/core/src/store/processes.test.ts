@@ -8,7 +8,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../log/index.js';
 import { MIGRATIONS } from './migrations/index.js';
 import { openStore } from './open-store.js';
-import { createTestDatabases, storeBackends } from './testing.js';
+import { createTestDatabases, serverStoreBackend } from './testing.js';
 
 // Real processes: each child opens the store compiled into packages/core/dist (children cannot
 // load TypeScript), so dist is rebuilt first when it is missing or older than the store's sources.
@@ -90,7 +90,7 @@ describe('embedded store across processes', () => {
   });
 });
 
-describe.each(storeBackends().filter((backend) => backend === 'postgres'))('store on %s across processes', () => {
+describe.each(serverStoreBackend())('store on %s across processes', () => {
   it('two processes migrating one database at the same moment apply the migrations exactly once', async () => {
     const databaseUrl = await dbs.createPostgresDatabase();
     const first = startChild('migrate', databaseUrl);

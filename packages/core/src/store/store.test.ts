@@ -162,7 +162,11 @@ describe.each(storeBackends())('store on %s', (backend) => {
     const key = advisoryLockKey('test:lock');
     const events: string[] = [];
     const heldLocks = (q: { query: typeof store.db.query }) =>
-      q.query<{ n: number }>(`select count(*)::int as n from pg_locks where locktype = 'advisory' and granted`);
+      // This test's database only: suites running beside it on the same server hold locks of their own.
+      q.query<{ n: number }>(
+        `select count(*)::int as n from pg_locks
+          where locktype = 'advisory' and granted and database = (select oid from pg_database where datname = current_database())`,
+      );
     const worker = (name: string) =>
       store.db.withAdvisoryLock(key, async (tx) => {
         events.push(`${name}:in`);

@@ -22,6 +22,28 @@ export function storeBackends(env: Readonly<Record<string, string | undefined>> 
   return url !== undefined && url !== '' ? ['pglite', 'postgres'] : ['pglite'];
 }
 
+/**
+ * One backend: Postgres when `TEST_DATABASE_URL` is set, else PGlite. For process suites whose
+ * behaviour does not depend on the store (HTTP, signatures, delivery order): the store's own
+ * suites and the embedded quick starts and crash suites prove both engines, and a second,
+ * embedded run of a daemon suite costs the suite twice its time and proves nothing more.
+ * @example
+ * describe.each(oneStoreBackend())('security of a running daemon on %s', (backend) => { ... });
+ */
+export function oneStoreBackend(env: Readonly<Record<string, string | undefined>> = process.env): StoreBackend[] {
+  return storeBackends(env).slice(-1);
+}
+
+/**
+ * Postgres alone, when `TEST_DATABASE_URL` is set (else none): for what only a server store can
+ * do, such as several processes or pools on one database.
+ * @example
+ * describe.each(serverStoreBackend())('three daemons on one %s', () => { ... });
+ */
+export function serverStoreBackend(env: Readonly<Record<string, string | undefined>> = process.env): StoreBackend[] {
+  return storeBackends(env).filter((backend) => backend === 'postgres');
+}
+
 export interface TestDatabasesOptions {
   /** Server on which fresh databases are created; default `TEST_DATABASE_URL`. */
   readonly postgresUrl?: string;

@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../log/index.js';
 import { openStore, type Store } from '../open-store.js';
-import { createTestDatabases, storeBackends } from '../testing.js';
+import { createTestDatabases, serverStoreBackend, storeBackends } from '../testing.js';
 import { upsertDeclaredConnection } from './connections.js';
 import { listDeadLetters } from './dead-letters.js';
 import { createJobRepository, type SqlJobRepository } from './jobs.js';
@@ -233,7 +233,7 @@ describe.each(storeBackends())('job repository on %s', (backend) => {
   });
 });
 
-describe.each(storeBackends().filter((backend) => backend === 'postgres'))('job repository with two pools on one %s', () => {
+describe.each(serverStoreBackend())('job repository with two pools on one %s', () => {
   it('lets racing workers on separate pools drain a backlog fairly: every job claimed once, the late connections early', async () => {
     const url = await dbs.createPostgresDatabase();
     const stores = [

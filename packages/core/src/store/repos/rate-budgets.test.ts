@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../log/index.js';
 import type { Queryable } from '../database.js';
 import { openStore, type Store } from '../open-store.js';
-import { createTestDatabases, storeBackends } from '../testing.js';
+import { createTestDatabases, serverStoreBackend, storeBackends } from '../testing.js';
 import { answerRateBudget, type RateBudgetAnswer } from './rate-budget-answers.js';
 import { holdRateBudget, takeRateBudget, type RateBudgetTake, type RateBudgetTakeRequest } from './rate-budgets.js';
 
@@ -198,7 +198,7 @@ describe.each(storeBackends())('shared rate budgets on %s', (backend) => {
   });
 });
 
-describe.each(storeBackends().filter((b) => b === 'postgres'))('shared rate budgets on %s, from several pools at once', (backend) => {
+describe.each(serverStoreBackend())('shared rate budgets on %s, from several pools at once', (backend) => {
   it('never grants more than the burst plus the rate times the window, in any window', async () => {
     const { db } = await dbs.fresh(backend, { migrate: true });
     const url = await dbs.createPostgresDatabase();

@@ -3,7 +3,7 @@ import { isConnectdError } from '../../errors/index.js';
 import { createLogger } from '../../log/index.js';
 import type { Queryable } from '../database.js';
 import { openStore, type Store } from '../open-store.js';
-import { createTestDatabases, storeBackends } from '../testing.js';
+import { createTestDatabases, serverStoreBackend, storeBackends } from '../testing.js';
 import { gatherMissingStatistics, pruneBatch, reclaimSpace, RETENTION_LOCK_KEY, withRetentionLock } from './retention.js';
 
 const dbs = createTestDatabases();
@@ -230,7 +230,7 @@ describe('maintenance on pglite, which runs no autovacuum', () => {
   });
 });
 
-describe.each(storeBackends().filter((backend) => backend === 'postgres'))('the retention lock on %s', () => {
+describe.each(serverStoreBackend())('the retention lock on %s', () => {
   async function twoStores(): Promise<[Store, Store]> {
     const databaseUrl = await dbs.createPostgresDatabase();
     const first = await openStore({ databaseUrl, dataDir: '.', log: silent });
