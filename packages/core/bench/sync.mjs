@@ -20,7 +20,11 @@
 // The fake vendor runs in a child process so it does not share the sync's event loop (and its
 // 100,000 records do not count in the RSS); `--vendor in-process` runs it here instead.
 //
-// `tsc -b && node packages/core/bench/sync.mjs [--records N] [--rounds R] [--vendor child|in-process]`
+// `--only jsonata` runs one pipeline (comma-separate several), so the peak RSS is that pipeline's own
+// and not the largest of four sharing a heap: `--records 1000000 --rounds 1 --only jsonata` is the
+// memory target's measure.
+//
+// `tsc -b && node packages/core/bench/sync.mjs [--records N] [--rounds R] [--vendor child|in-process] [--only NAMES]`
 // Postgres: DATABASE_URL, else TEST_DATABASE_URL, else postgres://postgres@127.0.0.1:5432/test; a
 // fresh database is created for the run and dropped after it.
 import { fork } from 'node:child_process';
@@ -91,6 +95,7 @@ async function main() {
   const records = Number(option('records', 100_000));
   const rounds = Number(option('rounds', 2));
   const vendorMode = option('vendor', 'child');
+  const only = option('only', undefined)?.split(',');
 
   const { openStore, upsertDeclaredConnection } = await import('../dist/store/index.js');
   const { compileStream, runStream } = await import('../dist/sync/index.js');
@@ -197,6 +202,8 @@ async function main() {
     }
 
     pipelines.ceiling = (maxPages) => (maxPages === undefined ? 'ceiling' : 'ceiling-warm');
+    for (const name of Object.keys(pipelines)) if (only !== undefined && !only.includes(name)) delete pipelines[name];
+    if (Object.keys(pipelines).length === 0) throw new Error(`--only ${only}: no such pipeline (jsonata, jsonata engine, js, ceiling)`);
     async function ceiling(_started, expected) {
       const count = expected ?? 5_000;
       const started = performance.now();
@@ -226,9 +233,10 @@ async function main() {
     await http.close();
 
     const fmt = (n) => Math.round(n).toLocaleString('en-US');
-    const rate = (name) => totals[name].records / totals[name].seconds;
+    const rate = (name) => (totals[name] === undefined ? Number.NaN : totals[name].records / totals[name].seconds);
     const baseline = rate('js');
     const top = rate('ceiling');
+    const ratio = (x, of) => (Number.isNaN(of) ? 'n/a' : (x / of).toFixed(2));
     console.log(
       `sync bench: ${fmt(records)} records per run, pages of ${PAGE_SIZE}, ${rounds} round(s), fake vendor ${vendorMode === 'in-process' ? 'in this process' : 'in a child process'}, Postgres ${store.db.target}`,
     );
@@ -237,16 +245,21 @@ async function main() {
       const t = totals[name];
       const share = (x) => `${Math.round((100 * x) / t.seconds)}%`;
       console.log(
-        `  ${name.padEnd(15)} ${fmt(rate(name)).padStart(8)} records/s  (${(rate(name) / baseline).toFixed(2)} of js, ${(rate(name) / top).toFixed(2)} of ceiling; runs: ${runs})` +
+        `  ${name.padEnd(15)} ${fmt(rate(name)).padStart(8)} records/s  (${ratio(rate(name), baseline)} of js, ${ratio(rate(name), top)} of ceiling; runs: ${runs})` +
           `  time: fetch ${share(t.fetch)}, map ${share(t.map)}, write ${share(t.write)}, other ${share(t.seconds - t.fetch - t.map - t.write)}` +
           `; ${(t.records / PAGE_SIZE / t.transactions).toFixed(1)} pages per transaction`,
       );
     }
     const mb = Math.round(peakRss / 1024 / 1024);
     const met = (ok) => (ok ? 'met' : 'NOT met');
-    console.log(`  target jsonata >= 35,000 records/s: ${met(rate('jsonata') >= 35_000)}`);
-    console.log(`  target jsonata >= 0.8 of ceiling: ${met(rate('jsonata') >= 0.8 * top)}; >= 0.95 of js: ${met(rate('jsonata') >= 0.95 * baseline)}`);
-    console.log(`  peak RSS ${mb} MB (this process, all pipelines, ${records.toLocaleString('en-US')} records a run): ${mb <= 200 ? 'within' : 'over'} the 200 MB the target allows at 1,000,000 records`);
+    if (totals.jsonata !== undefined) {
+      console.log(`  target jsonata >= 35,000 records/s: ${met(rate('jsonata') >= 35_000)}`);
+      if (totals.ceiling !== undefined && totals.js !== undefined) {
+        console.log(`  target jsonata >= 0.8 of ceiling: ${met(rate('jsonata') >= 0.8 * top)}; >= 0.95 of js: ${met(rate('jsonata') >= 0.95 * baseline)}`);
+      }
+    }
+    const measured = only === undefined ? 'all pipelines' : names.join(', ');
+    console.log(`  peak RSS ${mb} MB (this process, ${measured}, ${records.toLocaleString('en-US')} records a run): ${mb <= 200 ? 'within' : 'over'} the 200 MB the target allows at 1,000,000 records`);
   } finally {
     clearInterval(sampler);
     await store.close();
