@@ -157,8 +157,20 @@ export async function setConnectionStatus(
   return row === undefined ? undefined : toConnection(row);
 }
 
-/** Deletes a connection with everything that references it (credentials, checkpoints, jobs). Resolves whether it existed. */
+/**
+ * Deletes a connection with everything that references it: credentials, checkpoints and jobs by
+ * foreign key; its shared rate budget, requests in flight and breaker in this statement, as those
+ * tables are keyed by name without a foreign key (a budget may be taken before its connection row
+ * is written). Resolves whether it existed.
+ */
 export async function deleteConnection(db: Queryable, id: string): Promise<boolean> {
-  const { rowCount } = await db.query(`delete from connectd_engine.connections where id = $1`, [id]);
-  return rowCount > 0;
+  const { rows } = await db.query<{ n: number }>(
+    `with gone as (delete from connectd_engine.connections where id = $1 returning id),
+       budgets as (delete from connectd_engine.rate_budgets where connection_id in (select id from gone)),
+       flights as (delete from connectd_engine.rate_flights where connection_id in (select id from gone)),
+       breakers as (delete from connectd_engine.breaker_states where connection_id in (select id from gone))
+     select count(*)::int as n from gone`,
+    [id],
+  );
+  return (rows[0]?.n ?? 0) > 0;
 }

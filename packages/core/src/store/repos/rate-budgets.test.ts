@@ -4,6 +4,8 @@ import type { Queryable } from '../database.js';
 import { openStore, type Store } from '../open-store.js';
 import { createTestDatabases, serverStoreBackend, storeBackends } from '../testing.js';
 import { answerRateBudget, type RateBudgetAnswer } from './rate-budget-answers.js';
+import { openBreakerState } from './breaker-states.js';
+import { deleteConnection, upsertDeclaredConnection } from './connections.js';
 import { holdRateBudget, takeRateBudget, type RateBudgetTake, type RateBudgetTakeRequest } from './rate-budgets.js';
 
 const dbs = createTestDatabases();
@@ -195,6 +197,32 @@ describe.each(storeBackends())('shared rate budgets on %s', (backend) => {
     expect(after.inFlightBefore).toBe(1);
     const before = await level(db);
     expect(await answerRateBudget(db, KEY, answerOf(lost, { available: 100 }))).toBeCloseTo(before, 2);
+  });
+
+  it("goes with its connection: budget, flights and breaker, and no other connection's", async () => {
+    const { db } = await dbs.fresh(backend, { migrate: true });
+    const other = { connector: 'storq', connectionId: 'other' };
+    for (const key of [KEY, other]) {
+      await upsertDeclaredConnection(db, { id: key.connectionId, connector: key.connector, tenantId: key.connectionId });
+      await takeRateBudget(db, key, adaptive(1));
+      await openBreakerState(db, key, 60_000);
+    }
+    const left = async (): Promise<unknown[]> =>
+      (
+        await db.query(
+          `select 'budget' as t, connection_id from connectd_engine.rate_budgets
+           union all select 'flight', connection_id from connectd_engine.rate_flights
+           union all select 'breaker', connection_id from connectd_engine.breaker_states order by 1, 2`,
+        )
+      ).rows;
+    expect(await left()).toHaveLength(6);
+    expect(await deleteConnection(db, KEY.connectionId)).toBe(true);
+    expect(await left()).toEqual([
+      { t: 'breaker', connection_id: 'other' },
+      { t: 'budget', connection_id: 'other' },
+      { t: 'flight', connection_id: 'other' },
+    ]);
+    expect(await deleteConnection(db, KEY.connectionId)).toBe(false);
   });
 });
 
