@@ -30,7 +30,7 @@ const RULES: Record<string, { may: string[]; types?: string[] }> = {
   status: { may: ['jobs'], types: ['connections', 'project', 'store'] },
   retention: { may: ['errors', 'log'], types: ['config'] },
   changes: { may: ['errors', 'log', 'store'] },
-  destinations: { may: ['errors', 'log', 'store', 'changes'], types: ['config'] },
+  destinations: { may: ['errors', 'log', 'store', 'changes', 'http'], types: ['config'] },
   flows: { may: ['errors', 'log', 'store', 'changes', 'mapping', 'actions'], types: ['config', 'connector', 'jobs'] },
   persist: { may: ['errors', 'store', 'jobs', 'connections', 'webhooks'], types: ['mapping', 'sync', 'replay', 'status', 'retention', 'http'] },
   daemon: {

@@ -1,4 +1,5 @@
-import { Agent, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
+import { dispatcherOf, LazyAgent } from './lazy-agent.js';
 import type { ErrorClassifierRuntime, OutgoingRequest } from '../connector/index.js';
 import {
   HTTP_ABORTED,
@@ -60,8 +61,8 @@ const isFailedError = (err: unknown): boolean =>
 
 class Client implements ConnectionClient {
   readonly name: string;
-  readonly #dispatcher: Dispatcher;
-  readonly #ownsDispatcher: boolean;
+  /** The caller's dispatcher, or an agent of our own, made on the first request and closed with the client. */
+  readonly #dispatcher: Dispatcher | LazyAgent;
   readonly #timeouts: Timeouts;
   readonly #retry: RetryPolicy;
   readonly #breaker: Breaker<HttpResponse>;
@@ -82,10 +83,9 @@ class Client implements ConnectionClient {
     this.#options = options;
     this.#timeouts = resolveTimeouts(options.timeouts);
     this.#retry = resolveRetryPolicy(options.retry);
-    this.#ownsDispatcher = options.dispatcher === undefined;
     this.#dispatcher =
       options.dispatcher ??
-      new Agent({ connect: { timeout: this.#timeouts.connectMs }, headersTimeout: this.#timeouts.headersMs, bodyTimeout: this.#timeouts.bodyMs });
+      new LazyAgent({ connect: { timeout: this.#timeouts.connectMs }, headersTimeout: this.#timeouts.headersMs, bodyTimeout: this.#timeouts.bodyMs });
     this.#redact = createUrlRedactor(options.redact);
     this.#logAttempt = createRequestLog(options.log, options.name, this.#redact);
     this.#bodyLimitBytes = options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES;
@@ -204,7 +204,7 @@ class Client implements ConnectionClient {
     try {
       const auth = this.#options.auth;
       if (auth !== undefined) outgoing = await auth.authorize(base);
-      const raw = await sendOnce(this.#dispatcher, outgoing, {
+      const raw = await sendOnce(await dispatcherOf(this.#dispatcher), outgoing, {
         headersTimeoutMs: this.#timeouts.headersMs,
         bodyTimeoutMs: this.#timeouts.bodyMs,
         bodyLimitBytes: this.#bodyLimitBytes,
@@ -257,7 +257,7 @@ class Client implements ConnectionClient {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    if (this.#ownsDispatcher) await this.#dispatcher.close();
+    if (this.#dispatcher instanceof LazyAgent) await this.#dispatcher.close();
   }
 }
 

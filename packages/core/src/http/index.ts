@@ -1,4 +1,5 @@
 export { createConnectionClient } from './client.js';
+export { dispatcherOf, LazyAgent } from './lazy-agent.js';
 export type {
   BreakerState,
   ConnectionClient,
