@@ -15,6 +15,10 @@
 //       ratio and the 429 count.
 //   (c) jobs claimed twice: jobs with more than one attempt, or more than one sync run (must be 0).
 //
+// With each intake figure goes where the machine's CPU went in that window (Linux: /proc): the
+// daemons, this process (autocannon, signing every body) and the rest (Postgres), in cores, and
+// how busy the machine was; a machine already full with one daemon cannot take more with two.
+//
 // Each figure is also given as a ratio to the 1-daemon figure of the same run. Targets: zero 429s
 // and elapsed ≤ 105% of the minimum with 1, 2 and 3 daemons; webhook throughput with 2 daemons at
 // least that of 1; 0 jobs claimed twice. Prints figures and whether each target was met; never fails
@@ -25,7 +29,7 @@
 // Postgres: TEST_DATABASE_URL, else DATABASE_URL, else postgres://postgres@127.0.0.1:5432/test.
 import { spawn } from 'node:child_process';
 import { createHmac, randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -79,6 +83,37 @@ function config(vendorUrl) {
   };
 }
 
+/** CPU ticks of the whole machine (busy, total) and of each given process, from /proc; undefined off Linux. */
+function cpuTicks(pids) {
+  try {
+    const [, ...fields] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/);
+    const ticks = fields.map(Number);
+    const total = ticks.reduce((a, b) => a + b, 0);
+    const idle = ticks[3] + (ticks[4] ?? 0);
+    const of = (pid) => {
+      // utime and stime are fields 14 and 15; the command name before them may hold spaces.
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const after = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      return Number(after[11]) + Number(after[12]);
+    };
+    return { busy: total - idle, total, processes: pids.map(of) };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Cores used over a window by the daemons, by this process and by everything else, and how busy the machine was. */
+function cpuShare(before, after, daemonCount) {
+  if (before === undefined || after === undefined) return undefined;
+  const cores = availableParallelism();
+  const elapsed = (after.total - before.total) / cores;
+  const used = after.processes.map((t, i) => (t - before.processes[i]) / elapsed);
+  const daemons = used.slice(0, daemonCount).reduce((a, b) => a + b, 0);
+  const bench = used[daemonCount];
+  const busy = ((after.busy - before.busy) / (after.total - before.total)) * cores;
+  return { daemons, bench, rest: Math.max(0, busy - daemons - bench), busyShare: busy / cores };
+}
+
 /** `connectd run` on the database; resolves once it logged its URL. Its output is drained for the whole run. */
 function startDaemon(databaseUrl, configPath, name) {
   const env = { PATH: process.env.PATH, HOME: process.env.HOME, DATABASE_URL: databaseUrl, PORT: '0', HOST: '127.0.0.1', BENCH_WEBHOOK_SECRET: SECRET, LOG_LEVEL: 'info', DAEMON_NAME: name };
@@ -94,6 +129,7 @@ function startDaemon(databaseUrl, configPath, name) {
         started = true;
         resolve({
           url: match[1],
+          pid: child.pid,
           stop: () => {
             child.kill('SIGTERM');
             return exited;
@@ -169,6 +205,12 @@ async function drainInbox(db) {
   }
 }
 
+/** Deliveries the daemons' inbox processors have applied so far. */
+async function appliedCount(db) {
+  const { rows } = await db.query(`select count(*)::int as n from connectd_engine.webhook_inbox where status = 'processed'`);
+  return rows[0].n;
+}
+
 async function claimedTwice(db) {
   const { rows } = await db.query(
     `select count(*)::int as n from connectd_engine.jobs j
@@ -194,7 +236,13 @@ async function measure(count, admin) {
     await db.connect();
 
     await loadAll(daemons, 2, `warm-${count}`);
+    const pids = [...daemons.map((d) => d.pid), process.pid];
+    const before = cpuTicks(pids);
+    const appliedBefore = await appliedCount(db);
     const webhooks = await loadAll(daemons, DURATION_S, `run-${count}`);
+    webhooks.cpu = cpuShare(before, cpuTicks(pids), daemons.length);
+    webhooks.appliedPerSecond = (await appliedCount(db)) - appliedBefore;
+    webhooks.appliedPerSecond /= DURATION_S;
 
     // The sync starts once the webhooks are processed, so it is measured on idle daemons.
     await drainInbox(db);
@@ -251,6 +299,14 @@ async function main() {
   const line = (cells) => `  ${cells.map((c, i) => c.padStart(widths[i])).join('  ')}`;
   console.log(line(header));
   for (const row of rows) console.log(line(row));
+  console.log('');
+  console.log('  during the webhook window: deliveries applied by the inbox processors meanwhile (the rest wait in the inbox),');
+  console.log('  and CPU in cores (daemons / this process: autocannon and signing / the rest: Postgres), machine busy');
+  for (const r of results) {
+    const c = r.webhooks.cpu;
+    const share = c === undefined ? 'n/a (no /proc)' : `${fmt(c.daemons, 2)} / ${fmt(c.bench, 2)} / ${fmt(c.rest, 2)}, ${fmt(100 * c.busyShare)}% of ${availableParallelism()} cores`;
+    console.log(`  ${String(r.count).padStart(7)}  applied ${fmt(r.webhooks.appliedPerSecond).padStart(6)}/s  CPU ${share}`);
+  }
   const verdict = (ok) => (ok ? 'met' : 'NOT met');
   const paced = results.every((r) => r.sync.refused === 0 && r.sync.elapsedS <= TARGET_RATIO * r.sync.minimumS && r.sync.dead === 0);
   const two = results.find((r) => r.count === 2);

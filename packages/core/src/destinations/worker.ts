@@ -1,6 +1,6 @@
 import type { Dispatcher } from 'undici';
 import { ConsumerLoop } from '../changes/index.js';
-import { dispatcherOf, LazyAgent } from '../http/index.js';
+import { DispatcherSource } from '../http/index.js';
 import { OUTBOUND_DELIVERY_FAILED, OUTBOUND_DESTINATION_GONE } from '../errors/index.js';
 import type { Logger } from '../log/index.js';
 import {
@@ -52,8 +52,7 @@ export interface OutboundWorkerOptions {
 export class OutboundWorker {
   readonly #options: OutboundWorkerOptions;
   readonly #now: () => number;
-  /** The caller's dispatcher, or an agent of our own, made on the first delivery and closed with the worker. */
-  readonly #dispatcher: Dispatcher | LazyAgent;
+  readonly #dispatchers: DispatcherSource;
   readonly #breakers = new Map<string, EndpointBreaker>();
   readonly #active: readonly Destination[];
   #disabled = new Map<string, string>();
@@ -62,7 +61,7 @@ export class OutboundWorker {
   constructor(options: OutboundWorkerOptions) {
     this.#options = options;
     this.#now = options.now ?? Date.now;
-    this.#dispatcher = options.dispatcher ?? new LazyAgent({ connections: DELIVERY_CONCURRENCY });
+    this.#dispatchers = new DispatcherSource(options.dispatcher, { connections: DELIVERY_CONCURRENCY });
     this.#active = options.destinations.filter((d) => d.idle === undefined);
     for (const d of this.#active) this.#breakers.set(d.name, new EndpointBreaker(this.#now));
     this.#loop = new ConsumerLoop({
@@ -93,7 +92,7 @@ export class OutboundWorker {
     if (this.#loop.started) {
       await this.#fanOut(new Date(this.#now())).catch((err: unknown) => this.#options.log.warn({ err }, 'last outbound fan-out failed; the next daemon does it'));
     }
-    if (this.#dispatcher instanceof LazyAgent) await this.#dispatcher.close();
+    await this.#dispatchers.close();
   }
 
   /** One pass: fan out, then deliver what is due. Resolves whether there was anything to do. */
@@ -139,7 +138,7 @@ export class OutboundWorker {
   /** Delivers one claimed event; resolves true when it was (the caller marks it), else records what happened. */
   async #deliverOne(destination: Destination, breaker: EndpointBreaker, row: OutboundEventRow): Promise<boolean> {
     const { db, log } = this.#options;
-    const outcome = await deliverEvent(await dispatcherOf(this.#dispatcher), destination, row, this.#now());
+    const outcome = await deliverEvent(await this.#dispatchers.get(), destination, row, this.#now());
     const now = this.#now();
     if (outcome.kind === 'delivered') {
       this.#breakerChanged(destination, breaker.record(true));

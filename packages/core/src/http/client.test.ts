@@ -1,11 +1,12 @@
 import { Writable } from 'node:stream';
-import { Agent } from 'undici';
+import { Agent, type Dispatcher } from 'undici';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AuthRuntime, OutgoingRequest } from '../connector/index.js';
 import { isConnectdError } from '../errors/index.js';
 import { createLogger } from '../log/index.js';
 import { createFakeHttpServer, reply, type FakeHttpServer, type RecordedRequest } from '../testing/fake-http-server.js';
 import { createConnectionClient } from './client.js';
+import { LazyAgent } from './lazy-agent.js';
 import { createRateLimiter, type RateLimiter } from './rate-limiter.js';
 import type { BreakerState, ConnectionClient, ConnectionClientOptions, HttpMetrics } from './types.js';
 
@@ -246,6 +247,33 @@ describe('rate limit against a live server', () => {
     };
     await client({ rateLimiter: limiter }).send({ method: 'GET', url: `${server.url}/retry` });
     expect(acquired).toBe(3);
+  });
+
+  it('makes its agent before it takes a rate-limit permit, so a granted request is not held up behind the first one', async () => {
+    const order: string[] = [];
+    class SlowAgent extends LazyAgent {
+      override async get(): Promise<Dispatcher> {
+        order.push('agent asked');
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        const agent = await super.get();
+        order.push('agent ready');
+        return agent;
+      }
+    }
+    server.route('GET', '/first', reply.json({}));
+    const agent = new SlowAgent({});
+    const limiter: RateLimiter = {
+      acquire: async () => {
+        order.push('permit');
+        return { waitedMs: 0 };
+      },
+    };
+    try {
+      await client({ rateLimiter: limiter, dispatcher: agent }).send({ method: 'GET', url: `${server.url}/first` });
+      expect(order).toEqual(['agent asked', 'agent ready', 'permit']);
+    } finally {
+      await agent.close();
+    }
   });
 
   it('hands the vendor budget a rate-limit adapter reads to the limiter', async () => {

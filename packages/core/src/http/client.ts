@@ -1,5 +1,3 @@
-import type { Dispatcher } from 'undici';
-import { dispatcherOf, LazyAgent } from './lazy-agent.js';
 import type { ErrorClassifierRuntime, OutgoingRequest } from '../connector/index.js';
 import {
   HTTP_ABORTED,
@@ -12,6 +10,7 @@ import {
   isConnectdError,
 } from '../errors/index.js';
 import type { Breaker, ConnectionBreakerOptions } from './breaker.js';
+import { DispatcherSource } from './lazy-agent.js';
 import { DEFAULT_BODY_LIMIT_BYTES, resolveBreakerPolicy, resolveRetryPolicy, resolveTimeouts, type RetryPolicy, type Timeouts } from './policies.js';
 import { reportBudget, type RateLimitPermit } from './rate-limiter.js';
 import { createUrlRedactor } from '../log/index.js';
@@ -61,8 +60,7 @@ const isFailedError = (err: unknown): boolean =>
 
 class Client implements ConnectionClient {
   readonly name: string;
-  /** The caller's dispatcher, or an agent of our own, made on the first request and closed with the client. */
-  readonly #dispatcher: Dispatcher | LazyAgent;
+  readonly #dispatchers: DispatcherSource;
   readonly #timeouts: Timeouts;
   readonly #retry: RetryPolicy;
   readonly #breaker: Breaker<HttpResponse>;
@@ -83,9 +81,8 @@ class Client implements ConnectionClient {
     this.#options = options;
     this.#timeouts = resolveTimeouts(options.timeouts);
     this.#retry = resolveRetryPolicy(options.retry);
-    this.#dispatcher =
-      options.dispatcher ??
-      new LazyAgent({ connect: { timeout: this.#timeouts.connectMs }, headersTimeout: this.#timeouts.headersMs, bodyTimeout: this.#timeouts.bodyMs });
+    const { connectMs, headersMs, bodyMs } = this.#timeouts;
+    this.#dispatchers = new DispatcherSource(options.dispatcher, { connect: { timeout: connectMs }, headersTimeout: headersMs, bodyTimeout: bodyMs });
     this.#redact = createUrlRedactor(options.redact);
     this.#logAttempt = createRequestLog(options.log, options.name, this.#redact);
     this.#bodyLimitBytes = options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES;
@@ -187,6 +184,9 @@ class Client implements ConnectionClient {
 
   /** One attempt: a rate-limit permit for its cost, fresh authorisation, the exchange. The caller releases the permit. */
   async #attempt(base: OutgoingRequest, signal: AbortSignal | undefined): Promise<Attempt> {
+    // Before the permit: a request granted its slot, then held up while the first one makes the
+    // agent, would reach the vendor in a clump with the next ones, above the vendor's rate.
+    const dispatcher = await this.#dispatchers.get();
     const limiter = this.#options.rateLimiter;
     let permit = NO_PERMIT;
     if (limiter !== undefined) {
@@ -204,7 +204,7 @@ class Client implements ConnectionClient {
     try {
       const auth = this.#options.auth;
       if (auth !== undefined) outgoing = await auth.authorize(base);
-      const raw = await sendOnce(await dispatcherOf(this.#dispatcher), outgoing, {
+      const raw = await sendOnce(dispatcher, outgoing, {
         headersTimeoutMs: this.#timeouts.headersMs,
         bodyTimeoutMs: this.#timeouts.bodyMs,
         bodyLimitBytes: this.#bodyLimitBytes,
@@ -257,7 +257,7 @@ class Client implements ConnectionClient {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    if (this.#dispatcher instanceof LazyAgent) await this.#dispatcher.close();
+    await this.#dispatchers.close();
   }
 }
 

@@ -1,5 +1,5 @@
 export { createConnectionClient } from './client.js';
-export { dispatcherOf, LazyAgent } from './lazy-agent.js';
+export { DispatcherSource, LazyAgent } from './lazy-agent.js';
 export type {
   BreakerState,
   ConnectionClient,

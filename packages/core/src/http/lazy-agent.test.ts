@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dispatcherOf, LazyAgent } from './lazy-agent.js';
+import { DispatcherSource, LazyAgent } from './lazy-agent.js';
 
 let server: Server;
 let origin: string;
@@ -35,11 +35,20 @@ describe('LazyAgent', () => {
     await expect(agent.close()).resolves.toBeUndefined();
   });
 
-  it("hands a caller's own dispatcher through unchanged", async () => {
-    const own = await new LazyAgent({}).get();
-    expect(await dispatcherOf(own)).toBe(own);
-    const lazy = new LazyAgent({});
-    expect(await dispatcherOf(lazy)).toBe(await lazy.get());
-    await Promise.all([own.close(), lazy.close()]);
+  it("DispatcherSource closes the agent it made, and leaves a caller's dispatcher open for its owner", async () => {
+    const own = new DispatcherSource(undefined, {});
+    const made = await own.get();
+    expect(await own.get()).toBe(made);
+    await own.close();
+    await expect(made.request({ origin, path: '/', method: 'GET' })).rejects.toMatchObject({ code: 'UND_ERR_DESTROYED' });
+
+    const callers = new LazyAgent({});
+    const given = new DispatcherSource(callers, {});
+    const dispatcher = await given.get();
+    expect(dispatcher).toBe(await callers.get());
+    await given.close();
+    const answer = await dispatcher.request({ origin, path: '/', method: 'GET' });
+    expect(await answer.body.text()).toBe('ok');
+    await callers.close();
   });
 });

@@ -30,6 +30,30 @@ export class LazyAgent {
   }
 }
 
-/** The dispatcher a caller gave, or the lazy agent made for it. */
-export const dispatcherOf = async (dispatcher: Dispatcher | LazyAgent): Promise<Dispatcher> =>
-  dispatcher instanceof LazyAgent ? dispatcher.get() : dispatcher;
+/**
+ * Where a client's requests go: the dispatcher its caller gave (a dispatcher or a lazy agent,
+ * closed by that caller), or a lazy agent of its own, closed with it.
+ * @example
+ * const dispatchers = new DispatcherSource(options.dispatcher, { connections: 8 });
+ * const dispatcher = await dispatchers.get();
+ * await dispatchers.close(); // closes only an agent of its own
+ */
+export class DispatcherSource {
+  readonly #dispatcher: Dispatcher | LazyAgent;
+  readonly #owned: boolean;
+
+  constructor(given: Dispatcher | LazyAgent | undefined, ownOptions: Agent.Options) {
+    this.#owned = given === undefined;
+    this.#dispatcher = given ?? new LazyAgent(ownOptions);
+  }
+
+  /** The dispatcher; the first call on a lazy agent imports undici and makes the agent. */
+  async get(): Promise<Dispatcher> {
+    return this.#dispatcher instanceof LazyAgent ? this.#dispatcher.get() : this.#dispatcher;
+  }
+
+  /** Closes the agent of its own, if it was made; a caller's dispatcher stays open for its owner. */
+  async close(): Promise<void> {
+    if (this.#owned && this.#dispatcher instanceof LazyAgent) await this.#dispatcher.close();
+  }
+}

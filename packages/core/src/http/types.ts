@@ -1,4 +1,5 @@
 import type { Dispatcher } from 'undici';
+import type { LazyAgent } from './lazy-agent.js';
 import type { AuthRuntime, ErrorClassifierRuntime, RateLimitAdapterRuntime } from '../connector/index.js';
 import type { Logger } from '../log/index.js';
 import type { BreakerPolicy, RetryPolicy, Timeouts } from './policies.js';
@@ -76,8 +77,12 @@ export interface ConnectionClientOptions {
   /** Connection id, for logs, metrics and error messages (e.g. `storq:acme`). */
   readonly name: string;
   readonly log: Logger;
-  /** Where requests go; default an undici Agent owned (and closed) by the client: one keep-alive pool per origin. */
-  readonly dispatcher?: Dispatcher | undefined;
+  /**
+   * Where requests go: a dispatcher, or a `LazyAgent` made on the first request; the owner of
+   * either closes it. Default: a lazily made undici Agent owned (and closed) by the client, one
+   * keep-alive pool per origin.
+   */
+  readonly dispatcher?: Dispatcher | LazyAgent | undefined;
   /** Headers sent with every request (the connector's `headers:`); a request's own header of the same name wins. */
   readonly defaultHeaders?: Readonly<Record<string, string>> | undefined;
   readonly timeouts?: Partial<Timeouts> | undefined;
