@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { createTestDatabases, waitFor } from '@connectd/core/testing';
 import { startDaemonProcess, type DaemonProcess } from './support/daemon-process.js';
+import { STOCK_MAP, storqStockWebhooks } from './support/storq-webhooks.js';
 import { freshTarget, withStore } from './support/sync-project.js';
 
 // Issue 18, hot reload: 1,000 signed webhooks go to one `connectd run` while its connectors.yaml
@@ -33,35 +34,13 @@ afterEach(async () => {
 });
 
 function configText(map: string, extra = ''): string {
-  return `version: 1
-connectors:
-  storq:
-    base_url: http://127.0.0.1:9/api
-    webhooks:
-      verify: { type: hmac, header: Storq-Signature, algorithm: sha256, encoding: hex, secret: "\${STORQ_WEBHOOK_SECRET}" }
-      event_id: $.id
-      event_type: $.type
-      events:
-        stock.updated:
-          entity: inventory_level
-          map: '${map}'
-${extra}`;
+  return `version: 1\nconnectors:\n${storqStockWebhooks('storq', map)}${extra}`;
 }
 
 /** A second connector the valid edit adds: the intake must route to it from the next request on. */
-const ADDED = `  storq_eu:
-    base_url: http://127.0.0.1:9/api
-    webhooks:
-      verify: { type: hmac, header: Storq-Signature, algorithm: sha256, encoding: hex, secret: "\${STORQ_WEBHOOK_SECRET}" }
-      event_id: $.id
-      event_type: $.type
-      events:
-        stock.updated:
-          entity: inventory_level
-          map: '{ "product": data.object.sku, "quantity": data.object.quantity }'
-`;
+const ADDED = storqStockWebhooks('storq_eu');
 const NEW_MAP = `{ "product": data.object.sku, "quantity": data.object.quantity + ${NEW_OFFSET} }`;
-const ORIGINAL = configText('{ "product": data.object.sku, "quantity": data.object.quantity }');
+const ORIGINAL = configText(STOCK_MAP);
 const CHANGED = configText(NEW_MAP, ADDED);
 const BROKEN = configText(NEW_MAP, `    webhookz: { path: /nowhere }\n${ADDED}`);
 

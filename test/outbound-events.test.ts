@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { createTestDatabases, oneStoreBackend, waitFor } from '@connectd/core/testing';
 import { startDaemonProcess, type DaemonProcess } from './support/daemon-process.js';
+import { storqStockWebhooks } from './support/storq-webhooks.js';
 import { freshTarget } from './support/sync-project.js';
 
 // Issue 15 acceptance: an app stub on loopback receives every change, in order per key, across a
@@ -136,17 +137,7 @@ destinations:
     secret: \${UNSET_EVENTS_SECRET}
     events: ["*"]
 connectors:
-  storq:
-    base_url: http://127.0.0.1:9/api
-    webhooks:
-      verify: { type: hmac, header: Storq-Signature, algorithm: sha256, encoding: hex, secret: "\${STORQ_WEBHOOK_SECRET}" }
-      event_id: $.id
-      event_type: $.type
-      events:
-        stock.updated:
-          entity: inventory_level
-          map: '{ "product": data.object.sku, "quantity": data.object.quantity }'
-`,
+${storqStockWebhooks()}`,
   );
   return path;
 }

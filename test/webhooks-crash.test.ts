@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { createTestDatabases, storeBackends, waitFor } from '@connectd/core/testing';
 import { startDaemonProcess, type DaemonProcess } from './support/daemon-process.js';
+import { storqStockWebhooks } from './support/storq-webhooks.js';
 import { freshTarget, withStore } from './support/sync-project.js';
 
 // Issue 5 acceptance: 2,000 signed, distinct webhooks are sent to a `connectd run` child that is
@@ -28,22 +29,7 @@ afterEach(async () => {
 function writeConfig(): string {
   const dir = mkdtempSync(join(tmpdir(), 'connectd-webhooks-crash-'));
   const path = join(dir, 'connectors.yaml');
-  writeFileSync(
-    path,
-    `version: 1
-connectors:
-  storq:
-    base_url: http://127.0.0.1:9/api
-    webhooks:
-      verify: { type: hmac, header: Storq-Signature, algorithm: sha256, encoding: hex, secret: "\${STORQ_WEBHOOK_SECRET}" }
-      event_id: $.id
-      event_type: $.type
-      events:
-        stock.updated:
-          entity: inventory_level
-          map: '{ "product": data.object.sku, "quantity": data.object.quantity }'
-`,
-  );
+  writeFileSync(path, `version: 1\nconnectors:\n${storqStockWebhooks()}`);
   return path;
 }
 

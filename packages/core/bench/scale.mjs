@@ -241,8 +241,7 @@ async function measure(count, admin) {
     const appliedBefore = await appliedCount(db);
     const webhooks = await loadAll(daemons, DURATION_S, `run-${count}`);
     webhooks.cpu = cpuShare(before, cpuTicks(pids), daemons.length);
-    webhooks.appliedPerSecond = (await appliedCount(db)) - appliedBefore;
-    webhooks.appliedPerSecond /= DURATION_S;
+    webhooks.appliedPerSecond = ((await appliedCount(db)) - appliedBefore) / DURATION_S;
 
     // The sync starts once the webhooks are processed, so it is measured on idle daemons.
     await drainInbox(db);
