@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { ComponentSlot, JsonSchema } from '../connector/index.js';
+import { compileComponentSchemas, type ComponentSlot, type ConnectorPlugin, type JsonSchema } from '../connector/index.js';
+import { rememberedValidator } from '../json-schema/index.js';
 import { validationContext } from '../testing/validation-context.js';
 import type { ConfigIssue } from './issues.js';
 import { parseConfigText } from './parse.js';
@@ -113,5 +114,20 @@ describe('plugin components through the catalog', () => {
     const compiler = new SchemaCompiler();
     expect(compiler.component(PAGE_CURSOR)).toBe(compiler.component(PAGE_CURSOR));
     expect(compiler.core()).toBe(compiler.core());
+  });
+
+  it("reuses the validator compiled when the plugin loaded, so two plugins' schemas may share an $id", () => {
+    const pluginWith = (namespace: string, schema: JsonSchema) =>
+      ({
+        meta: { name: `@x/${namespace}`, version: '1.0.0', namespace, engine: '*' },
+        paginators: { [`${namespace}/pager`]: { meta: { type: `${namespace}/pager`, schema }, create: () => ({}) } },
+      }) as unknown as ConnectorPlugin;
+    const first: JsonSchema = { $id: 'pager-options', type: 'object', required: ['size'] };
+    const second: JsonSchema = { $id: 'pager-options', type: 'object', required: ['cursor'] };
+    expect([...compileComponentSchemas(pluginWith('one', first)), ...compileComponentSchemas(pluginWith('two', second))]).toEqual([]);
+
+    const compiler = new SchemaCompiler();
+    expect(compiler.component(first)).toBe(rememberedValidator(first));
+    expect([compiler.component(first)({ size: 1 }), compiler.component(second)({ size: 1 }), compiler.component(second)({ cursor: 'c' })]).toEqual([true, false, true]);
   });
 });

@@ -1,6 +1,6 @@
 import type { Ajv, ValidateFunction } from 'ajv';
 import type { JsonSchema } from '../connector/index.js';
-import { createAjv, dialectOf, type SchemaDialect } from '../json-schema/index.js';
+import { createAjv, dialectOf, rememberedValidator, type SchemaDialect } from '../json-schema/index.js';
 import { ConnectdConfigSchema } from './schema/index.js';
 import type { ConfigShape } from './types.js';
 
@@ -34,12 +34,14 @@ export class SchemaCompiler {
   }
 
   /**
-   * The validator of a component's options schema (core's or a plugin's). Lenient about unknown
-   * keywords, since plugin authors write schemas for editors too; draft 2020-12 when the schema
-   * says so. Throws ajv's error when the schema itself is invalid.
+   * The validator of a component's options schema. A plugin's was compiled when the plugin was
+   * loaded, with the plugin's own ajv (so two plugins may share an `$id`), and is reused. Others
+   * (core's components) compile here: lenient about unknown keywords, since plugin authors write
+   * schemas for editors too; draft 2020-12 when the schema says so. Throws ajv's error when the
+   * schema itself is invalid.
    */
   component(schema: JsonSchema): ValidateFunction {
-    const cached = this.#components.get(schema);
+    const cached = this.#components.get(schema) ?? rememberedValidator(schema);
     if (cached !== undefined) return cached;
     const dialect = dialectOf(schema);
     let ajv = this.#lenient.get(dialect);
