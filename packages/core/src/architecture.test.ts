@@ -63,8 +63,32 @@ function layerViolations(all: ImportEdge[]): string[] {
     .map((e) => `${e.file} imports ${e.specifier} (${e.from} → ${e.to})`);
 }
 
+/** The plugin contract's entry, which imports leaf modules on purpose (see `contractModules`). */
+const CONTRACT_ENTRY = 'connector.ts';
+
 function deepImports(all: ImportEdge[]): string[] {
-  return all.filter((e) => e.target !== `${e.to}/index.js`).map((e) => `${e.file} imports ${e.specifier}`);
+  return all.filter((e) => e.file !== CONTRACT_ENTRY && e.target !== `${e.to}/index.js`).map((e) => `${e.file} imports ${e.specifier}`);
+}
+
+/**
+ * Every module a file loads at run time (its value imports, followed), relative to `root`, and the
+ * packages among them. Type-only imports are erased by the compiler and load nothing.
+ */
+function valueClosure(root: string, entry: string): { modules: string[]; packages: string[] } {
+  const valueImport = /^\s*(?:import|export)\s+(?!type\s)[^'"]*?from\s+['"]([^'"]+)['"]|^\s*import\s+['"]([^'"]+)['"]/gm;
+  const modules = new Set<string>();
+  const packages = new Set<string>();
+  const visit = (file: string): void => {
+    if (modules.has(file)) return;
+    modules.add(file);
+    for (const m of readFileSync(join(root, file), 'utf8').matchAll(valueImport)) {
+      const specifier = (m[1] ?? m[2])!;
+      if (specifier.startsWith('.')) visit(relative(root, resolve(dirname(join(root, file)), specifier)).replace(/\.js$/, '.ts'));
+      else packages.add(specifier);
+    }
+  };
+  visit(entry);
+  return { modules: [...modules].sort(), packages: [...packages].sort() };
 }
 
 function files(dir: string): string[] {
@@ -144,6 +168,15 @@ describe('architecture of packages/core/src', () => {
     ]);
     expect(deepImports(found)).toEqual(['sync/b.ts imports ../store/x.js']);
     expect(sqlOutsideStore(root)).toEqual(['connections/e.ts']);
+  });
+
+  it('keeps the plugin contract entry to its leaf modules, so a plugin does not load the engine', () => {
+    // Each plugin imports `@connectd/core/connector` from dist, beside the daemon's bundled copy
+    // (docs/architecture.md, "Start time"). Through the folders' index files that cost ~0.25 s.
+    expect(valueClosure(srcRoot, CONTRACT_ENTRY)).toEqual({
+      modules: ['config/define-preset.ts', 'connector.ts', 'connector/contract.ts', 'connector/define.ts', 'errors/connectd-error.ts', 'errors/define-error.ts'],
+      packages: [],
+    });
   });
 
   it('keeps plugins on the public plugin contract', () => {

@@ -2,10 +2,14 @@
  * `@connectd/core/connector`: the contract plugin authors import: the contract types, the define
  * helpers, and error helpers so a plugin can throw coded errors. Plugin loading and the registry
  * are engine internals and stay out of this entry point.
+ *
+ * Its values come from the leaf modules that define them, not from the folders' index files: every
+ * plugin loads this entry, and the barrels would bring the engine with it (ajv, TypeBox, every
+ * error code: a quarter of a second of a daemon's start). The architecture test holds this entry
+ * to a short list of modules.
  */
+export { COMPONENT_SLOTS, SLOT_NAMES } from './connector/contract.js';
 export {
-  COMPONENT_SLOTS,
-  SLOT_NAMES,
   defineAuth,
   defineComponent,
   defineConnector,
@@ -14,7 +18,7 @@ export {
   defineRateLimitAdapter,
   defineWebhookVerifier,
   defineOAuthCallbackCheck,
-} from './connector/index.js';
+} from './connector/define.js';
 export type {
   AuthRuntime,
   Classification,
@@ -44,8 +48,9 @@ export type {
   WebhookVerifierRuntime,
 } from './connector/index.js';
 // Presets are typed by the config shapes, which live in config/ (above the contract's folder).
-export { definePreset } from './config/index.js';
+export { definePreset } from './config/define-preset.js';
 export type { PresetAction, PresetConfig, PresetStream, PresetWebhookEvent, PresetWebhooks, TypedPreset } from './config/index.js';
-export { defineError, isConnectdError } from './errors/index.js';
+export { isConnectdError } from './errors/connectd-error.js';
+export { defineError } from './errors/define-error.js';
 // Exported so a plugin that emits declarations can export the errors it defines.
 export type { ErrorFactory } from './errors/index.js';

@@ -8,5 +8,4 @@ export { advisoryLockKey } from './advisory-key.js';
 export { sqlStateOf } from './driver-errors.js';
 export { redactDatabaseUrl } from './postgres/database-url.js';
 export { DATA_DIR_LOCK_FILE } from './pglite/data-dir-lock.js';
-export { DEFAULT_POOL_MAX_CONNECTIONS, DEFAULT_CONNECT_TIMEOUT_MS } from './postgres/pg-database.js';
 export * from './repos/index.js';
