@@ -7,6 +7,8 @@
 //   embedded warm     an existing data folder (made and migrated by one unmeasured run first)
 //   postgres warm     DATABASE_URL to a fresh database created for this run (migrated by one
 //                     unmeasured run first) and dropped after it
+//   PGlite alone      a Node process that opens the warm data folder's cluster with PGlite, runs
+//                     `select 1` and closes it, nothing of connectd: the floor under "embedded warm"
 // Prints each median with its ratio to the baseline. Targets on the 2-core machine: embedded
 // warm <= 1.5 s, postgres warm <= 1.0 s.
 //
@@ -92,12 +94,24 @@ async function startOnce(env) {
   }
 }
 
-async function baselineOnce() {
+/** Milliseconds from spawn to the exit of `node <args>` run in packages/core (which resolves PGlite). */
+async function processOnce(args) {
   const started = performance.now();
-  const child = spawn(process.execPath, ['-e', ''], { stdio: 'ignore' });
-  await once(child, 'exit');
+  const child = spawn(process.execPath, args, { cwd: join(ROOT, 'packages/core'), stdio: ['ignore', 'ignore', 'inherit'] });
+  const [code] = await once(child, 'exit');
+  if (code !== 0) throw new Error(`node ${args.join(' ')} exited with ${code}`);
   return performance.now() - started;
 }
+
+const baselineOnce = () => processOnce(['-e', '']);
+
+/** The embedded engine's own open of a cluster (the daemon keeps it in <data dir>/pgdata). */
+const pgliteOnce = (dataDir) =>
+  processOnce([
+    '--input-type=module',
+    '-e',
+    `import { PGlite } from '@electric-sql/pglite'; const db = await PGlite.create(${JSON.stringify(join(dataDir, 'pgdata'))}); await db.query('select 1'); await db.close();`,
+  ]);
 
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
@@ -118,6 +132,7 @@ async function main() {
     const warm = { CONNECTD_DATA_DIR: join(scratch, 'warm') };
     await startOnce(warm);
     results.push(['embedded warm', await repeat(runs, () => startOnce(warm))]);
+    results.push(['PGlite alone', await repeat(runs, () => pgliteOnce(warm.CONNECTD_DATA_DIR))]);
     database = await createFreshDatabase();
     const postgres = { DATABASE_URL: database.url };
     await startOnce(postgres);
