@@ -10,6 +10,9 @@
 
 export const ROWS_PER_STATEMENT = 2_000;
 
+/** The keys of every entity the statement builds (`jsonb_build_object` below), in its order. */
+const ENTITY_KEYS = ['sku', 'name', 'price', 'vendor_id', 'vendor_updated_at'];
+
 
 const SQL = `
   with input as materialized (
@@ -38,7 +41,9 @@ const SQL = `
   ),
   fed_rows as (
     select row_number() over (order by f.n) as seq, f.sku, case when f.fresh then 'created' else 'updated' end as operation,
-           case when f.fresh then array(select jsonb_object_keys(f.d))
+           -- Every entity has the same keys: a created change lists them from one parameter, as the
+           -- engine's writer does for a batch of one shape.
+           case when f.fresh then $8::text[]
                 else array(select e.key from jsonb_each(f.d) e where (f.before -> e.key) is distinct from e.value
                            union all select o.key from jsonb_each(f.before) o where not (f.d ? o.key)) end as changed,
            f.before, f.d
@@ -50,8 +55,8 @@ const SQL = `
   ),
   appended as (
     insert into connectd.changes (position, entity, natural_key, tenant_id, connector, connection_id, operation, changed, before, after, source)
-    select c.last - t.n + f.seq, 'product', f.sku, 'default', 'bench', 'bench', f.operation, f.changed, f.before, f.d, $6::jsonb
-    from fed_rows f cross join fed_counter c cross join fed_total t
+    select (select last from fed_counter) - (select n from fed_total) + f.seq, 'product', f.sku, 'default', 'bench', 'bench', f.operation, f.changed, f.before, f.d, $6::jsonb
+    from fed_rows f
   )
   select count(*)::int as n from written`;
 
@@ -81,7 +86,7 @@ export async function writeCeiling(db, fakeProducts, records, runId) {
   const source = JSON.stringify({ kind: 'sync', run_id: runId });
   for (let from = 0; from < records; from += ROWS_PER_STATEMENT) {
     const params = columnsOf(fakeProducts, from, Math.min(ROWS_PER_STATEMENT, records - from));
-    const { rows } = await db.transaction((tx) => tx.query(SQL, [...params, source, params[0].map(() => 'default')]));
+    const { rows } = await db.transaction((tx) => tx.query(SQL, [...params, source, params[0].map(() => 'default'), ENTITY_KEYS]));
     written += rows[0].n;
   }
   return written;

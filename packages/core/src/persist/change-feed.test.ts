@@ -77,6 +77,21 @@ describe.each(storeBackends())('the change feed on %s', (backend) => {
     expect(deleted.find((c) => c.entity === 'product')?.before).toEqual({ sku: 'A', name: 'Apple' });
   });
 
+  it('lists every field a created row has as changed, whether the rows of its batch share one shape or not', async () => {
+    const { db } = await dbs.fresh(backend, { migrate: true });
+    const row = (sku: string, value: Record<string, unknown>): EntityRow => ({ entity: 'inventory_level', naturalKey: sku, value: { sku, ...value } });
+    // One shape: a field whose value is undefined is not in the JSON, so not a field of the row.
+    await db.transaction((tx) => writer.write(tx, write([row('A', { quantity: 1, store: undefined }), row('B', { quantity: 2, store: undefined })])));
+    // Two shapes.
+    await db.transaction((tx) => writer.write(tx, write([row('C', { quantity: 3, store: 'S1' }), row('D', { quantity: 4 })])));
+    expect((await all(db)).map((c) => [c.key, c.changed])).toEqual([
+      ['A', ['quantity', 'sku']],
+      ['B', ['quantity', 'sku']],
+      ['C', ['quantity', 'sku', 'store']],
+      ['D', ['quantity', 'sku']],
+    ]);
+  });
+
   it('gives a rolled-back write’s positions to the next writer', async () => {
     const { db } = await dbs.fresh(backend, { migrate: true });
     await db.transaction((tx) => writer.write(tx, write([level('A', 1)])));
@@ -128,23 +143,38 @@ describe.runIf(storeBackends().includes('postgres'))('the change feed under conc
   const stores: Store[] = [];
   afterAll(() => Promise.allSettled(stores.map((s) => s.close())));
 
-  it('never lets a reader see a position before every smaller one, and leaves no gap', async () => {
+  /** Two daemons' stores on one fresh, migrated database. */
+  async function twoStores(): Promise<[Store, Store]> {
     const url = await dbs.createPostgresDatabase();
     const first = await openStore({ databaseUrl: url, dataDir: '', log });
     const second = await openStore({ databaseUrl: url, dataDir: '', log });
     stores.push(first, second);
     await first.migrate();
+    return [first, second];
+  }
 
+  /** Writes `rows` in a transaction that stays open, holding the feed's counter, until `release()`. */
+  async function holdCounter(store: Store, rows: EntityRow[]): Promise<{ release: () => void; committed: Promise<void> }> {
     let release!: () => void;
     const held = new Promise<void>((resolve) => (release = resolve));
     let wrote!: () => void;
     const written = new Promise<void>((resolve) => (wrote = resolve));
-    const a = first.db.transaction(async (tx) => {
-      await writer.write(tx, write([level('A1', 1), level('A2', 1)]));
+    const committed = store.db.transaction(async (tx) => {
+      await writer.write(tx, write(rows));
       wrote();
       await held;
     });
     await written;
+    return { release, committed };
+  }
+
+  /** How many statements of this database wait for a lock. */
+  const waiting = async (store: Store): Promise<number> =>
+    Number((await store.db.query<{ n: string }>(`select count(*)::text as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`)).rows[0]?.n);
+
+  it('never lets a reader see a position before every smaller one, and leaves no gap', async () => {
+    const [first, second] = await twoStores();
+    const { release, committed: a } = await holdCounter(first, [level('A1', 1), level('A2', 1)]);
     // A holds positions 1 and 2 uncommitted; B and a writer that rolls back queue behind it.
     const b = second.db.transaction((tx) => writer.write(tx, write([level('B1', 1)])));
     // Settled into a value at once: its rejection arrives while this test awaits other things.
@@ -158,9 +188,7 @@ describe.runIf(storeBackends().includes('postgres'))('the change feed under conc
         (err: unknown) => (err as Error).message,
       );
     const observed: number[][] = [];
-    const waiting = async (): Promise<number> =>
-      Number((await first.db.query<{ n: string }>(`select count(*)::text as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`)).rows[0]?.n);
-    while ((await waiting()) < 2) observed.push((await all(first.db)).map((c) => c.position));
+    while ((await waiting(first)) < 2) observed.push((await all(first.db)).map((c) => c.position));
     expect(await all(second.db)).toEqual([]);
     release();
     const reading = (async () => {
@@ -178,5 +206,31 @@ describe.runIf(storeBackends().includes('postgres'))('the change feed under conc
     ]);
     // Every read saw a prefix of the feed: 1..n, never a later position without an earlier one.
     for (const positions of observed) expect(positions).toEqual(positions.map((_, i) => i + 1));
+  });
+
+  // Every other writer of changes waits from a writer's counter lock to its commit, so the
+  // statement takes it after the rest of its work: here, recording the rows' vendor ids.
+  it('records a batch’s vendor ids before it takes the feed’s counter', async () => {
+    const [first, second] = await twoStores();
+    const { release, committed: holder } = await holdCounter(first, [level('A1', 1)]);
+    const product = { entity: 'product', naturalKey: 'P1', value: { sku: 'P1', name: 'Pear', vendor_variant_id: '42' } };
+    const queued = second.db.transaction((tx) => writer.write(tx, write([product])));
+    try {
+      while ((await waiting(first)) < 1);
+      // The queued statement already holds the id's row, uncommitted: another insert of it must wait.
+      const sameId = second.db.transaction(async (tx) => {
+        await tx.query(`set local lock_timeout = '200ms'`);
+        await tx.query(`insert into connectd_engine.vendor_id_map (tenant_id, connector, kind, vendor_id, natural_key) values ('acme', 'storq', 'product', '42', 'other')`);
+      });
+      await expect(sameId).rejects.toMatchObject({ details: { sqlState: '55P03' } });
+    } finally {
+      release();
+    }
+    await holder;
+    await queued;
+    expect((await all(first.db)).map((c) => [c.position, c.key])).toEqual([
+      [1, 'A1'],
+      [2, 'P1'],
+    ]);
   });
 });

@@ -60,7 +60,7 @@ const toChange = (row: ChangeRow): ChangeRecord => ({
   connector: row.connector,
   connection: row.connection_id,
   operation: row.operation,
-  // Stored in jsonb's key order (sorting in the writing statement costs every write): sorted here.
+  // Stored unsorted (sorting in the writing statement costs every write): sorted here.
   changed: [...row.changed].sort(),
   before: row.before,
   after: row.after,
@@ -136,6 +136,8 @@ export const changeSourceParam = (source: ChangeSource): string => toJsonParam(s
  * `where` is false before the row is locked), so unchanged rewrites do not queue behind others.
  */
 export function changeFeedSql(entityParam: string): string {
+  // The counter's `last` and the count are scalar sub-queries, run once; joined to the fed rows
+  // instead, they would have the planner copy every fed row once more.
   return `,
     fed_total as (select count(*) as n from fed_rows),
     fed_counter as (
@@ -145,8 +147,8 @@ export function changeFeedSql(entityParam: string): string {
     ),
     fed as (
       insert into connectd.changes (position, entity, natural_key, tenant_id, connector, connection_id, operation, changed, before, after, source)
-      select fed_counter.last - fed_total.n + f.seq, ${entityParam}, f.natural_key, f.tenant_id, f.connector, f.connection_id,
+      select (select last from fed_counter) - (select n from fed_total) + f.seq, ${entityParam}, f.natural_key, f.tenant_id, f.connector, f.connection_id,
              f.operation, f.changed, f.before, f.after, f.source
-      from fed_rows f cross join fed_counter cross join fed_total
+      from fed_rows f
     )`;
 }

@@ -83,7 +83,7 @@ export function prepareEntityUpsert(target: EntityTable, options: EntityUpsertOp
       const values: unknown[] = encodeRows(unique);
       const perRow = feeds && unique.some((row) => row.source !== undefined);
       if (perRow) values.push(unique.map((row) => (row.source === undefined ? null : changeSourceParam(row.source))));
-      if (feeds) values.push(options.feedEntity, changeSourceParam(source));
+      if (feeds) values.push(options.feedEntity, changeSourceParam(source), sharedJsonKeys(unique));
       if (mapsIds) values.push(options.idMapKind, ...encodeVendorIds(unique));
       const { rows: counts } = await tx.query<{ inserted: number; updated: number; older: number }>(perRow ? perRowSql : batchSql, values);
       const { inserted = 0, updated = 0, older = 0 } = counts[0] ?? {};
@@ -119,6 +119,35 @@ function encodeRows(rows: readonly EntityUpsertRow[]): unknown[] {
     data[i] = row.data;
   }
   return [...columns, toJsonParam(data)];
+}
+
+/**
+ * The top-level keys of every row's entity as its JSON has them, when all rows have the same ones
+ * in the same order (one mapping makes one shape); null when they differ, or when an entity is not
+ * a plain object (its JSON could differ from its own keys). A created change lists these as its
+ * changed fields without Postgres reading each row's keys.
+ */
+function sharedJsonKeys(rows: readonly EntityUpsertRow[]): string[] | null {
+  let shared: string[] | null = null;
+  for (const row of rows) {
+    const keys = jsonKeys(row.data);
+    if (keys === null) return null;
+    if (shared === null) shared = keys;
+    else if (keys.length !== shared.length || keys.some((key, i) => key !== shared![i])) return null;
+  }
+  return shared;
+}
+
+/** The keys JSON.stringify writes for a plain object (a value it drops drops its key), else null. */
+function jsonKeys(value: Readonly<Record<string, unknown>>): string[] | null {
+  if (Object.getPrototypeOf(value) !== Object.prototype && Object.getPrototypeOf(value) !== null) return null;
+  if (typeof value['toJSON'] === 'function') return null;
+  const keys: string[] = [];
+  for (const key of Object.keys(value)) {
+    const kept = value[key];
+    if (kept !== undefined && typeof kept !== 'function' && typeof kept !== 'symbol') keys.push(key);
+  }
+  return keys;
 }
 
 /** The id map's four arrays: (tenant, connector, vendor id, natural key) of every id the rows name. */

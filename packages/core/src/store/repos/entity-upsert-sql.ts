@@ -15,6 +15,8 @@ export interface UpsertParams {
   /** The fed entity's name and the batch's source. */
   readonly feedEntity?: number;
   readonly feedSource?: number;
+  /** The keys every entity of the batch has, when they all have the same (else null): a created change's fields. */
+  readonly sharedKeys?: number;
   /** The id-map kind and the four arrays of (tenant, connector, vendor id, natural key) to record. */
   readonly idMap?: number;
 }
@@ -29,7 +31,7 @@ export type FeedSources = 'none' | 'batch' | 'rows';
 export function upsertParams(feed: FeedSources, idMap: boolean): UpsertParams {
   let next = 8;
   const rowSources = feed === 'rows' ? { rowSources: next++ } : {};
-  const feedParams = feed === 'none' ? {} : { ...rowSources, feedEntity: next++, feedSource: next++ };
+  const feedParams = feed === 'none' ? {} : { ...rowSources, feedEntity: next++, feedSource: next++, sharedKeys: next++ };
   return { ...feedParams, ...(idMap ? { idMap: next } : {}) };
 }
 
@@ -46,7 +48,10 @@ function columnValue(column: TableColumn): string {
 
 /**
  * Records vendor ids in the same statement as the upsert (one round trip per batch): ids map to the
- * natural key of the row that named them, which is the row written or kept.
+ * natural key of the row that named them, which is the row written or kept. It returns a row per
+ * id written only so that the final select can count them: a data-modifying CTE nobody reads runs
+ * after everything else (Postgres runs those at the end of the statement), which would put it after
+ * the feed's counter is locked, and every other writer of changes would wait for it too.
  */
 function idMapCte(param: number): string {
   return `,
@@ -57,6 +62,7 @@ function idMapCte(param: number): string {
       order by v.t, v.c, v.id
       on conflict (tenant_id, connector, kind, vendor_id) do update set natural_key = excluded.natural_key, updated_at = now()
       where m.natural_key is distinct from excluded.natural_key
+      returning 1
     )`;
 }
 
@@ -64,34 +70,40 @@ function idMapCte(param: number): string {
  * The rows the upsert changed, for the feed. `after` is the row as written, read from the insert's
  * `returning`; `before` and the changed fields of an update read the stored row with a sub-select,
  * which sees the table as this statement's snapshot saw it (every part of a statement shares one
- * snapshot), so the row before this write; an insert reads nothing. A row whose data did not
- * change (only its source columns moved) is written but not fed. Only a batch whose rows carry
- * their own source joins the input again to find it: measured with `pnpm bench:changes`, that
- * join cost a first load more than writing the feed's rows themselves. Positions within one
- * statement follow the order rows were written in; a batch holds each key once, so the order per
- * key is the order of the statements. Materialized: inlined, each use of `before` below would read
- * the stored row again (four lookups per updated row instead of one).
+ * snapshot), so the row before this write; an insert reads nothing, and its changed fields are
+ * every key of its data: the batch's shared keys when the writer found that every entity has the
+ * same ones (the usual page: one mapping, one shape), else each row's own, asked of Postgres per
+ * row, which on a first load cost a fifth of the feed. A row whose data did not change (only its
+ * source columns moved) is written but not fed. Only a batch whose rows carry their own source
+ * joins the input again to find it: measured with `pnpm bench:changes`, that join cost a first
+ * load more than writing the feed's rows themselves. Positions within one statement follow the
+ * order rows were written in; a batch holds each key once, so the order per key is the order of
+ * the statements.
+ *
+ * `before` is read once per row in a sub-query that `offset 0` keeps from being merged into its
+ * users (inlined, each of its four uses would read the stored row again); unlike a materialized
+ * CTE it streams, without a copy of every fed row.
  */
 function fedRowsCte(table: string, params: UpsertParams): string {
   const perRow = params.rowSources !== undefined;
   const source = perRow ? `coalesce(r.s, $${params.feedSource!}::jsonb)` : `$${params.feedSource!}::jsonb`;
   return `,
-    fed_written as materialized (
-      select w.fresh, w.tenant_id as t, w.natural_key as k, w.connector as c, w.connection_id as cn, w.data as d, ${source} as s,
-             case when w.fresh then null
-                  else (select stored.data from ${table} stored where stored.tenant_id = w.tenant_id and stored.natural_key = w.natural_key) end as before
-      from written w${perRow ? ' join input r on r.t = w.tenant_id and r.k = w.natural_key' : ''}
-    ),
     fed_rows as (
       select row_number() over () as seq, f.t as tenant_id, f.k as natural_key, f.c as connector, f.cn as connection_id,
              case when f.fresh then 'created' else 'updated' end as operation,
              -- Unsorted (a sort per row cost ~10% of a first load): readers sort (repos/changes.ts).
              -- The two halves of an update's list are disjoint, hence union all.
-             case when f.fresh then array(select jsonb_object_keys(f.d))
+             case when f.fresh then coalesce($${params.sharedKeys!}::text[], array(select jsonb_object_keys(f.d)))
                   else array(select e.key from jsonb_each(f.d) e where (f.before -> e.key) is distinct from e.value
                              union all select o.key from jsonb_each(f.before) o where not (f.d ? o.key)) end as changed,
              f.before, f.d as after, f.s as source
-      from fed_written f
+      from (
+        select w.fresh, w.tenant_id as t, w.natural_key as k, w.connector as c, w.connection_id as cn, w.data as d, ${source} as s,
+               case when w.fresh then null
+                    else (select stored.data from ${table} stored where stored.tenant_id = w.tenant_id and stored.natural_key = w.natural_key) end as before
+        from written w${perRow ? ' join input r on r.t = w.tenant_id and r.k = w.natural_key' : ''}
+        offset 0
+      ) f
       where f.fresh or f.before is distinct from f.d
     )`;
 }
@@ -145,6 +157,6 @@ export function buildUpsertSql(target: EntityTable, params: UpsertParams): strin
            -- The main query sees the table as it was before this statement.
            (case when counts.inserted + counts.updated = (select count(*) from input) then 0
                  else (select count(*) from input r join ${table} stored on stored.tenant_id = r.t and stored.natural_key = r.k
-                       where stored.vendor_updated_at > r.vu) end)::int as older
+                       where stored.vendor_updated_at > r.vu) end)::int as older${params.idMap === undefined ? '' : ', (select count(*) from mapped)::int as ids_written'}
     from counts`;
 }
