@@ -12,6 +12,10 @@
 //                   (docs/architecture.md, "The change feed"), and on 2 cores the two syncs, their
 //                   Postgres backends and the vendor fake use every core, so this line shows the
 //                   feed's share of the machine's CPU rather than its cost to one sync
+//   writes only     for information: the sync's entity write alone, one batch of MAX_PAGES_PER_WRITE
+//                   mapped pages per committed transaction (what a write-bound sync merges), with
+//                   and without the feed, alternating batch by batch: the feed's cost to Postgres
+//                   without the vendor, the mapping and the pipeline, so it moves less between runs
 // Prints records/s with and without the feed and the feed's cost. Target: the feed costs <= 15% of
 // one sync's throughput.
 // Then outbound delivery throughput to a loopback receiver (bench/outbound.mjs, measureOutbound()).
@@ -98,7 +102,8 @@ async function main() {
       });
     const http = createConnectionClient({ name: 'bench:bench', log, auth: bearerAuth.create({ token: TOKEN }, ctx) });
     const connectionOf = (tenant) => ({ connector: 'bench', connection: { id: `bench-${tenant}`, tenant, config: {} }, client: http, templateValues: {}, log });
-    const stores = { on: createSyncStore(store.db, createEntityWriter(catalog)), off: createSyncStore(store.db, createEntityWriter(catalog, { feed: false })) };
+    const writers = { on: createEntityWriter(catalog), off: createEntityWriter(catalog, { feed: false }) };
+    const stores = { on: createSyncStore(store.db, writers.on), off: createSyncStore(store.db, writers.off) };
 
     /** One first load per tenant at once, into emptied tables; resolves records/s over all of them. */
     async function run(feed, streams, expected, maxPages) {
@@ -142,6 +147,8 @@ async function main() {
       console.log(`  ${label.padEnd(12)} feed off ${fmt(off).padStart(7)} records/s (runs: ${rates.off.map(fmt).join(', ')})`);
       console.log(`  ${''.padEnd(12)} feed on  ${fmt(on).padStart(7)} records/s (runs: ${rates.on.map(fmt).join(', ')})  ratio ${(on / off).toFixed(2)}, cost ${(100 * cost).toFixed(1)}%`);
     }
+    const writes = await measureWrites(store, writers, compile(), connectionOf(tenants[0]), Number(option('batches', 60)));
+    console.log(`  writes only  feed off ${writes.off.toFixed(1).padStart(7)} µs per record, feed on ${writes.on.toFixed(1)} (medians of ${writes.batches} batches of ${fmt(writes.size)} each)  cost ${(100 * (1 - writes.off / writes.on)).toFixed(1)}%`);
     await http.close();
     console.log(`  target: the feed costs <= ${100 * TARGET_COST}% of one sync's throughput (one stream): ${oneStreamCost <= TARGET_COST ? 'met' : 'NOT met'}`);
   } finally {
@@ -152,4 +159,35 @@ async function main() {
 
   const { measureOutbound } = await import('./outbound.mjs');
   await measureOutbound();
+}
+
+/**
+ * The entity write alone, batch by batch: each batch is the mapped rows of MAX_PAGES_PER_WRITE new
+ * pages in one committed transaction, written with the feed and without it in turn (the order
+ * alternating), timed from the transaction's start to its commit. The tables are emptied every ten
+ * pairs, so every batch is part of a first load of at most 40,000 rows. Resolves the median µs per
+ * record of each.
+ */
+async function measureWrites(store, writers, stream, connection, pairs) {
+  const { MAX_PAGES_PER_WRITE } = await import('../dist/sync/run-stream-batches.js');
+  const { fakeProducts } = await import('../dist/testing/fake-records-vendor.js');
+  const size = MAX_PAGES_PER_WRITE * PAGE_SIZE;
+  const WARM_UP = 4;
+  const micros = { on: [], off: [] };
+  let firstId = 1;
+  for (let pair = 0; pair < pairs + WARM_UP; pair++) {
+    if (pair % 10 === 0) {
+      await store.db.exec(`truncate connectd.products; truncate connectd.changes; update connectd_engine.change_counter set last = 0; truncate connectd_engine.vendor_id_map;`);
+    }
+    for (const feed of pair % 2 === 0 ? ['off', 'on'] : ['on', 'off']) {
+      const { rows } = await stream.mapper.map(fakeProducts(size, { firstId }), { connection: connection.connection, lookups: undefined });
+      firstId += size;
+      const write = { connector: connection.connector, connection: connection.connection, rows, source: { kind: 'sync', run_id: `writes-${pair}` } };
+      const started = performance.now();
+      await store.db.transaction((tx) => writers[feed].write(tx, write));
+      if (pair >= WARM_UP) micros[feed].push(((performance.now() - started) * 1000) / rows.length);
+    }
+  }
+  const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  return { on: median(micros.on), off: median(micros.off), batches: pairs, size };
 }

@@ -31,32 +31,26 @@ const SQL = `
       price = excluded.price, updated_at = now()
     where (target.vendor_updated_at is null or excluded.vendor_updated_at >= target.vendor_updated_at)
       and (target.data, target.vendor_id, target.vendor_updated_at) is distinct from (excluded.data, excluded.vendor_id, excluded.vendor_updated_at)
-    returning (target.xmax = 0) as fresh, target.tenant_id, target.natural_key
+    returning (target.xmax = 0) as fresh, target.natural_key, target.data,
+      -- The row before this write: the sub-select sees the table as the statement's snapshot did.
+      case when target.xmax = 0 then null
+           else (select s.data from connectd.products s where s.tenant_id = target.tenant_id and s.natural_key = target.natural_key) end as before
   ),
-  fed as materialized (
-    select w.fresh, e.n, e.sku, e.d,
-           -- Keyed by the row's tenant, not a constant: with a constant the planner reads by another index.
-           case when w.fresh then null else (select s.data from connectd.products s where s.tenant_id = e.t and s.natural_key = e.sku) end as before
-    from written w join entities e on e.t = w.tenant_id and e.sku = w.natural_key
-  ),
-  fed_rows as (
-    select row_number() over (order by f.n) as seq, f.sku, case when f.fresh then 'created' else 'updated' end as operation,
-           -- Every entity has the same keys: a created change lists them from one parameter, as the
-           -- engine's writer does for a batch of one shape.
-           case when f.fresh then $8::text[]
-                else array(select e.key from jsonb_each(f.d) e where (f.before -> e.key) is distinct from e.value
-                           union all select o.key from jsonb_each(f.before) o where not (f.d ? o.key)) end as changed,
-           f.before, f.d
-    from fed f where f.fresh or f.before is distinct from f.d
-  ),
-  fed_total as (select count(*) as n from fed_rows),
+  fed_total as (select count(*) as n from written w where w.fresh or w.before is distinct from w.data),
   fed_counter as (
     update connectd_engine.change_counter set last = last + (select n from fed_total) where id and (select n from fed_total) > 0 returning last
   ),
   appended as (
     insert into connectd.changes (position, entity, natural_key, tenant_id, connector, connection_id, operation, changed, before, after, source)
-    select (select last from fed_counter) - (select n from fed_total) + f.seq, 'product', f.sku, 'default', 'bench', 'bench', f.operation, f.changed, f.before, f.d, $6::jsonb
-    from fed_rows f
+    select (select last from fed_counter) - (select n from fed_total) + row_number() over (), 'product', w.natural_key, 'default', 'bench', 'bench',
+           case when w.fresh then 'created' else 'updated' end,
+           -- Every entity has the same keys: a created change lists them from one parameter, as the
+           -- engine's writer does for a batch of one shape.
+           case when w.fresh then $8::text[]
+                else array(select e.key from jsonb_each(w.data) e where (w.before -> e.key) is distinct from e.value
+                           union all select o.key from jsonb_each(w.before) o where not (w.data ? o.key)) end,
+           w.before, w.data, $6::jsonb
+    from written w where w.fresh or w.before is distinct from w.data
   )
   select count(*)::int as n from written`;
 

@@ -48,6 +48,21 @@ describe.each(storeBackends())('the change feed on %s', (backend) => {
     expect((await all(db)).map((c) => c.position)).toEqual([1]);
   });
 
+  it('numbers only the changed rows of a statement that also rewrote a row whose data stayed the same', async () => {
+    const { db } = await dbs.fresh(backend, { migrate: true });
+    await db.transaction((tx) => writer.write(tx, write([level('A', 1), level('B', 2)])));
+    // A moves to another connection with the same data: rewritten, but not a change.
+    const moved = await db.transaction((tx) => writer.write(tx, { ...write([level('A', 1), level('B', 3)]), connection: { id: 'storq-acme-2', tenant: 'acme' } }));
+    expect(moved.updated).toBe(2);
+    await db.transaction((tx) => writer.write(tx, write([level('C', 1)])));
+    expect((await all(db)).map((c) => [c.position, c.key, c.operation, c.connection])).toEqual([
+      [1, 'A', 'created', 'storq-acme'],
+      [2, 'B', 'created', 'storq-acme'],
+      [3, 'B', 'updated', 'storq-acme-2'],
+      [4, 'C', 'created', 'storq-acme'],
+    ]);
+  });
+
   it('records each row of a batch with its own source, and a field that went away as changed', async () => {
     const { db } = await dbs.fresh(backend, { migrate: true });
     await db.transaction((tx) => writer.write(tx, write([{ entity: 'inventory_level', naturalKey: 'A', value: { sku: 'A', quantity: 1, store: 'S1' } }])));

@@ -1,6 +1,6 @@
 import type { Queryable } from '../database.js';
 import type { EntityTable } from './entity-tables.js';
-import { changeFeedSql, changeSourceParam, type ChangeSource } from './changes.js';
+import { changeFeedSql, changeSourceParam, type ChangeSource, type FedRows } from './changes.js';
 import { buildUpsertSql, upsertParams } from './entity-upsert-sql.js';
 import { quoteIdentifier } from './identifiers.js';
 import { toJsonParam } from './json-param.js';
@@ -72,7 +72,7 @@ export function prepareEntityUpsert(target: EntityTable, options: EntityUpsertOp
   const feeds = options.feedEntity !== undefined;
   const mapsIds = options.idMapKind !== undefined;
   // A batch whose rows name their own source (a webhook batch) needs the statement that reads it
-  // per row; the other shape is cheaper (entity-upsert-sql.ts, fedRowsCte).
+  // per row; the other shape is cheaper (entity-upsert-sql.ts, fedRows).
   const batchSql = buildUpsertSql(target, upsertParams(feeds ? 'batch' : 'none', mapsIds));
   const perRowSql = feeds ? buildUpsertSql(target, upsertParams('rows', mapsIds)) : batchSql;
   return {
@@ -199,6 +199,24 @@ export interface EntityDeletionFeed {
   readonly source: ChangeSource;
 }
 
+/** A deletion's changes: every row it deleted, in key order. */
+const GONE_ROWS: FedRows = {
+  from: 'gone g',
+  where: 'true',
+  order: 'order by g.tenant_id, g.natural_key',
+  columns: {
+    natural_key: 'g.natural_key',
+    tenant_id: 'g.tenant_id',
+    connector: 'g.connector',
+    connection_id: 'g.connection_id',
+    operation: `'deleted'`,
+    changed: 'array(select jsonb_object_keys(g.data))',
+    before: 'g.data',
+    after: 'null::jsonb',
+    source: '$3::jsonb',
+  },
+};
+
 /**
  * Deletes every row one connection wrote to an entity table (a data-erasure request); resolves how
  * many rows went. With `feed`, each deleted row is appended to the change feed as `deleted`, in the
@@ -213,13 +231,7 @@ export async function deleteConnectionEntities(tx: Queryable, table: string, con
     return rowCount;
   }
   const { rows } = await tx.query<{ n: number }>(
-    `with gone as (delete from ${target} where connection_id = $1 returning tenant_id, natural_key, connector, connection_id, data),
-     fed_rows as (
-       select row_number() over (order by g.tenant_id, g.natural_key) as seq, g.tenant_id, g.natural_key, g.connector, g.connection_id,
-              'deleted' as operation, array(select jsonb_object_keys(g.data)) as changed,
-              g.data as before, null::jsonb as after, $3::jsonb as source
-       from gone g
-     )${changeFeedSql('$2::text')}
+    `with gone as (delete from ${target} where connection_id = $1 returning tenant_id, natural_key, connector, connection_id, data)${changeFeedSql('$2::text', GONE_ROWS)}
      select count(*)::int as n from gone`,
     [connectionId, feed.entity, changeSourceParam(feed.source)],
   );

@@ -1,5 +1,5 @@
 import type { EntityTable, TableColumn } from './entity-tables.js';
-import { changeFeedSql } from './changes.js';
+import { changeFeedSql, type FedRows } from './changes.js';
 import { quoteIdentifier } from './identifiers.js';
 
 /**
@@ -67,45 +67,50 @@ function idMapCte(param: number): string {
 }
 
 /**
- * The rows the upsert changed, for the feed. `after` is the row as written, read from the insert's
- * `returning`; `before` and the changed fields of an update read the stored row with a sub-select,
- * which sees the table as this statement's snapshot saw it (every part of a statement shares one
- * snapshot), so the row before this write; an insert reads nothing, and its changed fields are
- * every key of its data: the batch's shared keys when the writer found that every entity has the
- * same ones (the usual page: one mapping, one shape), else each row's own, asked of Postgres per
- * row, which on a first load cost a fifth of the feed. A row whose data did not change (only its
- * source columns moved) is written but not fed. Only a batch whose rows carry their own source
- * joins the input again to find it: measured with `pnpm bench:changes`, that join cost a first
- * load more than writing the feed's rows themselves. Positions within one statement follow the
- * order rows were written in; a batch holds each key once, so the order per key is the order of
- * the statements.
- *
- * `before` is read once per row in a sub-query that `offset 0` keeps from being merged into its
- * users (inlined, each of its four uses would read the stored row again); unlike a materialized
- * CTE it streams, without a copy of every fed row.
+ * What the insert returns for the feed besides `fresh`: the row as written, and for an updated row
+ * the stored row before this write ({@link fedRows}). Reading `before` here rather than in a later
+ * step of the statement leaves the feed nothing to gather: it selects from `written` directly.
  */
-function fedRowsCte(table: string, params: UpsertParams): string {
+function fedReturning(table: string): string {
+  return `, target.tenant_id, target.natural_key, target.connector, target.connection_id, target.data,
+        case when target.xmax = 0 then null
+             else (select stored.data from ${table} stored where stored.tenant_id = target.tenant_id and stored.natural_key = target.natural_key) end as before`;
+}
+
+/**
+ * The rows the upsert changed, for the feed, read from the insert's `returning`: `after` is the row
+ * as written; `before` (only for an updated row) is read by a sub-select in the `returning`, which
+ * sees the table as this statement's snapshot saw it (every part of a statement shares one
+ * snapshot), so the row before this write. An insert's changed fields are every key of its data:
+ * the batch's shared keys when the writer found that every entity has the same ones (the usual
+ * page: one mapping, one shape), else each row's own, asked of Postgres per row, which on a first
+ * load cost a fifth of the feed. A row whose data did not change (only its source columns moved) is
+ * written but not fed. Only a batch whose rows carry their own source joins the input again to
+ * find it: measured with `pnpm bench:changes`, that join cost a first load more than writing the
+ * feed's rows themselves. Positions within one statement follow the order rows were written in; a
+ * batch holds each key once, so the order per key is the order of the statements.
+ */
+function fedRows(params: UpsertParams): FedRows {
   const perRow = params.rowSources !== undefined;
-  const source = perRow ? `coalesce(r.s, $${params.feedSource!}::jsonb)` : `$${params.feedSource!}::jsonb`;
-  return `,
-    fed_rows as (
-      select row_number() over () as seq, f.t as tenant_id, f.k as natural_key, f.c as connector, f.cn as connection_id,
-             case when f.fresh then 'created' else 'updated' end as operation,
-             -- Unsorted (a sort per row cost ~10% of a first load): readers sort (repos/changes.ts).
-             -- The two halves of an update's list are disjoint, hence union all.
-             case when f.fresh then coalesce($${params.sharedKeys!}::text[], array(select jsonb_object_keys(f.d)))
-                  else array(select e.key from jsonb_each(f.d) e where (f.before -> e.key) is distinct from e.value
-                             union all select o.key from jsonb_each(f.before) o where not (f.d ? o.key)) end as changed,
-             f.before, f.d as after, f.s as source
-      from (
-        select w.fresh, w.tenant_id as t, w.natural_key as k, w.connector as c, w.connection_id as cn, w.data as d, ${source} as s,
-               case when w.fresh then null
-                    else (select stored.data from ${table} stored where stored.tenant_id = w.tenant_id and stored.natural_key = w.natural_key) end as before
-        from written w${perRow ? ' join input r on r.t = w.tenant_id and r.k = w.natural_key' : ''}
-        offset 0
-      ) f
-      where f.fresh or f.before is distinct from f.d
-    )`;
+  return {
+    from: `written w${perRow ? ' join input r on r.t = w.tenant_id and r.k = w.natural_key' : ''}`,
+    where: 'w.fresh or w.before is distinct from w.data',
+    columns: {
+      natural_key: 'w.natural_key',
+      tenant_id: 'w.tenant_id',
+      connector: 'w.connector',
+      connection_id: 'w.connection_id',
+      operation: `case when w.fresh then 'created' else 'updated' end`,
+      // Unsorted (a sort per row cost ~10% of a first load): readers sort (repos/changes.ts). The
+      // two halves of an update's list are disjoint, hence union all.
+      changed: `case when w.fresh then coalesce($${params.sharedKeys!}::text[], array(select jsonb_object_keys(w.data)))
+                  else array(select e.key from jsonb_each(w.data) e where (w.before -> e.key) is distinct from e.value
+                             union all select o.key from jsonb_each(w.before) o where not (w.data ? o.key)) end`,
+      before: 'w.before',
+      after: 'w.data',
+      source: perRow ? `coalesce(r.s, $${params.feedSource!}::jsonb)` : `$${params.feedSource!}::jsonb`,
+    },
+  };
 }
 
 function inputCte(params: UpsertParams): string {
@@ -146,8 +151,8 @@ export function buildUpsertSql(target: EntityTable, params: UpsertParams): strin
         and (target.data, target.connector, target.connection_id, target.vendor_id, target.vendor_updated_at)
             is distinct from (excluded.data, excluded.connector, excluded.connection_id, excluded.vendor_id, excluded.vendor_updated_at)
       -- xmax is 0 on a freshly inserted row version and set on an updated one.
-      returning (target.xmax = 0) as fresh${feed ? ', target.tenant_id, target.natural_key, target.connector, target.connection_id, target.data' : ''}
-    )${feed ? fedRowsCte(table, params) + changeFeedSql(`$${params.feedEntity!}::text`) : ''},
+      returning (target.xmax = 0) as fresh${feed ? fedReturning(table) : ''}
+    )${feed ? changeFeedSql(`$${params.feedEntity!}::text`, fedRows(params)) : ''},
     counts as (
       select count(*) filter (where fresh) as inserted, count(*) filter (where not fresh) as updated from written
     )
