@@ -20,7 +20,8 @@
 // one sync's throughput.
 // Then outbound delivery throughput to a loopback receiver (bench/outbound.mjs, measureOutbound()).
 //
-// `tsc -b && node packages/core/bench/changes.mjs [--records N] [--rounds R]`
+// `tsc -b && node packages/core/bench/changes.mjs [--records N] [--rounds R] [--batches B]` (B: the
+// "writes only" batches of each kind, default 60)
 // Postgres: DATABASE_URL, else TEST_DATABASE_URL, else postgres://postgres@127.0.0.1:5432/test; a
 // fresh database is created for the run and dropped after it.
 import { fork } from 'node:child_process';
@@ -180,11 +181,13 @@ async function measureWrites(store, writers, stream, connection, pairs) {
       await store.db.exec(`truncate connectd.products; truncate connectd.changes; update connectd_engine.change_counter set last = 0; truncate connectd_engine.vendor_id_map;`);
     }
     for (const feed of pair % 2 === 0 ? ['off', 'on'] : ['on', 'off']) {
+      // The bench's mapping looks no vendor id up, so it is given no lookups.
       const { rows } = await stream.mapper.map(fakeProducts(size, { firstId }), { connection: connection.connection, lookups: undefined });
       firstId += size;
       const write = { connector: connection.connector, connection: connection.connection, rows, source: { kind: 'sync', run_id: `writes-${pair}` } };
       const started = performance.now();
-      await store.db.transaction((tx) => writers[feed].write(tx, write));
+      const counts = await store.db.transaction((tx) => writers[feed].write(tx, write));
+      if (counts.inserted !== size) throw new Error(`writes only, feed ${feed}: expected ${size} new rows, ${counts.inserted} were written`);
       if (pair >= WARM_UP) micros[feed].push(((performance.now() - started) * 1000) / rows.length);
     }
   }
