@@ -124,7 +124,8 @@ export async function lastChangePosition(q: Queryable): Promise<number> {
 export const changeSourceParam = (source: ChangeSource): string => toJsonParam(source);
 
 /** The columns of a change that a writing statement supplies; the position, entity and time are the feed's. */
-export type FedColumn = 'natural_key' | 'tenant_id' | 'connector' | 'connection_id' | 'operation' | 'changed' | 'before' | 'after' | 'source';
+const FED_COLUMNS = ['natural_key', 'tenant_id', 'connector', 'connection_id', 'operation', 'changed', 'before', 'after', 'source'] as const;
+export type FedColumn = (typeof FED_COLUMNS)[number];
 
 /**
  * Which rows of a writing statement are changes and how each column of a change is read from them:
@@ -137,8 +138,6 @@ export interface FedRows {
   readonly order?: string;
   readonly columns: Readonly<Record<FedColumn, string>>;
 }
-
-const FED_COLUMNS: readonly FedColumn[] = ['natural_key', 'tenant_id', 'connector', 'connection_id', 'operation', 'changed', 'before', 'after', 'source'];
 
 /**
  * The tail of a statement that appends its changed rows ({@link FedRows}) to the feed;

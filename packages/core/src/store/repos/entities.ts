@@ -199,7 +199,7 @@ export interface EntityDeletionFeed {
   readonly source: ChangeSource;
 }
 
-/** A deletion's changes: every row it deleted, in key order. */
+/** A deletion's changes: every row it deleted, in key order ($3 of {@link deleteConnectionEntities}'s statement is the source). */
 const GONE_ROWS: FedRows = {
   from: 'gone g',
   where: 'true',

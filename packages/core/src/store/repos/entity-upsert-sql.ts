@@ -68,8 +68,10 @@ function idMapCte(param: number): string {
 
 /**
  * What the insert returns for the feed besides `fresh`: the row as written, and for an updated row
- * the stored row before this write ({@link fedRows}). Reading `before` here rather than in a later
- * step of the statement leaves the feed nothing to gather: it selects from `written` directly.
+ * `before`, read by a sub-select that sees the table as this statement's snapshot saw it (every
+ * part of a statement shares one snapshot), so the row before this write. Read here rather than in
+ * a later step of the statement, it leaves the feed nothing to gather: {@link fedRows} selects from
+ * `written` directly.
  */
 function fedReturning(table: string): string {
   return `, target.tenant_id, target.natural_key, target.connector, target.connection_id, target.data,
@@ -78,17 +80,15 @@ function fedReturning(table: string): string {
 }
 
 /**
- * The rows the upsert changed, for the feed, read from the insert's `returning`: `after` is the row
- * as written; `before` (only for an updated row) is read by a sub-select in the `returning`, which
- * sees the table as this statement's snapshot saw it (every part of a statement shares one
- * snapshot), so the row before this write. An insert's changed fields are every key of its data:
- * the batch's shared keys when the writer found that every entity has the same ones (the usual
- * page: one mapping, one shape), else each row's own, asked of Postgres per row, which on a first
- * load cost a fifth of the feed. A row whose data did not change (only its source columns moved) is
- * written but not fed. Only a batch whose rows carry their own source joins the input again to
- * find it: measured with `pnpm bench:changes`, that join cost a first load more than writing the
- * feed's rows themselves. Positions within one statement follow the order rows were written in; a
- * batch holds each key once, so the order per key is the order of the statements.
+ * The rows the upsert changed, for the feed: the rows `written` returns ({@link fedReturning}). An
+ * insert's changed fields are every key of its data: the batch's shared keys when the writer found
+ * that every entity has the same ones (the usual page: one mapping, one shape), else each row's
+ * own, asked of Postgres per row, which on a first load cost a fifth of the feed. A row whose data
+ * did not change (only its source columns moved) is written but not fed. Only a batch whose rows
+ * carry their own source joins the input again to find it: measured with `pnpm bench:changes`, that
+ * join cost a first load more than writing the feed's rows themselves. Positions within one
+ * statement follow the order rows were written in; a batch holds each key once, so the order per
+ * key is the order of the statements.
  */
 function fedRows(params: UpsertParams): FedRows {
   const perRow = params.rowSources !== undefined;
