@@ -18,7 +18,7 @@ const SQL = `
   with input as materialized (
     select r.*, r.vut::timestamptz as vu from unnest($1::text[], $2::text[], $3::numeric[], $4::text[], $5::text[], $7::text[]) with ordinality as r(sku, name, price, vi, vut, t, n)
   ),
-  entities as materialized (
+  entities as (
     select r.*, jsonb_build_object('sku', r.sku, 'name', r.name, 'price', r.price, 'vendor_id', r.vi, 'vendor_updated_at', r.vut) as d
     from input r
   ),
